@@ -1,0 +1,341 @@
+import CoachLogJSON
+
+/// A coaching event after its data passed the shape checks: required fields
+/// present with the right types, no unknown fields, text trimmed and within
+/// bounds, dates and enums valid. Rules that need the record so far (does the
+/// session exist, is it closed, ...) are checked by `CoachingRules`.
+public enum CoachingEvent: Sendable, Equatable {
+    case sessionOpened(SessionOpened)
+    case goalStated(GoalStated)
+    case commitmentMade(CommitmentMade)
+    case commitmentReviewed(CommitmentReviewed)
+    case insightNoted(InsightNoted)
+    case sessionClosed(SessionClosed)
+
+    public struct SessionOpened: Sendable, Equatable {
+        public var sessionId: String
+        public var salesperson: String
+        public var coach: String
+        public var at: Timestamp?
+        public var topics: [Topic]
+    }
+
+    public struct GoalStated: Sendable, Equatable {
+        public var goalId: String
+        public var sessionId: String
+        public var salesperson: String
+        public var text: String
+        public var area: String?
+        public var at: Timestamp?
+    }
+
+    public struct CommitmentMade: Sendable, Equatable {
+        public var commitmentId: String
+        public var sessionId: String
+        public var salesperson: String
+        public var kind: CommitmentKind
+        public var text: String
+        public var due: Day
+        public var goalId: String?
+        public var at: Timestamp?
+    }
+
+    public struct CommitmentReviewed: Sendable, Equatable {
+        public var commitmentId: String
+        public var sessionId: String
+        public var salesperson: String
+        public var outcome: Outcome
+        public var note: String?
+        public var at: Timestamp?
+    }
+
+    public struct InsightNoted: Sendable, Equatable {
+        public var sessionId: String
+        public var salesperson: String
+        public var topic: Topic
+        public var text: String
+        public var at: Timestamp?
+    }
+
+    public struct SessionClosed: Sendable, Equatable {
+        public var sessionId: String
+        public var salesperson: String
+        public var at: Timestamp?
+    }
+
+    public var type: EventType {
+        switch self {
+        case .sessionOpened: return .sessionOpened
+        case .goalStated: return .goalStated
+        case .commitmentMade: return .commitmentMade
+        case .commitmentReviewed: return .commitmentReviewed
+        case .insightNoted: return .insightNoted
+        case .sessionClosed: return .sessionClosed
+        }
+    }
+
+    /// The stream this event belongs to.
+    public var salesperson: String {
+        switch self {
+        case .sessionOpened(let e): return e.salesperson
+        case .goalStated(let e): return e.salesperson
+        case .commitmentMade(let e): return e.salesperson
+        case .commitmentReviewed(let e): return e.salesperson
+        case .insightNoted(let e): return e.salesperson
+        case .sessionClosed(let e): return e.salesperson
+        }
+    }
+
+    /// When it happened according to the client, if it said.
+    public var at: Timestamp? {
+        switch self {
+        case .sessionOpened(let e): return e.at
+        case .goalStated(let e): return e.at
+        case .commitmentMade(let e): return e.at
+        case .commitmentReviewed(let e): return e.at
+        case .insightNoted(let e): return e.at
+        case .sessionClosed(let e): return e.at
+        }
+    }
+}
+
+extension CoachingEvent {
+    /// Decodes and shape-checks an event from its wire `type` and `data`.
+    public init(type typeName: String, data: JSONValue) throws(DomainError) {
+        guard let type = EventType(rawValue: typeName) else {
+            throw DomainError(rule: "event.type", "unknown event type \"\(typeName)\"; use one of \(EventType.wireNames)")
+        }
+        guard case .object(let fields) = data else {
+            throw DomainError(rule: "event.data", "\(typeName) data must be a JSON object, not \(data.typeName)")
+        }
+        var reader = FieldReader(type: typeName, fields: fields)
+        switch type {
+        case .sessionOpened:
+            let e = SessionOpened(
+                sessionId: try reader.id("sessionId"), salesperson: try reader.name("salesperson"),
+                coach: try reader.name("coach"), at: try reader.timestamp("at"), topics: try reader.topics("topics"))
+            self = .sessionOpened(e)
+        case .goalStated:
+            let e = GoalStated(
+                goalId: try reader.id("goalId"), sessionId: try reader.id("sessionId"),
+                salesperson: try reader.name("salesperson"), text: try reader.text("text"),
+                area: try reader.optionalWord("area"), at: try reader.timestamp("at"))
+            self = .goalStated(e)
+        case .commitmentMade:
+            let e = CommitmentMade(
+                commitmentId: try reader.id("commitmentId"), sessionId: try reader.id("sessionId"),
+                salesperson: try reader.name("salesperson"), kind: try reader.enumeration("kind", CommitmentKind.self),
+                text: try reader.text("text"), due: try reader.day("due"), goalId: try reader.optionalId("goalId"),
+                at: try reader.timestamp("at"))
+            self = .commitmentMade(e)
+        case .commitmentReviewed:
+            let e = CommitmentReviewed(
+                commitmentId: try reader.id("commitmentId"), sessionId: try reader.id("sessionId"),
+                salesperson: try reader.name("salesperson"), outcome: try reader.enumeration("outcome", Outcome.self),
+                note: try reader.optionalText("note"), at: try reader.timestamp("at"))
+            self = .commitmentReviewed(e)
+        case .insightNoted:
+            let e = InsightNoted(
+                sessionId: try reader.id("sessionId"), salesperson: try reader.name("salesperson"),
+                topic: try reader.enumeration("topic", Topic.self), text: try reader.text("text"),
+                at: try reader.timestamp("at"))
+            self = .insightNoted(e)
+        case .sessionClosed:
+            let e = SessionClosed(
+                sessionId: try reader.id("sessionId"), salesperson: try reader.name("salesperson"),
+                at: try reader.timestamp("at"))
+            self = .sessionClosed(e)
+        }
+        try reader.rejectUnknownFields()
+    }
+
+    /// The canonical data object: trimmed text, normalized times, absent
+    /// optionals omitted. Equal events have byte-equal canonical data, which
+    /// is what idempotent retries are compared on.
+    public var canonicalData: JSONValue {
+        var o: [String: JSONValue] = [:]
+        func put(_ key: String, _ value: String?) { if let value { o[key] = .string(value) } }
+        switch self {
+        case .sessionOpened(let e):
+            put("sessionId", e.sessionId)
+            put("salesperson", e.salesperson)
+            put("coach", e.coach)
+            if !e.topics.isEmpty { o["topics"] = .array(e.topics.map { .string($0.rawValue) }) }
+        case .goalStated(let e):
+            put("goalId", e.goalId)
+            put("sessionId", e.sessionId)
+            put("salesperson", e.salesperson)
+            put("text", e.text)
+            put("area", e.area)
+        case .commitmentMade(let e):
+            put("commitmentId", e.commitmentId)
+            put("sessionId", e.sessionId)
+            put("salesperson", e.salesperson)
+            put("kind", e.kind.rawValue)
+            put("text", e.text)
+            put("due", e.due.iso8601)
+            put("goalId", e.goalId)
+        case .commitmentReviewed(let e):
+            put("commitmentId", e.commitmentId)
+            put("sessionId", e.sessionId)
+            put("salesperson", e.salesperson)
+            put("outcome", e.outcome.rawValue)
+            put("note", e.note)
+        case .insightNoted(let e):
+            put("sessionId", e.sessionId)
+            put("salesperson", e.salesperson)
+            put("topic", e.topic.rawValue)
+            put("text", e.text)
+        case .sessionClosed(let e):
+            put("sessionId", e.sessionId)
+            put("salesperson", e.salesperson)
+        }
+        put("at", at?.iso8601)
+        return .object(o)
+    }
+}
+
+/// Reads typed fields out of an event's data object, tracking which were used
+/// so that unknown fields can be refused.
+private struct FieldReader {
+    let type: String
+    let fields: [String: JSONValue]
+    var used: Set<String> = []
+
+    init(type: String, fields: [String: JSONValue]) {
+        self.type = type
+        self.fields = fields
+    }
+
+    mutating func raw(_ key: String) -> JSONValue? {
+        used.insert(key)
+        guard let value = fields[key], !value.isNull else { return nil }
+        return value
+    }
+
+    mutating func string(_ key: String, required: Bool) throws(DomainError) -> String? {
+        guard let value = raw(key) else {
+            if required { throw DomainError(rule: "field.required", "\(type) needs data.\(key)") }
+            return nil
+        }
+        guard case .string(let s) = value else {
+            throw DomainError(rule: "field.type", "\(type) data.\(key) must be a string, not \(value.typeName)")
+        }
+        return s
+    }
+
+    mutating func id(_ key: String) throws(DomainError) -> String {
+        guard let id = try optionalId(key) else { throw DomainError(rule: "field.required", "\(type) needs data.\(key)") }
+        return id
+    }
+
+    mutating func optionalId(_ key: String) throws(DomainError) -> String? {
+        guard let s = try string(key, required: false) else { return nil }
+        let id = s.trimmed
+        guard !id.isEmpty else { throw DomainError(rule: "id.required", "\(type) data.\(key) must not be empty") }
+        guard id.unicodeScalars.count <= Limits.maximumIdLength else {
+            throw DomainError(rule: "id.length", "\(type) data.\(key) is longer than \(Limits.maximumIdLength) characters")
+        }
+        guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) else {
+            throw DomainError(rule: "id.characters", "\(type) data.\(key) must not contain spaces or control characters")
+        }
+        return id
+    }
+
+    mutating func name(_ key: String) throws(DomainError) -> String {
+        let s = try string(key, required: true) ?? ""
+        let name = s.trimmed
+        guard !name.isEmpty else { throw DomainError(rule: "name.required", "\(type) data.\(key) must not be empty") }
+        guard name.unicodeScalars.count <= Limits.maximumNameLength else {
+            throw DomainError(rule: "name.length", "\(type) data.\(key) is longer than \(Limits.maximumNameLength) characters")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw DomainError(rule: "name.characters", "\(type) data.\(key) must not contain control characters")
+        }
+        return name
+    }
+
+    mutating func text(_ key: String) throws(DomainError) -> String {
+        guard let text = try optionalText(key) else { throw DomainError(rule: "field.required", "\(type) needs data.\(key)") }
+        return text
+    }
+
+    mutating func optionalText(_ key: String) throws(DomainError) -> String? {
+        guard let s = try string(key, required: false) else { return nil }
+        let text = s.trimmed
+        guard !text.isEmpty else { throw DomainError(rule: "text.required", "\(type) data.\(key) must not be empty") }
+        guard text.unicodeScalars.count <= Limits.maximumTextLength else {
+            throw DomainError(rule: "text.length", "\(type) data.\(key) is longer than \(Limits.maximumTextLength) characters")
+        }
+        return text
+    }
+
+    mutating func optionalWord(_ key: String) throws(DomainError) -> String? {
+        guard let s = try string(key, required: false) else { return nil }
+        let word = s.trimmed
+        guard !word.isEmpty else { throw DomainError(rule: "text.required", "\(type) data.\(key) must not be empty") }
+        guard word.unicodeScalars.count <= Limits.maximumAreaLength else {
+            throw DomainError(rule: "text.length", "\(type) data.\(key) is longer than \(Limits.maximumAreaLength) characters")
+        }
+        return word
+    }
+
+    mutating func timestamp(_ key: String) throws(DomainError) -> Timestamp? {
+        guard let s = try string(key, required: false) else { return nil }
+        guard let t = Timestamp(iso8601: s.trimmed) else {
+            throw DomainError(
+                rule: "field.time",
+                "\(type) data.\(key) \"\(s)\" is not a date (YYYY-MM-DD) or an ISO 8601 timestamp (2026-11-26T09:30:00Z)")
+        }
+        return t
+    }
+
+    mutating func day(_ key: String) throws(DomainError) -> Day {
+        let s = try string(key, required: true) ?? ""
+        guard let d = Day(iso8601: s.trimmed) else {
+            throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is not a date in the form YYYY-MM-DD")
+        }
+        return d
+    }
+
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(DomainError) -> E
+    where E.RawValue == String {
+        let s = try string(key, required: true) ?? ""
+        guard let value = E(rawValue: s.trimmed) else {
+            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DomainError(rule: "field.value", "\(type) data.\(key) \"\(s)\" must be one of \(allowed)")
+        }
+        return value
+    }
+
+    mutating func topics(_ key: String) throws(DomainError) -> [Topic] {
+        guard let value = raw(key) else { return [] }
+        guard case .array(let items) = value else {
+            throw DomainError(rule: "field.type", "\(type) data.\(key) must be an array of topic names")
+        }
+        var topics: [Topic] = []
+        for item in items {
+            guard case .string(let s) = item, let topic = Topic(rawValue: s) else {
+                throw DomainError(rule: "field.value", "\(type) data.\(key) may only hold \(Topic.wireNames)")
+            }
+            if !topics.contains(topic) { topics.append(topic) }
+        }
+        return topics.sorted()
+    }
+
+    func rejectUnknownFields() throws(DomainError) {
+        if let unknown = fields.keys.sorted().first(where: { !used.contains($0) }) {
+            throw DomainError(rule: "field.unknown", "\(type) data has an unknown field \"\(unknown)\"")
+        }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,78 @@
+import CoachLogJSON
+
+/// Read access to the coaching read model. The fold and every projection are
+/// written against this protocol, so the same code runs over the in-memory
+/// model in tests and over LMDB tables inside a transaction in the daemon.
+///
+/// Per-salesperson lists come in event order (ascending position).
+public protocol CoachingReadModel {
+    func session(_ id: String) throws -> SessionRecord?
+    func goal(_ id: String) throws -> GoalRecord?
+    func commitment(_ id: String) throws -> CommitmentRecord?
+    func person(_ salesperson: String) throws -> PersonRecord?
+    func sessions(of salesperson: String) throws -> [SessionRecord]
+    func goals(of salesperson: String) throws -> [GoalRecord]
+    func commitments(of salesperson: String) throws -> [CommitmentRecord]
+    func insights(of salesperson: String) throws -> [InsightRecord]
+    /// Every salesperson, by name.
+    func people() throws -> [PersonRecord]
+    /// The canonical data of the event at `position`, for free text.
+    func eventData(at position: UInt64) throws -> JSONValue?
+}
+
+/// Write access for the fold. Each `put` inserts or replaces by id.
+public protocol CoachingWriteModel: CoachingReadModel {
+    mutating func put(_ session: SessionRecord) throws
+    mutating func put(_ goal: GoalRecord) throws
+    mutating func put(_ commitment: CommitmentRecord) throws
+    mutating func put(_ insight: InsightRecord) throws
+    mutating func put(_ person: PersonRecord) throws
+}
+
+/// The read model in plain dictionaries: the reference implementation used
+/// by the domain's tests, and a model for any other store.
+public struct InMemoryReadModel: CoachingWriteModel, Sendable, Equatable {
+    public private(set) var sessionsById: [String: SessionRecord] = [:]
+    public private(set) var goalsById: [String: GoalRecord] = [:]
+    public private(set) var commitmentsById: [String: CommitmentRecord] = [:]
+    public private(set) var insightsByPosition: [UInt64: InsightRecord] = [:]
+    public private(set) var peopleByName: [String: PersonRecord] = [:]
+    public private(set) var dataByPosition: [UInt64: JSONValue] = [:]
+
+    public init() {}
+
+    public func session(_ id: String) -> SessionRecord? { sessionsById[id] }
+    public func goal(_ id: String) -> GoalRecord? { goalsById[id] }
+    public func commitment(_ id: String) -> CommitmentRecord? { commitmentsById[id] }
+    public func person(_ salesperson: String) -> PersonRecord? { peopleByName[salesperson] }
+
+    public func sessions(of salesperson: String) -> [SessionRecord] {
+        sessionsById.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+    }
+    public func goals(of salesperson: String) -> [GoalRecord] {
+        goalsById.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+    }
+    public func commitments(of salesperson: String) -> [CommitmentRecord] {
+        commitmentsById.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+    }
+    public func insights(of salesperson: String) -> [InsightRecord] {
+        insightsByPosition.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+    }
+    public func people() -> [PersonRecord] {
+        peopleByName.values.sorted { $0.salesperson < $1.salesperson }
+    }
+    public func eventData(at position: UInt64) -> JSONValue? { dataByPosition[position] }
+
+    public mutating func put(_ session: SessionRecord) { sessionsById[session.sessionId] = session }
+    public mutating func put(_ goal: GoalRecord) { goalsById[goal.goalId] = goal }
+    public mutating func put(_ commitment: CommitmentRecord) { commitmentsById[commitment.commitmentId] = commitment }
+    public mutating func put(_ insight: InsightRecord) { insightsByPosition[insight.position] = insight }
+    public mutating func put(_ person: PersonRecord) { peopleByName[person.salesperson] = person }
+
+    /// Validates and applies one event, as the store does, remembering its data for text look-ups.
+    public mutating func record(_ event: CoachingEvent, position: UInt64, recordedAt: Timestamp) throws {
+        try CoachingRules.validate(event, in: self)
+        try CoachingRules.apply(event, position: position, recordedAt: recordedAt, to: &self)
+        dataByPosition[position] = event.canonicalData
+    }
+}

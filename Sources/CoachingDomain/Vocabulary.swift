@@ -1,0 +1,63 @@
+/// The four coaching topics, by their wire names.
+public enum Topic: String, Sendable, Hashable, CaseIterable, Comparable {
+    case selfConcept
+    case identityRole
+    case personalGoals
+    case behavioralReflection
+
+    public static func < (a: Topic, b: Topic) -> Bool { a.ordinal < b.ordinal }
+
+    var ordinal: Int { Topic.allCases.firstIndex(of: self) ?? 0 }
+
+    public static let wireNames = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// What a salesperson commits to do next week: more of, better, or differently.
+public enum CommitmentKind: String, Sendable, Hashable, CaseIterable {
+    case more
+    case better
+    case different
+}
+
+/// How a commitment turned out when the coach reviewed it.
+public enum Outcome: String, Sendable, Hashable, CaseIterable {
+    case kept
+    case partial
+    case missed
+}
+
+/// The event types of the coaching record.
+public enum EventType: String, Sendable, Hashable, CaseIterable {
+    case sessionOpened = "SessionOpened"
+    case goalStated = "GoalStated"
+    case commitmentMade = "CommitmentMade"
+    case commitmentReviewed = "CommitmentReviewed"
+    case insightNoted = "InsightNoted"
+    case sessionClosed = "SessionClosed"
+
+    public static let wireNames = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// A rule of the coaching record was broken; nothing was written.
+///
+/// `rule` is a stable identifier (for example `session.closed`) that clients
+/// and tests can match on; `message` says what was wrong and what to do.
+public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var rule: String
+    public var message: String
+
+    public init(rule: String, _ message: String) {
+        self.rule = rule
+        self.message = message
+    }
+
+    public var description: String { "\(message) [\(rule)]" }
+}
+
+/// Limits on what an event may contain.
+public enum Limits {
+    public static let maximumTextLength = 4_000
+    public static let maximumNameLength = 200
+    public static let maximumIdLength = 128
+    public static let maximumAreaLength = 64
+}

@@ -1,0 +1,163 @@
+import CLMDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open LMDB environment (one data file, opened with `MDB_NOSUBDIR`).
+///
+/// Guarantees:
+/// - Write transactions are durable when `write` returns: the environment is
+///   never opened with `MDB_NOSYNC`/`MDB_NOMETASYNC`.
+/// - Read transactions use `MDB_NOTLS`, so any thread may read while the
+///   single writer writes; readers never block the writer.
+/// - A full map (`MDB_MAP_FULL`) grows the map and the write is retried, so
+///   callers never see that error while the disk has room.
+/// - Stale reader slots left by crashed processes are cleared at open.
+///
+/// Safe to share across threads: LMDB's environment handle is thread-safe,
+/// and the one piece of state Swift owns (the map size, changed only while
+/// no transaction is active in this process) is guarded by `gate`.
+public final class Environment: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var mapSize: Int
+        public var maxDatabases: UInt32
+        public var maxReaders: UInt32
+        /// Largest map the environment may grow to.
+        public var maximumMapSize: Int
+        public var fileMode: mode_t
+
+        public init(
+            mapSize: Int = 1 << 30, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 1024,
+            maximumMapSize: Int = 1 << 40, fileMode: mode_t = 0o600
+        ) {
+            self.mapSize = mapSize
+            self.maxDatabases = maxDatabases
+            self.maxReaders = maxReaders
+            self.maximumMapSize = maximumMapSize
+            self.fileMode = fileMode
+        }
+    }
+
+    let handle: OpaquePointer
+    public let path: String
+    let options: Options
+    /// Readers and the writer hold it shared; growing the map holds it
+    /// exclusively, because `mdb_env_set_mapsize` needs no live transaction.
+    private let gate = ReadWriteLock()
+    private var currentMapSize: Int
+
+    /// Opens (creating if needed) the LMDB file at `path`.
+    public init(path: String, options: Options = Options()) throws(LMDBError) {
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(code: EINVAL, operation: "mdb_env_create") }
+        do {
+            try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
+            try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
+            let flags = UInt32(MDB_NOSUBDIR | MDB_NOTLS)
+            try check(mdb_env_open(env, path, flags, options.fileMode), "mdb_env_open(\(path))")
+            var dead: Int32 = 0
+            try check(mdb_reader_check(env, &dead), "mdb_reader_check")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        self.handle = env
+        self.path = path
+        self.options = options
+        var info = MDB_envinfo()
+        mdb_env_info(env, &info)
+        self.currentMapSize = max(options.mapSize, info.me_mapsize)
+    }
+
+    deinit {
+        mdb_env_close(handle)
+    }
+
+    /// The current map size in bytes.
+    public var mapSize: Int {
+        gate.withReadLock { currentMapSize }
+    }
+
+    /// Runs `body` in a read-only snapshot. Nothing `body` sees changes while it runs.
+    public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try gate.withReadLock {
+            let txn = try Transaction.begin(env: handle, parent: nil, readOnly: true)
+            defer { txn.abort() }
+            return try body(txn)
+        }
+    }
+
+    /// Runs `body` in a write transaction and commits it durably when `body`
+    /// returns; aborts if `body` throws. If the map is full, the map grows and
+    /// `body` runs again from the start, so it must not have side effects
+    /// outside the transaction that a second run would repeat wrongly.
+    ///
+    /// Must always be called from the same thread for a given environment
+    /// while it runs (LMDB ties write transactions to a thread).
+    public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+        while true {
+            do {
+                return try gate.withReadLock {
+                    let txn = try Transaction.begin(env: handle, parent: nil, readOnly: false)
+                    let result: T
+                    do {
+                        result = try body(txn)
+                    } catch {
+                        txn.abort()
+                        throw error
+                    }
+                    try txn.commit()
+                    return result
+                }
+            } catch let error as LMDBError where error.isMapFull {
+                try growMap()
+            }
+        }
+    }
+
+    /// Doubles the map (up to `maximumMapSize`).
+    public func growMap() throws(LMDBError) {
+        try gate.withWriteLock { () throws(LMDBError) in
+            let next = min(currentMapSize * 2, options.maximumMapSize)
+            guard next > currentMapSize else { throw LMDBError(code: MDB_MAP_FULL, operation: "grow map beyond its maximum") }
+            try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize")
+            currentMapSize = next
+        }
+    }
+
+    /// Opens (and creates, if `create`) a named database. Uses its own write transaction.
+    public func openDatabase(_ name: String, create: Bool = true) throws -> Database {
+        try write { txn in try txn.openDatabase(name, create: create) }
+    }
+
+    /// Writes a consistent copy of the environment to the open file descriptor.
+    /// With `compact`, free pages are omitted and the copy is renumbered.
+    /// Runs inside its own read transaction, so writers go on meanwhile.
+    public func copy(to fileDescriptor: Int32, compact: Bool) throws(LMDBError) {
+        try gate.withReadLock { () throws(LMDBError) in
+            try check(
+                mdb_env_copyfd2(handle, fileDescriptor, compact ? UInt32(MDB_CP_COMPACT) : 0),
+                "mdb_env_copyfd2")
+        }
+    }
+
+    /// Size of the data file's used part: last used page × page size.
+    public func usedBytes() -> Int {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        mdb_env_info(handle, &info)
+        mdb_env_stat(handle, &stat)
+        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+    }
+
+    /// Clears reader slots of processes that died; returns how many.
+    @discardableResult
+    public func clearStaleReaders() throws(LMDBError) -> Int {
+        var dead: Int32 = 0
+        try check(mdb_reader_check(handle, &dead), "mdb_reader_check")
+        return Int(dead)
+    }
+}
