@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain"], swiftSettings: strict),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore"], swiftSettings: strict),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,11 +26,14 @@ public final class Environment: @unchecked Sendable {
         /// Largest map the environment may grow to.
         public var maximumMapSize: Int
         public var fileMode: mode_t
+        /// Open read-only without a lock file: for inspecting a copy (a backup) nobody else uses.
+        public var readOnlySnapshot: Bool
 
         public init(
             mapSize: Int = 1 << 30, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 1024,
-            maximumMapSize: Int = 1 << 40, fileMode: mode_t = 0o600
+            maximumMapSize: Int = 1 << 40, fileMode: mode_t = 0o600, readOnlySnapshot: Bool = false
         ) {
+            self.readOnlySnapshot = readOnlySnapshot
             self.mapSize = mapSize
             self.maxDatabases = maxDatabases
             self.maxReaders = maxReaders
@@ -56,10 +59,13 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
             try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
             try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
-            let flags = UInt32(MDB_NOSUBDIR | MDB_NOTLS)
+            var flags = UInt32(MDB_NOSUBDIR | MDB_NOTLS)
+            if options.readOnlySnapshot { flags |= UInt32(MDB_RDONLY | MDB_NOLOCK) }
             try check(mdb_env_open(env, path, flags, options.fileMode), "mdb_env_open(\(path))")
-            var dead: Int32 = 0
-            try check(mdb_reader_check(env, &dead), "mdb_reader_check")
+            if !options.readOnlySnapshot {
+                var dead: Int32 = 0
+                try check(mdb_reader_check(env, &dead), "mdb_reader_check")
+            }
         } catch {
             mdb_env_close(env)
             throw error
@@ -97,6 +103,7 @@ public final class Environment: @unchecked Sendable {
     ///
     /// Must always be called from the same thread for a given environment
     /// while it runs (LMDB ties write transactions to a thread).
+    @discardableResult
     public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
         while true {
             do {

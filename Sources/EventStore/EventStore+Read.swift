@@ -1,0 +1,129 @@
+import CoachLogJSON
+import CoachingDomain
+import LMDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `stats` reports about the store.
+public struct StoreStatistics: Sendable, Equatable {
+    public var position: UInt64
+    public var events: Int
+    public var salespeople: Int
+    /// Bytes of the data file in use.
+    public var usedBytes: Int
+    /// Bytes the data file takes on disk.
+    public var fileBytes: Int
+    public var mapBytes: Int
+}
+
+extension EventStore {
+    public static let defaultReadLimit = 1000
+    public static let maximumReadLimit = 10_000
+
+    /// Events with position > `after`, oldest first, at most `limit`, of one
+    /// salesperson or of everyone. `next` is the `after` to pass to continue:
+    /// the last position returned, or the head when nothing more exists.
+    public func read(after: UInt64, limit: Int, salesperson: String? = nil) throws -> (
+        events: [EventEnvelope], next: UInt64
+    ) {
+        let limit = max(1, min(limit, Self.maximumReadLimit))
+        do {
+            return try environment.read { txn in
+                var events: [EventEnvelope] = []
+                let head = try Self.head(txn, tables)
+                if let salesperson {
+                    let prefix = personKey(salesperson)
+                    try txn.scan(tables.streamIndex, from: personKey(salesperson, nil, after + 1)) { key, _ in
+                        guard key.count == prefix.count + 8, key.prefix(prefix.count).elementsEqual(prefix),
+                            let position = decodeBigEndian(UnsafeRawBufferPointer(rebasing: key[prefix.count...]))
+                        else { return false }
+                        if let event = try self.event(at: position, txn: txn) { events.append(event) }
+                        return events.count < limit
+                    }
+                } else {
+                    try txn.scan(tables.log, from: bigEndianKey(after + 1)) { key, value in
+                        guard let position = decodeBigEndian(key) else { return false }
+                        events.append(try RecordCodec.decodeEnvelope(position: position, value))
+                        return events.count < limit
+                    }
+                }
+                let next = events.count == limit ? (events.last?.position ?? after) : max(head, after)
+                return (events, next)
+            }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    func event(at position: UInt64, txn: Transaction) throws -> EventEnvelope? {
+        try txn.withValue(tables.log, key: bigEndianKey(position)) { try RecordCodec.decodeEnvelope(position: position, $0) }
+    }
+
+    /// Runs a projection over a consistent snapshot of the read model.
+    /// Unknown people or coaches come back as `.notFound`.
+    public func query<T>(_ body: (any CoachingReadModel) throws -> T) throws -> T {
+        do {
+            return try environment.read { txn in try body(LMDBReadModel(txn: txn, tables: tables)) }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    public func statistics() throws -> StoreStatistics {
+        do {
+            let (position, salespeople) = try environment.read { txn in
+                (try Self.head(txn, tables), try txn.count(tables.streams))
+            }
+            var st = stat()
+            let fileBytes = stat(dataFilePath, &st) == 0 ? Int(st.st_size) : 0
+            return StoreStatistics(
+                position: position, events: Int(position), salespeople: salespeople,
+                usedBytes: environment.usedBytes(), fileBytes: fileBytes, mapBytes: environment.mapSize)
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    /// Writes a consistent, compacted copy of the store to `path` (which must
+    /// not exist) while writes go on. The copy is a complete store: put it in
+    /// place of `coachlog.mdb` to restore. Returns its size and the position
+    /// of the last event it holds.
+    public func backup(to path: String) throws -> (bytes: Int, position: UInt64) {
+        let temporary = path + ".partial-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw StoreError(.badRequest, "cannot create the backup file \(temporary): \(reason)")
+        }
+        // The finished copy is hard-linked into place; the temporary name always goes.
+        defer { unlink(temporary) }
+        do {
+            do {
+                try environment.copy(to: fd, compact: true)
+            } catch {
+                close(fd)
+                throw error
+            }
+            guard fsync(fd) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw StoreError(.unavailable, "cannot sync the backup file: \(reason)")
+            }
+            close(fd)
+            let snapshot = try Environment(path: temporary, options: .init(maxDatabases: 16, readOnlySnapshot: true))
+            let position = try snapshot.read { txn in try Self.head(txn, Tables(txn, create: false)) }
+            // link() fails if the destination exists, unlike rename(): never overwrite a file.
+            guard link(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                throw StoreError(.badRequest, "cannot create the backup file \(path): \(reason); choose a new path")
+            }
+            var st = stat()
+            let bytes = stat(path, &st) == 0 ? Int(st.st_size) : 0
+            return (bytes, position)
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+}

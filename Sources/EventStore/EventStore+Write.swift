@@ -1,0 +1,139 @@
+import CoachLogJSON
+import CoachingDomain
+import LMDB
+
+extension EventStore {
+    /// Commits a batch of appends from many callers in ONE write transaction
+    /// with one sync (group commit). Each append runs in its own nested
+    /// transaction: if it breaks a rule it is rolled back alone and its slot
+    /// in the result holds the error; the others commit.
+    ///
+    /// Throws only when the whole batch failed (a storage error): then
+    /// nothing of it was written.
+    public func commit(_ batch: [PreparedAppend], now: Timestamp) throws -> [Result<AppendResult, StoreError>] {
+        do {
+            return try environment.write { txn in
+                var head = try Self.head(txn, tables)
+                var results: [Result<AppendResult, StoreError>] = []
+                results.reserveCapacity(batch.count)
+                for append in batch {
+                    do {
+                        let result = try txn.nested { child in
+                            try self.apply(append, txn: child, head: head, now: now)
+                        }
+                        if let last = result.stored.last { head = last.position }
+                        results.append(.success(result))
+                    } catch let error as DomainError {
+                        results.append(.failure(StoreError(.validation, error.message, rule: error.rule)))
+                    } catch let error as StoreError where error.kind == .validation || error.kind == .conflict {
+                        results.append(.failure(error))
+                    }
+                }
+                if head > 0 { try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(head)) }
+                return results
+            }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    /// Appends one request durably; a convenience over `commit` for tools and tests.
+    @discardableResult
+    public func append(_ request: AppendRequest, now: Timestamp) throws -> AppendResult {
+        let prepared = try request.prepare()
+        switch try commit([prepared], now: now)[0] {
+        case .success(let result): return result
+        case .failure(let error): throw error
+        }
+    }
+
+    private func apply(_ append: PreparedAppend, txn: Transaction, head: UInt64, now: Timestamp) throws -> AppendResult {
+        if let replay = try replayed(append, txn: txn) { return replay }
+        let streamKey = Array(append.salesperson.utf8)
+        var version = (try txn.withValue(tables.streams, key: streamKey) { decodeBigEndian($0) } ?? nil) ?? 0
+        if let expected = append.expectedVersion, expected != version {
+            throw StoreError(
+                .conflict,
+                "\(append.salesperson)'s stream is at version \(version), not the expected \(expected); read it again and retry"
+            )
+        }
+        var model = LMDBReadModel(txn: txn, tables: tables)
+        var position = head
+        var stored: [EventEnvelope] = []
+        for proposed in append.events {
+            position += 1
+            version += 1
+            try CoachingRules.validate(proposed.event, in: model)
+            let envelope = EventEnvelope(
+                position: position, eventId: proposed.eventId ?? Self.generateEventId(), type: proposed.event.type,
+                salesperson: append.salesperson, streamVersion: version, recordedAt: now, data: proposed.data)
+            let key = bigEndianKey(position)
+            try txn.put(tables.log, key: key, value: RecordCodec.encode(envelope), flags: .append)
+            guard try txn.put(tables.eventIds, key: Array(envelope.eventId.utf8), value: key, flags: .noOverwrite) else {
+                throw StoreError(.conflict, "eventId \"\(envelope.eventId)\" is already used by another event")
+            }
+            try txn.put(tables.streamIndex, key: personKey(append.salesperson, nil, position), value: bigEndianKey(version))
+            try CoachingRules.apply(proposed.event, position: position, recordedAt: now, to: &model)
+            stored.append(envelope)
+        }
+        try txn.put(tables.streams, key: streamKey, value: bigEndianKey(version))
+        return AppendResult(positions: stored.map(\.position), streamVersion: version, stored: stored)
+    }
+
+    /// If every event of the append was stored before with the same type and
+    /// data, the original result (a safe retry). If only some were, or with
+    /// other content, a conflict. Nil when none of its eventIds is known.
+    private func replayed(_ append: PreparedAppend, txn: Transaction) throws -> AppendResult? {
+        var originals: [EventEnvelope?] = []
+        for event in append.events {
+            guard let id = event.eventId else {
+                originals.append(nil)
+                continue
+            }
+            let original = try txn.withValue(tables.eventIds, key: Array(id.utf8)) { raw -> EventEnvelope? in
+                guard let position = decodeBigEndian(raw) else { return nil }
+                return try txn.withValue(tables.log, key: bigEndianKey(position)) {
+                    try RecordCodec.decodeEnvelope(position: position, $0)
+                }
+            }
+            originals.append(original ?? nil)
+        }
+        let known = originals.compactMap { $0 }
+        if known.isEmpty { return nil }
+        for (event, original) in zip(append.events, originals) {
+            guard let original else {
+                throw StoreError(
+                    .conflict,
+                    "this append repeats some eventIds of an earlier append but not all; resend the earlier append exactly, or use new eventIds"
+                )
+            }
+            guard original.type == event.event.type, original.data == event.data,
+                original.salesperson == append.salesperson
+            else {
+                throw StoreError(
+                    .conflict,
+                    "eventId \"\(original.eventId)\" was already stored with a different type or data (at position \(original.position)); use a new eventId for a new event"
+                )
+            }
+        }
+        return AppendResult(positions: known.map(\.position), streamVersion: known.last?.streamVersion ?? 0, stored: [])
+    }
+
+    static func generateEventId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let a = generator.next() as UInt64
+        let b = generator.next() as UInt64
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, byte) in (withUnsafeBytes(of: a.bigEndian, Array.init) + withUnsafeBytes(of: b.bigEndian, Array.init)).enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            var v = byte
+            if i == 6 { v = (v & 0x0F) | 0x40 }  // UUID version 4
+            if i == 8 { v = (v & 0x3F) | 0x80 }  // RFC 4122 variant
+            out.append(hex[Int(v >> 4)])
+            out.append(hex[Int(v & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,215 @@
+import CoachLogJSON
+import CoachingDomain
+import LMDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The CoachLog event store: an append-only log of coaching events in one
+/// LMDB file, with the read model kept in the same file and the same
+/// transactions.
+///
+/// Guarantees:
+/// - Positions are 1, 2, 3, ... in commit order with no gaps; each
+///   salesperson's stream version counts that salesperson's events.
+/// - `commit` writes a whole batch of appends in one write transaction and
+///   one sync; when it returns, every successful append in it is durable.
+///   Each append is atomic and validated alone: one caller's failure never
+///   fails another's.
+/// - The read model (projections) and its checkpoint change in the same
+///   transaction as the events, so they can never be out of step.
+/// - Only one process opens a data folder at a time (an exclusive lock).
+/// - A file that is not a CoachLog store, or a newer format, is refused and left untouched.
+///
+/// Thread-safety: reads may run on any thread at any time; `commit` may be
+/// called from any thread but runs one at a time (LMDB's writer lock).
+public final class EventStore: @unchecked Sendable {
+    /// Version of the on-disk layout. Bumped when old files can no longer be read as they are.
+    public static let formatVersion: UInt64 = 1
+    /// Version of the projection tables. A mismatch at open rebuilds them from the log.
+    public static let projectionVersion: UInt64 = 1
+    public static let dataFileName = "coachlog.mdb"
+    public static let lockFileName = "coachlog.lock"
+    /// Largest number of events one rebuild transaction applies.
+    static let rebuildChunk = 20_000
+
+    public let directory: String
+    public let dataFilePath: String
+    let environment: Environment
+    let tables: Tables
+    private let lockDescriptor: Int32
+
+    public struct Options: Sendable {
+        public var mapSize: Int
+        public var maximumMapSize: Int
+        public init(mapSize: Int = 1 << 30, maximumMapSize: Int = 1 << 40) {
+            self.mapSize = mapSize
+            self.maximumMapSize = maximumMapSize
+        }
+    }
+
+    /// Opens the store in `directory`, creating the folder and the store if
+    /// they do not exist, and bringing the projections up to date.
+    public init(directory: String, options: Options = Options()) throws {
+        self.directory = directory
+        self.dataFilePath = directory + "/" + Self.dataFileName
+        try Self.ensureDirectory(directory)
+        lockDescriptor = try Self.lockDirectory(directory)
+        do {
+            let existing = try Self.checkDataFile(dataFilePath)
+            environment = try Self.openEnvironment(dataFilePath, options: options)
+            tables = try Self.openTables(environment, existing: existing, path: dataFilePath)
+        } catch {
+            close(lockDescriptor)
+            throw StoreError.from(error)
+        }
+        do {
+            try catchUpProjections()
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    deinit {
+        close(lockDescriptor)
+    }
+
+    // MARK: Opening
+
+    static func ensureDirectory(_ path: String) throws {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFDIR else {
+                throw StoreError(.format, "\(path) exists but is not a folder; give --data a folder")
+            }
+            return
+        }
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o700) != 0 && errno != EEXIST {
+                let reason = String(cString: strerror(errno))
+                throw StoreError(.unavailable, "cannot create the data folder \(path): \(reason)")
+            }
+        }
+    }
+
+    static func openEnvironment(_ path: String, options: Options) throws -> Environment {
+        do {
+            return try Environment(
+                path: path,
+                options: .init(
+                    mapSize: options.mapSize, maxDatabases: UInt32(Tables.names.count + 2),
+                    maximumMapSize: options.maximumMapSize))
+        } catch {
+            guard error.isInvalidFile else { throw error }
+            throw StoreError(
+                .format, "\(path) is not a CoachLog store (LMDB says: \(error.message)); it was left untouched",
+                lmdbCode: error.code)
+        }
+    }
+
+    static func lockDirectory(_ directory: String) throws -> Int32 {
+        let path = directory + "/" + lockFileName
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw StoreError(.unavailable, "cannot open \(path): \(reason); check the data folder's permissions")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = pread(fd, &buffer, 31, 0)
+            let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingNewline : "another process"
+            close(fd)
+            throw StoreError(
+                .locked,
+                "the data folder \(directory) is already in use by process \(holder); stop it first or choose another --data folder"
+            )
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, pid, pid.count, 0)
+        return fd
+    }
+
+    /// Looks at the file before LMDB does, so that a foreign file is never
+    /// touched. Returns whether a non-empty file exists.
+    static func checkDataFile(_ path: String) throws -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return false }
+            let reason = String(cString: strerror(errno))
+            throw StoreError(.unavailable, "cannot read \(path): \(reason); check its permissions")
+        }
+        defer { close(fd) }
+        var header = [UInt8](repeating: 0, count: 20)
+        let n = Glibc.read(fd, &header, 20)
+        if n == 0 { return false }
+        // LMDB's first meta page: an 16-byte page header, then the magic 0xBEEFC0DE (little-endian).
+        guard n == 20, header[16..<20].elementsEqual([0xDE, 0xC0, 0xEF, 0xBE]) else {
+            throw StoreError(.format, "\(path) is not a CoachLog store (not an LMDB file); it was left untouched")
+        }
+        return true
+    }
+
+    static func openTables(_ env: Environment, existing: Bool, path: String) throws -> Tables {
+        try env.write { txn in
+            if existing {
+                let meta: Database
+                do {
+                    meta = try txn.openDatabase("meta", create: false)
+                } catch let e as LMDBError where e.isNotFound {
+                    throw StoreError(.format, "\(path) is an LMDB file but not a CoachLog store; it was left untouched")
+                }
+                guard try txn.get(meta, key: MetaKey.marker) == MetaKey.markerValue else {
+                    throw StoreError(.format, "\(path) is an LMDB file but not a CoachLog store; it was left untouched")
+                }
+                let format = try txn.withValue(meta, key: MetaKey.format) { decodeBigEndian($0) } ?? nil
+                guard let format else { throw StoreError(.format, "\(path) has no format version; it was left untouched") }
+                guard format <= formatVersion else {
+                    throw StoreError(
+                        .format,
+                        "\(path) was written by a newer CoachLog (store format \(format)); this coachlogd reads format \(formatVersion) or older. Upgrade coachlogd; the file was left untouched"
+                    )
+                }
+            }
+            let tables = try Tables(txn, create: true)
+            if !existing {
+                try txn.put(tables.meta, key: MetaKey.marker, value: MetaKey.markerValue)
+                try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
+                try txn.put(tables.meta, key: MetaKey.projectionVersion, value: bigEndianKey(projectionVersion))
+                try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(0))
+            }
+            return tables
+        }
+    }
+
+    // MARK: Positions
+
+    /// The position of the last stored event (0 when empty).
+    public func headPosition() throws -> UInt64 {
+        do {
+            return try environment.read { txn in try Self.head(txn, tables) }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    static func head(_ txn: Transaction, _ tables: Tables) throws -> UInt64 {
+        guard let last = try txn.last(tables.log) else { return 0 }
+        return last.key.withUnsafeBytes { decodeBigEndian($0) } ?? 0
+    }
+
+    static func checkpoint(_ txn: Transaction, _ tables: Tables) throws -> UInt64 {
+        (try txn.withValue(tables.meta, key: MetaKey.checkpoint) { decodeBigEndian($0) } ?? nil) ?? 0
+    }
+}
+
+extension String {
+    var trimmingNewline: String {
+        var s = self
+        while s.last == "\n" || s.last == "\0" { s.removeLast() }
+        return s
+    }
+}

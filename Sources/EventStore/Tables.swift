@@ -1,0 +1,63 @@
+import LMDB
+
+/// The named LMDB databases of a CoachLog store.
+///
+/// - `meta`: format marker, format version, projection version, checkpoint.
+/// - `log`: position (8-byte big-endian) → envelope. Append-only.
+/// - `eventIds`: eventId → position of the event carrying it.
+/// - `streams`: salesperson → current stream version.
+/// - `streamIndex`: salesperson, 0, position → stream version (reads by salesperson).
+/// - projections: `sessions`, `goals`, `commitments` (by id), `people` (by name),
+///   `insights` (salesperson, 0, position) and `byPerson` (salesperson, 0, kind, position → id).
+struct Tables: Sendable {
+    let meta: Database
+    let log: Database
+    let eventIds: Database
+    let streams: Database
+    let streamIndex: Database
+    let sessions: Database
+    let goals: Database
+    let commitments: Database
+    let people: Database
+    let insights: Database
+    let byPerson: Database
+
+    /// The derived tables, cleared by a rebuild.
+    var projections: [Database] { [sessions, goals, commitments, people, insights, byPerson] }
+
+    static let names = [
+        "meta", "log", "eventIds", "streams", "streamIndex", "sessions", "goals", "commitments", "people", "insights",
+        "byPerson",
+    ]
+    static let projectionNames = ["sessions", "goals", "commitments", "people", "insights", "byPerson"]
+
+    init(_ txn: Transaction, create: Bool) throws {
+        meta = try txn.openDatabase("meta", create: create)
+        log = try txn.openDatabase("log", create: create)
+        eventIds = try txn.openDatabase("eventIds", create: create)
+        streams = try txn.openDatabase("streams", create: create)
+        streamIndex = try txn.openDatabase("streamIndex", create: create)
+        sessions = try txn.openDatabase("sessions", create: create)
+        goals = try txn.openDatabase("goals", create: create)
+        commitments = try txn.openDatabase("commitments", create: create)
+        people = try txn.openDatabase("people", create: create)
+        insights = try txn.openDatabase("insights", create: create)
+        byPerson = try txn.openDatabase("byPerson", create: create)
+    }
+}
+
+enum MetaKey {
+    static let marker = Array("coachlog.store".utf8)
+    static let markerValue = Array("CoachLog event store".utf8)
+    static let format = Array("format".utf8)
+    static let projectionVersion = Array("projectionVersion".utf8)
+    static let checkpoint = Array("checkpoint".utf8)
+}
+
+func personKey(_ salesperson: String, _ tag: UInt8? = nil, _ position: UInt64? = nil) -> [UInt8] {
+    var key = Array(salesperson.utf8)
+    key.append(0)
+    if let tag { key.append(tag) }
+    if let position { key.append(contentsOf: bigEndianKey(position)) }
+    return key
+}
