@@ -25,6 +25,30 @@ let package = Package(
         .target(name: "CoachingDomain", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .target(name: "EventStore", dependencies: ["LMDB", "CoachingDomain", "CoachLogJSON"], swiftSettings: strict),
 
+        .target(name: "CoachLogProtocol", dependencies: ["CoachLogJSON"], swiftSettings: strict),
+        .target(
+            name: "CoachLogServer",
+            dependencies: [
+                "EventStore", "CoachLogProtocol", "CoachingDomain", "CoachLogJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "coachlogd",
+            dependencies: [
+                "CoachLogServer", "EventStore", "CoachLogProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain"], swiftSettings: strict),

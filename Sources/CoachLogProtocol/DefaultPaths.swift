@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the daemon keeps its data and socket when not told otherwise.
+/// Shared by `coachlogd` and `coachlog` so that both agree without flags.
+///
+/// - Under systemd (`STATE_DIRECTORY` / `RUNTIME_DIRECTORY` set by
+///   `StateDirectory=` and `RuntimeDirectory=`): `/var/lib/coachlog` and
+///   `/run/coachlog/coachlog.sock`.
+/// - By hand: `$XDG_DATA_HOME/coachlog` (or `~/.local/share/coachlog`) and
+///   `$XDG_RUNTIME_DIR/coachlog.sock` (or `/tmp/coachlog-UID/coachlog.sock`).
+/// - `COACHLOG_DATA` and `COACHLOG_SOCKET` override both.
+public enum DefaultPaths {
+    static func env(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let s = String(cString: value)
+        return s.isEmpty ? nil : s
+    }
+
+    public static var dataDirectory: String {
+        if let explicit = env("COACHLOG_DATA") { return explicit }
+        if let state = env("STATE_DIRECTORY") { return firstPath(state) }
+        if let xdg = env("XDG_DATA_HOME") { return xdg + "/coachlog" }
+        if let home = env("HOME") { return home + "/.local/share/coachlog" }
+        return "/var/lib/coachlog"
+    }
+
+    public static var socketPath: String {
+        if let explicit = env("COACHLOG_SOCKET") { return explicit }
+        if let runtime = env("RUNTIME_DIRECTORY") { return firstPath(runtime) + "/coachlog.sock" }
+        if let xdg = env("XDG_RUNTIME_DIR") { return xdg + "/coachlog.sock" }
+        if getuid() == 0 { return "/run/coachlog/coachlog.sock" }
+        return "/tmp/coachlog-\(getuid())/coachlog.sock"
+    }
+
+    /// systemd passes several directories separated by ':'.
+    static func firstPath(_ list: String) -> String {
+        String(list.split(separator: ":").first ?? Substring(list))
+    }
+}

@@ -1,0 +1,107 @@
+import CoachingDomain
+import EventStore
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The single writer: every append from every connection is queued here, and
+/// one thread commits whatever is queued in ONE LMDB transaction with one
+/// sync (group commit), then completes each caller's promise. A promise is
+/// only completed after the commit returned, i.e. after the data is durable.
+final class AppendWriter: @unchecked Sendable {
+    // @unchecked: `queue` and `stopping` are only touched under `condition`'s lock;
+    // the thread handle is set once before the thread starts.
+    private struct Pending {
+        var append: PreparedAppend
+        var promise: EventLoopPromise<AppendResult>
+    }
+
+    private let store: EventStore
+    private let hub: SubscriptionHub
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var stopping = false
+    private var thread: Thread?
+    private let finished = NSCondition()
+    private var isFinished = false
+    static let maximumBatch = 2048
+
+    init(store: EventStore, hub: SubscriptionHub, logger: Logger) {
+        self.store = store
+        self.hub = hub
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "coachlogd-writer"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues an append; the promise completes once it is durable (or refused).
+    func submit(_ append: PreparedAppend, promise: EventLoopPromise<AppendResult>) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            promise.fail(StoreError(.unavailable, "coachlogd is shutting down; retry once it is back"))
+            return
+        }
+        queue.append(Pending(append: append, promise: promise))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Commits what is queued, then stops the thread. Blocks until done.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        finished.lock()
+        while !isFinished && thread != nil { finished.wait() }
+        finished.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping {
+                condition.unlock()
+                break
+            }
+            let take = min(queue.count, Self.maximumBatch)
+            let batch = Array(queue.prefix(take))
+            queue.removeFirst(take)
+            condition.unlock()
+            commit(batch)
+        }
+        finished.lock()
+        isFinished = true
+        finished.broadcast()
+        finished.unlock()
+    }
+
+    private func commit(_ batch: [Pending]) {
+        let now = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        do {
+            let results = try store.commit(batch.map(\.append), now: now)
+            var stored: [EventEnvelope] = []
+            for result in results { if case .success(let r) = result { stored.append(contentsOf: r.stored) } }
+            if !stored.isEmpty { hub.publish(stored) }
+            for (pending, result) in zip(batch, results) {
+                switch result {
+                case .success(let r): pending.promise.succeed(r)
+                case .failure(let e): pending.promise.fail(e)
+                }
+            }
+        } catch {
+            let storeError = error as? StoreError ?? StoreError(.storage, "\(error)")
+            logger.error("group commit of \(batch.count) appends failed: \(storeError.message)")
+            for pending in batch { pending.promise.fail(storeError) }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import CoachLogJSON
+import CoachLogProtocol
+import CoachingDomain
+import EventStore
+import Logging
+import NIOCore
+import NIOPosix
+
+/// One `subscribe` request: history after `after`, then live events, with
+/// no gap and no duplicate.
+///
+/// It registers with the hub *before* reading history, buffers live events
+/// while history is sent, and skips anything at or below the position the
+/// history read covered. Output is bounded: a client that stops reading is
+/// cut off with an error line once `maximumPendingBytes` are unsent.
+///
+/// @unchecked Sendable: all mutable state is confined to `eventLoop`; the
+/// only entry from other threads is `deliver`, which hops onto it.
+final class Subscription: @unchecked Sendable {
+    let filter: SubscriptionFilter
+    private let eventLoop: any EventLoop
+    private let channel: any Channel
+    private let idBytes: [UInt8]
+    private let store: EventStore
+    private let pool: NIOThreadPool
+    private let hub: SubscriptionHub
+    private let logger: Logger
+    private let maximumPendingBytes: Int
+    static let historyPage = 1000
+    static let maximumBufferedLiveEvents = 100_000
+
+    private var cursor: UInt64
+    private var deliveredThrough: UInt64
+    private var catchingUp = true
+    private var waitingForDrain = false
+    private var buffered: [EventEnvelope] = []
+    private var pendingBytes = 0
+    private var closed = false
+
+    init(
+        id: JSONValue, after: UInt64, filter: SubscriptionFilter, channel: any Channel, store: EventStore,
+        pool: NIOThreadPool, hub: SubscriptionHub, logger: Logger, maximumPendingBytes: Int
+    ) {
+        self.idBytes = JSONWriter.bytes(id)
+        self.cursor = after
+        self.deliveredThrough = after
+        self.filter = filter
+        self.channel = channel
+        self.eventLoop = channel.eventLoop
+        self.store = store
+        self.pool = pool
+        self.hub = hub
+        self.logger = logger
+        self.maximumPendingBytes = maximumPendingBytes
+    }
+
+    /// Registers for live events. Call before the ok reply is sent.
+    func register() { hub.add(self) }
+
+    /// Starts sending history; call on the event loop right after the ok reply was written.
+    func start() {
+        eventLoop.preconditionInEventLoop()
+        pumpHistory()
+    }
+
+    func cancel() {
+        eventLoop.preconditionInEventLoop()
+        closed = true
+        hub.remove(self)
+    }
+
+    /// From the writer thread.
+    func deliver(_ events: [EventEnvelope]) {
+        eventLoop.execute { self.receive(events) }
+    }
+
+    private func receive(_ events: [EventEnvelope]) {
+        guard !closed else { return }
+        if catchingUp {
+            buffered.append(contentsOf: events)
+            if buffered.count > Self.maximumBufferedLiveEvents {
+                cutOff("more than \(Self.maximumBufferedLiveEvents) live events arrived while history was still being sent")
+            }
+            return
+        }
+        send(events)
+    }
+
+    private func pumpHistory() {
+        guard !closed else { return }
+        let after = cursor
+        let salesperson = filter.salesperson
+        let store = self.store
+        let page = pool.runIfActive(eventLoop: eventLoop) {
+            try store.read(after: after, limit: Self.historyPage, salesperson: salesperson)
+        }
+        page.whenComplete { result in
+            guard !self.closed else { return }
+            switch result {
+            case .failure(let error):
+                self.cutOff("reading history failed: \(error)")
+            case .success(let (events, next)):
+                self.send(events.filter(self.filter.matches))
+                self.cursor = next
+                self.deliveredThrough = max(self.deliveredThrough, next)
+                if events.count < Self.historyPage {
+                    // Caught up with the snapshot at `next`: anything buffered beyond it is new.
+                    self.catchingUp = false
+                    let live = self.buffered
+                    self.buffered = []
+                    self.send(live)
+                } else if self.pendingBytes > self.maximumPendingBytes / 4 {
+                    self.waitingForDrain = true
+                } else {
+                    self.pumpHistory()
+                }
+            }
+        }
+    }
+
+    private func send(_ events: [EventEnvelope]) {
+        guard !closed, !events.isEmpty else { return }
+        var buffer = channel.allocator.buffer(capacity: events.count * 256)
+        for e in events where e.position > deliveredThrough || catchingUp {
+            if !catchingUp { deliveredThrough = e.position }
+            buffer.writeBytes(Array(#"{"event":"#.utf8))
+            buffer.writeBytes(JSONWriter.bytes(e.json))
+            buffer.writeBytes(Array(#","id":"#.utf8))
+            buffer.writeBytes(idBytes)
+            buffer.writeBytes([UInt8(ascii: "}"), 0x0A])
+        }
+        let size = buffer.readableBytes
+        guard size > 0 else { return }
+        pendingBytes += size
+        if pendingBytes > maximumPendingBytes {
+            cutOff("the client did not read \(pendingBytes) bytes of events")
+            return
+        }
+        channel.writeAndFlush(buffer).whenComplete { _ in
+            self.pendingBytes -= size
+            if self.waitingForDrain, self.pendingBytes <= self.maximumPendingBytes / 8 {
+                self.waitingForDrain = false
+                self.pumpHistory()
+            }
+        }
+    }
+
+    private func cutOff(_ reason: String) {
+        guard !closed else { return }
+        closed = true
+        hub.remove(self)
+        logger.warning("subscription cut off: \(reason)")
+        let error = ProtocolError(
+            .unavailable,
+            "subscription ended: \(reason); subscribe again with after=\(deliveredThrough) to continue without a gap")
+        var id: JSONValue = .null
+        if let parsed = try? JSONParser.parse(idBytes) { id = parsed }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: Reply.error(id: id, error)), promise: nil)
+        channel.close(promise: nil)
+    }
+}

@@ -1,0 +1,37 @@
+import CoachingDomain
+import NIOConcurrencyHelpers
+
+/// Which events a subscription wants.
+struct SubscriptionFilter: Sendable {
+    var salesperson: String?
+    var types: Set<EventType>?
+
+    func matches(_ e: EventEnvelope) -> Bool {
+        (salesperson == nil || salesperson == e.salesperson) && (types?.contains(e.type) ?? true)
+    }
+}
+
+/// Fans newly committed events out to live subscriptions. The writer calls
+/// `publish` after each commit, in position order, so every subscriber sees
+/// live events in order.
+final class SubscriptionHub: Sendable {
+    private let subscribers = NIOLockedValueBox<[ObjectIdentifier: Subscription]>([:])
+
+    func add(_ s: Subscription) {
+        subscribers.withLockedValue { $0[ObjectIdentifier(s)] = s }
+    }
+
+    func remove(_ s: Subscription) {
+        _ = subscribers.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(s)) }
+    }
+
+    var count: Int { subscribers.withLockedValue { $0.count } }
+
+    func publish(_ events: [EventEnvelope]) {
+        let current = subscribers.withLockedValue { Array($0.values) }
+        for s in current {
+            let matching = events.filter(s.filter.matches)
+            if !matching.isEmpty { s.deliver(matching) }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import CoachLogProtocol
+import CoachLogServer
+import EventStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct CoachLogDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coachlogd",
+        abstract: "The CoachLog daemon: records coaching events and serves them on a Unix socket.",
+        discussion: """
+            Environment: COACHLOG_DATA, COACHLOG_SOCKET, COACHLOG_SOCKET_MODE, COACHLOG_MAX_LINE_BYTES and
+            COACHLOG_LOG_LEVEL stand in for the options of the same name. Under systemd the defaults are
+            /var/lib/coachlog and /run/coachlog/coachlog.sock.
+            """,
+        version: "0.1.0",
+        subcommands: [Serve.self, Rebuild.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options every subcommand shares.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Data folder (default: $COACHLOG_DATA or a per-user folder).", valueName: "DIR"))
+    var data: String?
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (default: $COACHLOG_LOG_LEVEL or info).")
+    var logLevel: String?
+
+    var dataDirectory: String { data ?? DefaultPaths.dataDirectory }
+
+    func makeLogger() throws -> Logger {
+        let text = logLevel ?? ProcessInfo.processInfo.environment["COACHLOG_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: text) else {
+            throw ValidationError("unknown log level \"\(text)\"; use trace, debug, info, notice, warning, error or critical")
+        }
+        var logger = Logger(label: "coachlogd")
+        logger.logLevel = level
+        return logger
+    }
+}
+
+enum Startup {
+    static let bootstrapLogging: Void = {
+        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+    }()
+
+    /// Opens the store or exits with a clear message and status 1.
+    static func openStore(_ directory: String, logger: Logger) -> EventStore {
+        do {
+            return try EventStore(directory: directory)
+        } catch {
+            fail("cannot open the data folder \(directory): \(error)")
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("coachlogd: \(message)\n".utf8))
+        exit(1)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the protocol (the default).")
+
+    @OptionGroup var options: DataOptions
+
+    @Option(name: .long, help: ArgumentHelp("Unix socket path (default: $COACHLOG_SOCKET or a per-user runtime path).", valueName: "PATH"))
+    var socket: String?
+
+    @Option(name: .long, help: ArgumentHelp("Permission bits of the socket, in octal (default 0660).", valueName: "MODE"))
+    var socketMode: String?
+
+    @Option(name: .long, help: ArgumentHelp("Group to own the socket file.", valueName: "GROUP"))
+    var socketGroup: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also serve a socket that only allows hello, read, query, subscribe and stats.", valueName: "PATH"))
+    var readOnlySocket: String?
+
+    @Option(name: .long, help: "Longest request line accepted, in bytes (default 1048576).")
+    var maxLineBytes: Int?
+
+    mutating func run() async throws {
+        _ = Startup.bootstrapLogging
+        let logger = try options.makeLogger()
+        let environment = ProcessInfo.processInfo.environment
+        let modeText = socketMode ?? environment["COACHLOG_SOCKET_MODE"] ?? "0660"
+        guard let mode = UInt32(modeText, radix: 8), mode <= 0o777 else {
+            throw ValidationError("--socket-mode \(modeText) is not an octal mode such as 0660")
+        }
+        let maximumLine = maxLineBytes ?? environment["COACHLOG_MAX_LINE_BYTES"].flatMap { Int($0) } ?? (1 << 20)
+        guard maximumLine >= 1024, maximumLine <= 64 << 20 else {
+            throw ValidationError("--max-line-bytes must be between 1024 and 67108864")
+        }
+        raiseOpenFileLimit()
+        let store = Startup.openStore(options.dataDirectory, logger: logger)
+        let configuration = ServerConfiguration(
+            socketPath: socket ?? DefaultPaths.socketPath, socketMode: mode, socketGroup: socketGroup,
+            readOnlySocketPath: readOnlySocket, maximumLineBytes: maximumLine,
+            inheritedListenerDescriptor: InheritedSocket.listener())
+        let daemon = Daemon(store: store, configuration: configuration, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            Startup.fail("\(error)")
+        }
+    }
+
+    /// 1,000 clients need more than the usual 1,024 descriptors.
+    func raiseOpenFileLimit() {
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = min(limit.rlim_max, 65_536)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+    }
+}
+
+struct Rebuild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute every projection from the event log, then exit.",
+        discussion: "The daemon must not be running on the same data folder.")
+
+    @OptionGroup var options: DataOptions
+
+    mutating func run() throws {
+        _ = Startup.bootstrapLogging
+        let logger = try options.makeLogger()
+        let store = Startup.openStore(options.dataDirectory, logger: logger)
+        let started = Date()
+        do {
+            try store.rebuildProjections()
+        } catch {
+            Startup.fail("rebuild failed: \(error)")
+        }
+        let position = (try? store.headPosition()) ?? 0
+        let seconds = Date().timeIntervalSince(started)
+        print("rebuilt projections from \(position) events in \(String(format: "%.2f", seconds)) s")
+    }
+}
+
+enum InheritedSocket {
+    static func listener() -> Int32? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let pid = environment["LISTEN_PID"].flatMap({ Int32($0) }), pid == getpid(),
+            let count = environment["LISTEN_FDS"].flatMap({ Int($0) }), count >= 1
+        else { return nil }
+        unsetenv("LISTEN_PID")
+        unsetenv("LISTEN_FDS")
+        unsetenv("LISTEN_FDNAMES")
+        return 3  // SD_LISTEN_FDS_START
+    }
+}
