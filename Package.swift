@@ -38,6 +38,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "CoachLogClient", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
         .executableTarget(
             name: "coachlogd",
             dependencies: [
@@ -52,6 +53,11 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "CoachLogServerTests",
+            dependencies: ["CoachLogClient", "CoachLogProtocol", "CoachLogJSON"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

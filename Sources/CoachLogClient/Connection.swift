@@ -1,0 +1,179 @@
+import CoachLogJSON
+import CoachLogProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why talking to the daemon failed.
+public enum ClientError: Error, Sendable, CustomStringConvertible {
+    /// Nothing listens at the socket path (or it cannot be opened).
+    case cannotConnect(path: String, reason: String)
+    /// The daemon answered with an error.
+    case refused(ProtocolError)
+    /// The connection broke or the daemon sent something unreadable.
+    case connectionLost(String)
+
+    public var description: String {
+        switch self {
+        case .cannotConnect(let path, let reason):
+            return "cannot reach coachlogd at \(path) (\(reason)); start it with `coachlogd --socket \(path)` or pass --socket"
+        case .refused(let error): return error.message
+        case .connectionLost(let reason): return "lost the connection to coachlogd: \(reason)"
+        }
+    }
+}
+
+/// A blocking connection to coachlogd over its Unix socket.
+///
+/// Requests may be pipelined with `send` and their replies collected with
+/// `receive` in the same order; `request` does both for one request.
+/// Not thread-safe: use one connection per thread.
+public final class Connection {
+    public let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var nextId: Int64 = 1
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ClientError.cannotConnect(path: path, reason: String(cString: strerror(errno))) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw ClientError.cannotConnect(path: path, reason: "the path is too long for a Unix socket")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard rc == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw ClientError.cannotConnect(path: path, reason: reason)
+        }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Sends one request and returns its result, or throws `.refused` with the daemon's error.
+    public func request(_ op: Operation, _ fields: [String: JSONValue] = [:]) throws -> JSONValue {
+        let id = JSONValue.integer(nextId)
+        nextId += 1
+        try send(Request(id: id, op: op, fields: fields))
+        while true {
+            switch try receive() {
+            case .ok(let replyId, let result) where replyId == id: return result
+            case .error(let replyId, let error) where replyId == id || replyId == .null: throw ClientError.refused(error)
+            default: continue  // a subscription's event line
+            }
+        }
+    }
+
+    /// Writes one request line.
+    public func send(_ request: Request) throws {
+        try sendRaw(request.encoded())
+    }
+
+    /// Writes raw bytes (tests use it to send malformed lines).
+    public func sendRaw(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ClientError.connectionLost(String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+
+    /// Closes the sending side; the daemon answers what it has, then closes.
+    public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Reads the next reply line.
+    public func receive() throws -> Reply.Decoded {
+        guard let line = try readLine() else { throw ClientError.connectionLost("coachlogd closed the connection") }
+        do {
+            return try Reply.Decoded(line: line)
+        } catch {
+            throw ClientError.connectionLost("unreadable reply: \(error)")
+        }
+    }
+
+    /// The next raw line without its `\n`, or nil at end of stream.
+    public func readLine() throws -> [UInt8]? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                let line = Array(buffer[start..<newline])
+                start = newline + 1
+                if start > 65_536 {
+                    buffer.removeFirst(start)
+                    start = 0
+                }
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ClientError.connectionLost(String(cString: strerror(errno)))
+            }
+            if n == 0 { return nil }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Subscribes and returns the stream of events (history, then live).
+    public func subscribe(after: UInt64 = 0, salesperson: String? = nil, types: [String]? = nil) throws -> EventStream {
+        var fields: [String: JSONValue] = ["after": .integer(Int64(after))]
+        if let salesperson { fields["salesperson"] = .string(salesperson) }
+        if let types { fields["types"] = .array(types.map { .string($0) }) }
+        let id = JSONValue.string("subscription-\(nextId)")
+        nextId += 1
+        try send(Request(id: id, op: .subscribe, fields: fields))
+        switch try receive() {
+        case .ok(let replyId, _) where replyId == id: return EventStream(connection: self, id: id)
+        case .error(_, let error): throw ClientError.refused(error)
+        default: throw ClientError.connectionLost("unexpected reply to subscribe")
+        }
+    }
+}
+
+/// The events of a subscription, as a blocking sequence. Iteration ends when
+/// the connection closes; a daemon-side cut-off is thrown by `next()`.
+public struct EventStream: Sequence, IteratorProtocol {
+    let connection: Connection
+    let id: JSONValue
+
+    public mutating func next() -> JSONValue? {
+        try? nextEvent()
+    }
+
+    /// The next event envelope; nil at end of stream; throws if the daemon ended the subscription.
+    public func nextEvent() throws -> JSONValue? {
+        while true {
+            let reply: Reply.Decoded
+            do {
+                reply = try connection.receive()
+            } catch ClientError.connectionLost {
+                return nil
+            }
+            switch reply {
+            case .event(let replyId, let envelope) where replyId == id: return envelope
+            case .error(let replyId, let error) where replyId == id: throw ClientError.refused(error)
+            default: continue
+            }
+        }
+    }
+}
