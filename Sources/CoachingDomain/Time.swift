@@ -74,7 +74,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                     i += 1
                 }
                 guard digits > 0, digits <= 9 else { return nil }
-                for _ in digits..<3 where digits < 3 { fraction *= 10 }
+                for _ in 0..<max(0, 3 - digits) { fraction *= 10 }
             }
         }
         ms += ((hour * 60 + minute) * 60 + second) * 1000 + fraction

@@ -107,8 +107,8 @@ extension EventStore {
                     "this append repeats some eventIds of an earlier append but not all; resend the earlier append exactly, or use new eventIds"
                 )
             }
-            guard original.type == event.event.type, original.data == event.data,
-                original.salesperson == append.salesperson
+            guard original.type == event.event.type, original.salesperson == append.salesperson,
+                Self.sameContent(original, event.data)
             else {
                 throw StoreError(
                     .conflict,
@@ -117,6 +117,16 @@ extension EventStore {
             }
         }
         return AppendResult(positions: known.map(\.position), streamVersion: known.last?.streamVersion ?? 0, stored: [])
+    }
+
+    /// Equal data, or equal once the original's missing `at` is read as its
+    /// `recordedAt` (what it meant): an export replayed with explicit times
+    /// is then recognised as the same events.
+    static func sameContent(_ original: EventEnvelope, _ data: JSONValue) -> Bool {
+        if original.data == data { return true }
+        guard case .object(var fields) = original.data, fields["at"] == nil else { return false }
+        fields["at"] = .string(original.recordedAt.iso8601)
+        return JSONValue.object(fields) == data
     }
 
     static func generateEventId() -> String {

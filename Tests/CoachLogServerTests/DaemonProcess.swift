@@ -1,0 +1,167 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a daemon could not be started or stopped as expected.
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The real `coachlogd` binary, run as a child process.
+///
+/// The binary sits next to the test bundle executable (`swift test` builds
+/// both). stderr goes to a file (a pipe nobody reads could fill and block
+/// the daemon), readable with `stderr`. A watchdog SIGKILLs the daemon if a
+/// test leaves it running too long, so a blocked client read ends in a
+/// failure instead of a hung test run.
+final class DaemonProcess: @unchecked Sendable {
+    // @unchecked: `process` is set once in init; `watchdog` is only cancelled.
+    static let binaryPath: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("coachlogd").path
+    }()
+
+    let process = Process()
+    let socketPath: String?
+    let stderrPath: String
+    private let watchdog: DispatchWorkItem
+
+    /// Launches `executable` (default: coachlogd) with `arguments`, without waiting for it to be ready.
+    init(
+        arguments: [String], socketPath: String?, stderrPath: String, environment: [String: String] = [:],
+        executable: String = DaemonProcess.binaryPath, watchdogSeconds: Double = 55
+    ) throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw HarnessError("no executable at \(executable); build it with `swift build --build-tests`")
+        }
+        self.socketPath = socketPath
+        self.stderrPath = stderrPath
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("COACHLOG_") || key.hasPrefix("LISTEN_") || key == "NOTIFY_SOCKET" {
+            env.removeValue(forKey: key)
+        }
+        env["COACHLOG_LOG_LEVEL"] = "info"
+        for (key, value) in environment { env[key] = value }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = env
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let process = self.process
+        watchdog = DispatchWorkItem {
+            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        }
+        try process.run()
+        DispatchQueue.global().asyncAfter(deadline: .now() + watchdogSeconds, execute: watchdog)
+    }
+
+    /// Starts `coachlogd --data DATA --socket SOCKET EXTRA...` and waits until the socket accepts connections.
+    static func start(
+        data: String, socket: String, extra: [String] = [], stderrPath: String, environment: [String: String] = [:]
+    ) throws -> DaemonProcess {
+        let daemon = try DaemonProcess(
+            arguments: ["--data", data, "--socket", socket] + extra, socketPath: socket, stderrPath: stderrPath,
+            environment: environment)
+        do {
+            try daemon.waitUntilReady()
+        } catch {
+            daemon.kill()
+            throw error
+        }
+        return daemon
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    /// What the daemon wrote on stderr so far.
+    var stderr: String {
+        (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits until `socketPath` accepts a connection (default timeout 15 s).
+    func waitUntilReady(timeout: Double = 15) throws {
+        guard let socketPath else { throw HarnessError("no socket path to wait for") }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if socketAccepts(socketPath) { return }
+            if !process.isRunning {
+                throw HarnessError("coachlogd exited with status \(process.terminationStatus) before serving: \(stderr)")
+            }
+            usleep(20_000)
+        }
+        throw HarnessError("coachlogd did not accept connections on \(socketPath) within \(timeout) s: \(stderr)")
+    }
+
+    /// Waits for the process to end; its exit status, or nil on timeout.
+    /// A process ended by a signal reports 128 + the signal number.
+    @discardableResult
+    func waitForExit(timeout: Double = 15) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() >= deadline { return nil }
+            usleep(10_000)
+        }
+        watchdog.cancel()
+        if process.terminationReason == .uncaughtSignal { return 128 + process.terminationStatus }
+        return process.terminationStatus
+    }
+
+    /// Sends SIGTERM and returns the exit status (SIGKILLs and returns nil if it does not exit in time).
+    @discardableResult
+    func stop(timeout: Double = 15) -> Int32? {
+        if process.isRunning { Glibc.kill(pid, SIGTERM) }
+        if let status = waitForExit(timeout: timeout) { return status }
+        kill()
+        return nil
+    }
+
+    /// Sends SIGKILL and waits for the process to be gone.
+    func kill() {
+        if process.isRunning { Glibc.kill(pid, SIGKILL) }
+        _ = waitForExit(timeout: 10)
+    }
+
+    deinit {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        watchdog.cancel()
+    }
+}
+
+/// True when something accepts connections on the Unix socket at `path`.
+func socketAccepts(_ path: String) -> Bool {
+    guard let fd = try? connectUnix(path) else { return false }
+    close(fd)
+    return true
+}
+
+/// A connected Unix stream socket, or a thrown reason.
+func connectUnix(_ path: String) throws -> Int32 {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+        close(fd)
+        throw HarnessError("socket path too long: \(path)")
+    }
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        raw.copyBytes(from: bytes)
+        raw[bytes.count] = 0
+    }
+    let rc = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard rc == 0 else {
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        throw HarnessError("connect(\(path)): \(reason)")
+    }
+    return fd
+}

@@ -1,0 +1,160 @@
+import CoachLogJSON
+import CoachingDomain
+
+/// SplitMix64: a tiny, seeded, portable PRNG, so a failing history can be replayed from its seed.
+struct SplitMix64 {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func percent(_ p: Int) -> Bool { below(100) < p }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+}
+
+/// A random but valid coaching history, with the facts a plain recount needs.
+struct GeneratedHistory {
+    struct Event {
+        var type: String
+        var data: JSONValue
+        var recordedAt: Timestamp
+    }
+    struct Commitment {
+        var salesperson: String
+        var kind: CommitmentKind
+        var due: Day
+        var madeAt: Timestamp
+        var review: (outcome: Outcome, at: Timestamp)?
+    }
+
+    var events: [Event] = []
+    /// In the order they were made.
+    var commitments: [Commitment] = []
+    /// (salesperson, coach, at), in event order.
+    var sessions: [(salesperson: String, coach: String, at: Timestamp)] = []
+    var people: [String] = []
+    var first = Timestamp(milliseconds: 0)
+    var last = Timestamp(milliseconds: 0)
+
+    /// The coach of each salesperson's latest session opened before `end` (ties: the later event).
+    func coaches(before end: Timestamp) -> [String: String] {
+        var best: [String: (coach: String, at: Timestamp)] = [:]
+        for s in sessions where s.at < end {
+            if let b = best[s.salesperson], b.at > s.at { continue }
+            best[s.salesperson] = (s.coach, s.at)
+        }
+        return best.mapValues(\.coach)
+    }
+}
+
+enum HistoryGenerator {
+    private struct Person {
+        var coach: String
+        var sessionCount = 0
+        var current: (id: String, index: Int)?
+        var goals: [String] = []
+        /// Unreviewed commitments: id, index of the session they were made in, and their place in `commitments`.
+        var open: [(id: String, sessionIndex: Int, slot: Int)] = []
+    }
+
+    static func generate(seed: UInt64, eventCount: Int) -> GeneratedHistory {
+        var rng = SplitMix64(state: seed)
+        let names = ["ana", "ben", "dana", "omar", "zoe"]
+        let coaches = ["kim", "lee", "pat"]
+        var people = Dictionary(uniqueKeysWithValues: names.map { ($0, Person(coach: rng.pick(coaches))) })
+        var h = GeneratedHistory()
+        h.people = names
+        var clock = Timestamp(milliseconds: 1_767_600_000_000)  // 2026-01-05T08:00:00Z
+        h.first = clock
+        var nextId = 0
+
+        func emit(_ type: String, _ fields: [String: JSONValue]) {
+            var data = fields
+            var recordedAt = clock
+            if rng.percent(90) {
+                recordedAt = Timestamp(milliseconds: clock.milliseconds + Int64(rng.below(5_000)))
+                if rng.percent(30) {
+                    // The same instant written with an offset.
+                    let local = Timestamp(milliseconds: clock.milliseconds + 7_200_000).iso8601
+                    data["at"] = .string(String(local.dropLast()) + "+02:00")
+                } else {
+                    data["at"] = .string(clock.iso8601)
+                }
+            }
+            h.events.append(.init(type: type, data: .object(data), recordedAt: recordedAt))
+        }
+
+        while h.events.count < eventCount {
+            // Time moves on; sometimes not at all, so that ties happen.
+            if !rng.percent(12) { clock = clock.advanced(minutes: 1 + rng.below(240)) }
+            let name = rng.pick(names)
+            var p = people[name]!
+            nextId += 1
+            let sp = JSONValue.string(name)
+            if p.current == nil || rng.percent(12) {
+                if let current = p.current, rng.percent(70) {
+                    emit("SessionClosed", ["sessionId": .string(current.id), "salesperson": sp])
+                }
+                if rng.percent(10) { p.coach = rng.pick(coaches) }
+                p.sessionCount += 1
+                let id = "\(name)-s\(p.sessionCount)"
+                p.current = (id, p.sessionCount)
+                let topics = Topic.allCases.filter { _ in rng.percent(30) }.map { JSONValue.string($0.rawValue) }
+                emit("SessionOpened", ["sessionId": .string(id), "salesperson": sp, "coach": .string(p.coach),
+                                       "topics": .array(topics)])
+                h.sessions.append((name, p.coach, clock))
+            } else if let current = p.current {
+                let session = JSONValue.string(current.id)
+                let roll = rng.below(100)
+                let reviewable = p.open.indices.filter { p.open[$0].sessionIndex < current.index }
+                if roll < 10 {
+                    let id = "g\(nextId)"
+                    var data: [String: JSONValue] = ["goalId": .string(id), "sessionId": session, "salesperson": sp,
+                                                     "text": .string("Goal \(nextId)")]
+                    if rng.percent(50) { data["area"] = .string(rng.pick(["income", "leadership", "balance"])) }
+                    emit("GoalStated", data)
+                    p.goals.append(id)
+                } else if roll < 45 {
+                    let id = "c\(nextId)"
+                    let kind = rng.pick(CommitmentKind.allCases)
+                    let due = clock.day.adding(days: 1 + rng.below(14))
+                    var data: [String: JSONValue] = ["commitmentId": .string(id), "sessionId": session,
+                                                     "salesperson": sp, "kind": .string(kind.rawValue),
+                                                     "text": .string("Commitment \(nextId)"), "due": .string(due.iso8601)]
+                    if !p.goals.isEmpty, rng.percent(40) { data["goalId"] = .string(rng.pick(p.goals)) }
+                    emit("CommitmentMade", data)
+                    p.open.append((id, current.index, h.commitments.count))
+                    h.commitments.append(.init(salesperson: name, kind: kind, due: due, madeAt: clock, review: nil))
+                } else if roll < 75, !reviewable.isEmpty {
+                    let index = rng.pick(reviewable)
+                    let target = p.open.remove(at: index)
+                    let outcome = rng.pick(Outcome.allCases)
+                    var data: [String: JSONValue] = ["commitmentId": .string(target.id), "sessionId": session,
+                                                     "salesperson": sp, "outcome": .string(outcome.rawValue)]
+                    if rng.percent(30) { data["note"] = "Noted" }
+                    emit("CommitmentReviewed", data)
+                    h.commitments[target.slot].review = (outcome, clock)
+                } else if roll < 92 {
+                    emit("InsightNoted", ["sessionId": session, "salesperson": sp,
+                                          "topic": .string(rng.pick(Topic.allCases).rawValue), "text": "Insight"])
+                } else {
+                    emit("SessionClosed", ["sessionId": session, "salesperson": sp])
+                    p.current = nil
+                }
+            }
+            people[name] = p
+        }
+        h.last = clock
+        return h
+    }
+}
+
+extension Timestamp {
+    func advanced(minutes: Int) -> Timestamp { Timestamp(milliseconds: milliseconds + Int64(minutes) * 60_000) }
+}
