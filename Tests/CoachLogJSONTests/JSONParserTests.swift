@@ -1,8 +1,0 @@
-import CoachLogJSON
-import Testing
-
-@Suite struct JSONParserTests {
-    @Test func placeholder() throws {
-        #expect(try JSONParser.parse("1") == .integer(1))
-    }
-}

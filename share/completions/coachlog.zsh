@@ -1,0 +1,425 @@
+#compdef coachlog
+
+__coachlog_complete() {
+    local -ar non_empty_completions=("${@:#(|:*)}")
+    local -ar empty_completions=("${(M)@:#(|:*)}")
+    _describe -V '' non_empty_completions -- empty_completions -P $'\'\''
+}
+
+__coachlog_custom_complete() {
+    local -a completions
+    completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+    if [[ "${#completions[@]}" -gt 1 ]]; then
+        __coachlog_complete "${completions[@]:0:-1}"
+    fi
+}
+
+__coachlog_cursor_index_in_current_word() {
+    if [[ -z "${QIPREFIX}${IPREFIX}${PREFIX}" ]]; then
+        printf 0
+    else
+        printf %s "${#${(z)LBUFFER}[-1]}"
+    fi
+}
+
+_coachlog() {
+    emulate -RL zsh -G
+    setopt extendedglob nullglob numericglobsort
+    unsetopt aliases banghist
+
+    local -xr SAP_SHELL=zsh
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(builtin emulate zsh -c 'printf %s "${ZSH_VERSION}"')"
+    local -r SAP_SHELL_VERSION
+
+    local context state state_descr line
+    local -A opt_args
+
+    local -r command_name="${words[1]}"
+    local -ar command_line=("${words[@]}")
+    local -ir current_word_index="$((CURRENT - 1))"
+
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'session:Open or close a coaching session.'
+            'goal:Record a personal goal the salesperson states.'
+            'commit:Record a commitment for the coming week: more, better or different.'
+            'review:Review a commitment in a later session: kept, partial or missed.'
+            'insight:Note an insight on one of the four topics.'
+            'followthrough:Commitment follow-through: the say-do rate, by kind, with a weekly trend.'
+            'open:Open commitments (made, not yet reviewed); overdue ones marked.'
+            'cadence:How regularly each salesperson is coached.'
+            'goals:A salesperson'\''s goals and how the commitments serving them went.'
+            'topics:When each of the four topics was last covered with a salesperson.'
+            'sessions:A salesperson'\''s sessions; the open one marked.'
+            'log:The recorded history, oldest first.'
+            'tail:Follow new events live (Ctrl-C to stop).'
+            'stats:The daemon'\''s figures: position, events, people, connections, size.'
+            'ping:Check that the daemon answers, and how fast.'
+            'backup:Write a consistent copy of the store while the daemon keeps serving.'
+            'export:Write every event as JSON Lines, with its eventId (default: to standard output).'
+            'import:Replay an export into the daemon; safe to run twice (events keep their eventIds).'
+            'help:Show subcommand help information.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        session|goal|commit|review|insight|followthrough|open|cadence|goals|topics|sessions|log|tail|stats|ping|backup|export|import|help)
+            "_coachlog_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_coachlog_session() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'open:Open a session with a salesperson.'
+            'close:Close a salesperson'\''s session (default: their open one).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        open|close)
+            "_coachlog_session_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_coachlog_session_open() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[The salesperson being coached.]:salesperson:'
+        '--coach[The coach holding the session.]:coach:'
+        '--topics[Topics covered, comma-separated\: self-concept, identity-role, personal-goals (goals) or behavioral-reflection (reflection).]:LIST:'
+        '--id[The new session'\''s id (default\: generated).]:ID:'
+        '--at[When it started (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_session_close() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[The salesperson this is about.]:salesperson:'
+        '--session[The session (default\: the salesperson'\''s open session).]:ID:'
+        '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_goal() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':text:'
+        '--area[A one-word area\: income, leadership, balance, community, ...]:area:'
+        '--id[The new goal'\''s id (default\: generated).]:ID:'
+        '--salesperson[The salesperson this is about.]:salesperson:'
+        '--session[The session (default\: the salesperson'\''s open session).]:ID:'
+        '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_commit() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':kind:'
+        ':text:'
+        '--due[Due date, YYYY-MM-DD (default\: a week after the session).]:DATE:'
+        '--goal[The goal this commitment serves.]:ID:'
+        '--id[The new commitment'\''s id (default\: generated).]:ID:'
+        '--salesperson[The salesperson this is about.]:salesperson:'
+        '--session[The session (default\: the salesperson'\''s open session).]:ID:'
+        '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_review() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':commitment:'
+        ':outcome:'
+        '--note[A note on how it went.]:note:'
+        '--salesperson[The salesperson this is about.]:salesperson:'
+        '--session[The session (default\: the salesperson'\''s open session).]:ID:'
+        '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_insight() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':topic:'
+        ':text:'
+        '--salesperson[The salesperson this is about.]:salesperson:'
+        '--session[The session (default\: the salesperson'\''s open session).]:ID:'
+        '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_followthrough() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[Only this salesperson.]:salesperson:'
+        '--coach[Only the salespeople this coach coaches now.]:coach:'
+        '--weeks[Only reviews in the last N weeks (and the N weeks before, for the trend).]:weeks:'
+        '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_open() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[Only this salesperson.]:salesperson:'
+        '--coach[Only the salespeople this coach coaches now.]:coach:'
+        '--overdue[Only overdue commitments.]'
+        '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_cadence() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[Only this salesperson.]:salesperson:'
+        '--coach[Only the salespeople this coach coaches now.]:coach:'
+        '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_goals() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':salesperson:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_topics() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':salesperson:'
+        '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_sessions() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':salesperson:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_log() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[Only this salesperson'\''s events.]:salesperson:'
+        '--after[Start after this position.]:after:'
+        '--limit[At most this many events (default\: all).]:limit:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_tail() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[Only this salesperson'\''s events.]:salesperson:'
+        '--after[Start after this position (default\: now, only new events).]:after:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_stats() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_ping() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_backup() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':path:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_export() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_import() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_help() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:subcommands:'
+        '--version[Show the version.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+if [[ "${funcstack[1]}" = _coachlog ]]; then
+    _coachlog "${@}"
+else
+    compdef _coachlog coachlog
+fi
