@@ -59,6 +59,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "coachlog-bench",
+            dependencies: [
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain", "EventStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strict
+        ),
+
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain"], swiftSettings: strict),

@@ -24,6 +24,8 @@ final class DaemonProcess: @unchecked Sendable {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("coachlogd").path
     }()
 
+    static let setpriv = "/usr/bin/setpriv"
+
     let process = Process()
     let socketPath: String?
     let stderrPath: String
@@ -45,8 +47,14 @@ final class DaemonProcess: @unchecked Sendable {
         }
         env["COACHLOG_LOG_LEVEL"] = "info"
         for (key, value) in environment { env[key] = value }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        if FileManager.default.isExecutableFile(atPath: Self.setpriv) {
+            // If the test process dies (a crash, a killed run), its daemons die with it.
+            process.executableURL = URL(fileURLWithPath: Self.setpriv)
+            process.arguments = ["--pdeathsig", "KILL", "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
         process.environment = env
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))

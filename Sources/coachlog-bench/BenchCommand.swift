@@ -1,0 +1,229 @@
+import ArgumentParser
+import CoachLogClient
+import CoachLogJSON
+import CoachLogProtocol
+import CoachingDomain
+import EventStore
+import Foundation
+
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coachlog-bench",
+        abstract: "Measures CoachLog: durable appends, the engine's ceiling, queries, rebuild, cold start, memory, backup.",
+        discussion: "Run the release build: swift build -c release && .build/release/coachlog-bench --output bench.json")
+
+    @Option(help: "Events in the large store (queries, rebuild, cold start, backup).") var events = 1_000_000
+    @Option(help: "Salespeople in the organisation.") var salespeople = 2000
+    @Option(help: "Coaches in the organisation.") var coaches = 100
+    @Option(help: "Concurrent connections for the append workload, comma-separated.") var connections = "1,16,64,256"
+    @Option(help: "Seconds per measured run.") var seconds = 5.0
+    @Flag(help: "A small, quick run that only checks every workload works (for CI).") var smoke = false
+    @Option(help: "Also write the figures as JSON to this file.") var output: String?
+
+    mutating func run() throws {
+        if smoke {
+            events = min(events, 4000)
+            salespeople = min(salespeople, 60)
+            coaches = min(coaches, 6)
+            seconds = min(seconds, 0.5)
+        }
+        let organisation = Organisation(salespeople: salespeople, coaches: coaches)
+        let duration = Duration.milliseconds(Int64(seconds * 1000))
+        let clientCounts = connections.split(separator: ",").compactMap { Int($0) }
+        var report = Report()
+        let scratch = temporaryFolder("run")
+        defer { removeFolder(scratch) }
+
+        // B (disk): the raw fsync rate of the data folder's disk.
+        let fsync = fsyncRate(folder: scratch, duration: duration)
+        report.add("B", "raw fdatasync rate of the data disk", ["perSecond": .double(fsync)])
+
+        // A: durable one-event appends over the socket.
+        var appends64: Double = 0
+        var peakDuringA = 0
+        for n in clientCounts {
+            let folder = temporaryFolder("a\(n)")
+            defer { removeFolder(folder) }
+            let daemon = try DaemonProcess(data: folder + "/data", socket: folder + "/s.sock")
+            let m = try closedLoop(socket: daemon.socket, clients: n, duration: duration) { client in
+                let stream = LockedStream(organisation.stream(client: client, of: n))
+                return { stream.next().map { appendLine($0, id: client) } }
+            }
+            peakDuringA = max(peakDuringA, daemon.peakResidentBytes)
+            daemon.stop()
+            if n == 64 { appends64 = m.perSecond }
+            var j = m.json.objectValue ?? [:]
+            j["connections"] = .integer(Int64(n))
+            j["ofFsyncRate"] = .double(fsync > 0 ? m.perSecond / fsync : 0)
+            report.add("A", "durable appends, \(n) connection\(n == 1 ? "" : "s")", .object(j), measurement: m)
+        }
+
+        // B: the engine ceiling: the same events through EventStore, 100 per commit, one sync each.
+        do {
+            let folder = temporaryFolder("b")
+            defer { removeFolder(folder) }
+            let store = try EventStore(directory: folder)
+            var prepared: [PreparedAppend] = []
+            var streams = (0..<64).map { organisation.stream(client: $0, of: 64) }
+            let target = smoke ? 2000 : 200_000
+            while prepared.count < target {
+                for k in streams.indices {
+                    if let e = streams[k].next() { prepared.append(try AppendRequest(events: [e]).prepare()) }
+                }
+            }
+            let start = ContinuousClock.now
+            var index = 0
+            let now = Timestamp(milliseconds: 1_764_000_000_000)
+            while index < prepared.count, ContinuousClock.now - start < duration * 4 {
+                for r in try store.commit(Array(prepared[index..<min(index + 100, prepared.count)]), now: now) { _ = try r.get() }
+                index += 100
+            }
+            let rate = Double(min(index, prepared.count)) / BenchCommand.elapsed(since: start)
+            report.add(
+                "B", "engine ceiling: EventStore, batches of 100, one sync each",
+                ["perSecond": .double(rate), "events": .integer(Int64(min(index, prepared.count))),
+                 "appends64OverCeiling": .double(rate > 0 ? appends64 / rate : 0)])
+        }
+
+        // The large store for C, D, E, G.
+        let big = temporaryFolder("big")
+        defer { removeFolder(big) }
+        let sessions = organisation.sessions(totalEvents: events)
+        let weeksLoaded = sessions.count / salespeople + 1
+        do {
+            let store = try EventStore(directory: big + "/data")
+            let start = ContinuousClock.now
+            try load(sessions, into: store)
+            let loaded = try store.headPosition()
+            report.add("load", "loaded the large store", [
+                "events": .integer(Int64(loaded)), "seconds": .double(BenchCommand.elapsed(since: start)),
+                "storeBytes": .integer(Int64(try store.statistics().fileBytes)),
+            ])
+            // D: rebuild.
+            let rebuildStart = ContinuousClock.now
+            try store.rebuildProjections()
+            let rebuildSeconds = BenchCommand.elapsed(since: rebuildStart)
+            report.add("D", "projection rebuild", [
+                "events": .integer(Int64(loaded)), "seconds": .double(rebuildSeconds),
+                "eventsPerSecond": .double(Double(loaded) / rebuildSeconds),
+            ])
+        }
+
+        // E: cold start on the large store.
+        let daemon = try DaemonProcess(data: big + "/data", socket: big + "/s.sock")
+        report.add("E", "cold start to first hello reply", ["seconds": .double(daemon.startupSeconds)])
+
+        // C: queries with 16 connections.
+        let queries: [(String, @Sendable (Int, Int) -> [String: JSONValue])] = [
+            ("followThrough, one salesperson", { _, k in ["projection": "followThrough", "salesperson": .string("sp\(k % organisation.salespeople)"), "weeks": 4] }),
+            ("followThrough, one coach", { _, k in ["projection": "followThrough", "coach": .string("coach\(k % organisation.coaches)"), "weeks": 4] }),
+            ("followThrough, whole organisation", { _, _ in ["projection": "followThrough", "weeks": 4] }),
+            ("openCommitments, one salesperson", { _, k in ["projection": "openCommitments", "salesperson": .string("sp\(k % organisation.salespeople)")] }),
+            ("cadence, one coach", { _, k in ["projection": "cadence", "coach": .string("coach\(k % organisation.coaches)")] }),
+        ]
+        for (name, fields) in queries {
+            let m = try closedLoop(socket: daemon.socket, clients: 16, duration: duration) { client in
+                let counter = Counter(start: client * 7919)
+                return { Request(id: 1, op: .query, fields: fields(client, counter.next())).encoded() }
+            }
+            report.add("C", "query \(name), 16 connections", m.json, measurement: m)
+        }
+        let peakDuringC = daemon.peakResidentBytes
+        report.add("F", "peak resident memory of the daemon", [
+            "duringAppendsBytes": .integer(Int64(peakDuringA)), "duringQueriesBytes": .integer(Int64(peakDuringC)),
+            "maxMiB": .double(Double(max(peakDuringA, peakDuringC)) / 1_048_576),
+        ])
+
+        // G: backup of the large store while 64 connections append.
+        let backupResult = BackupOutcome()
+        let socket = daemon.socket
+        let delay = UInt32(min(1.0, seconds / 4) * 1_000_000)
+        let backupThread = Thread {
+            usleep(delay)
+            let start = ContinuousClock.now
+            do {
+                let r = try Connection(path: socket).request(.backup, ["path": .string(big + "/backup.mdb")])
+                backupResult.set(seconds: BenchCommand.elapsed(since: start), result: r)
+            } catch {
+                backupResult.set(seconds: BenchCommand.elapsed(since: start), result: .string("\(error)"))
+            }
+        }
+        backupThread.start()
+        let during = try closedLoop(socket: daemon.socket, clients: 64, duration: duration) { client in
+            var stream = organisation.stream(client: client, of: 64)
+            stream.week = weeksLoaded + 1
+            let locked = LockedStream(stream)
+            return { locked.next().map { appendLine($0, id: client) } }
+        }
+        while !backupResult.done { usleep(10_000) }
+        let (backupSeconds, backupReply) = backupResult.value
+        report.add("G", "backup of the large store while 64 connections append", [
+            "seconds": .double(backupSeconds), "bytes": backupReply["bytes"] ?? .null, "position": backupReply["position"] ?? .null,
+            "reply": backupReply["bytes"] == nil ? backupReply : .null, "appendsPerSecondMeanwhile": .double(during.perSecond),
+            "appendErrors": .integer(Int64(during.errors)),
+        ])
+        daemon.stop()
+
+        report.print()
+        if let output {
+            try Data(JSONWriter.bytes(report.json(parameters: [
+                "events": .integer(Int64(events)), "salespeople": .integer(Int64(salespeople)),
+                "coaches": .integer(Int64(coaches)), "secondsPerRun": .double(seconds), "smoke": .bool(smoke),
+            ])) + [0x0A]).write(to: URL(fileURLWithPath: output))
+        }
+    }
+
+    static func elapsed(since start: ContinuousClock.Instant) -> Double { BenchSeconds.of(ContinuousClock.now - start) }
+}
+
+enum BenchSeconds {
+    static func of(_ d: Duration) -> Double { seconds(d) }
+}
+
+/// A stream of one-event appends shared safely with a client thread.
+final class LockedStream: @unchecked Sendable {
+    // @unchecked: `stream` is only touched under `lock`.
+    private let lock = NSLock()
+    private var stream: Organisation.Stream
+    init(_ stream: Organisation.Stream) { self.stream = stream }
+    func next() -> ProposedEvent? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stream.next()
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value: Int
+    init(start: Int) { value = start }
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
+
+final class BackupOutcome: @unchecked Sendable {
+    // @unchecked: fields are only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: (Double, JSONValue)?
+    func set(seconds: Double, result: JSONValue) {
+        lock.lock()
+        stored = (seconds, result)
+        lock.unlock()
+    }
+    var done: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored != nil
+    }
+    var value: (Double, JSONValue) {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored ?? (0, .null)
+    }
+}

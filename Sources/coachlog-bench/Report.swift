@@ -1,0 +1,53 @@
+import CoachLogJSON
+import Foundation
+
+/// The figures of one run, printed as a table and written as JSON.
+struct Report {
+    struct Row {
+        var workload: String
+        var name: String
+        var figures: JSONValue
+    }
+
+    var rows: [Row] = []
+    let machine = Report.describeMachine()
+
+    mutating func add(_ workload: String, _ name: String, _ figures: JSONValue, measurement: Measurement? = nil) {
+        rows.append(Row(workload: workload, name: name, figures: figures))
+    }
+
+    func print() {
+        Swift.print("coachlog-bench on \(machine)")
+        for row in rows {
+            let f = row.figures
+            var parts: [String] = []
+            if let v = f["perSecond"]?.doubleValue { parts.append(String(format: "%.0f/s", v)) }
+            if let v = f["p50us"]?.doubleValue, let p99 = f["p99us"]?.doubleValue, let p999 = f["p999us"]?.doubleValue {
+                parts.append(String(format: "p50 %.0f µs  p99 %.0f µs  p99.9 %.0f µs", v, p99, p999))
+            }
+            if let v = f["ofFsyncRate"]?.doubleValue { parts.append(String(format: "%.2f × fsync rate", v)) }
+            if let v = f["appends64OverCeiling"]?.doubleValue { parts.append(String(format: "A(64) ÷ B = %.2f", v)) }
+            if let v = f["eventsPerSecond"]?.doubleValue { parts.append(String(format: "%.0f events/s", v)) }
+            if let v = f["seconds"]?.doubleValue, f["perSecond"] == nil { parts.append(String(format: "%.3f s", v)) }
+            if let v = f["maxMiB"]?.doubleValue { parts.append(String(format: "peak %.1f MiB", v)) }
+            if let v = f["bytes"]?.integerValue { parts.append("\(v) bytes") }
+            if let v = f["appendsPerSecondMeanwhile"]?.doubleValue { parts.append(String(format: "%.0f appends/s meanwhile", v)) }
+            if let v = f["errors"]?.integerValue, v > 0 { parts.append("\(v) ERRORS") }
+            let label = "\(row.workload) \(row.name)"
+            Swift.print(label.padding(toLength: 62, withPad: " ", startingAt: 0) + parts.joined(separator: "  "))
+        }
+    }
+
+    func json(parameters: [String: JSONValue]) -> JSONValue {
+        [
+            "machine": .string(machine), "parameters": .object(parameters),
+            "results": .array(rows.map { ["workload": .string($0.workload), "name": .string($0.name), "figures": $0.figures] }),
+        ]
+    }
+
+    static func describeMachine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)"
+    }
+}
