@@ -18,9 +18,13 @@ extension EventStore {
                 results.reserveCapacity(batch.count)
                 for append in batch {
                     do {
-                        let result = try txn.nested { child in
-                            try self.apply(append, txn: child, head: head, now: now)
-                        }
+                        // A one-event append checks everything before its first write,
+                        // so it needs no nested transaction to fail alone; a longer one
+                        // may fail after writing its first events and gets one.
+                        let result =
+                            append.events.count == 1
+                            ? try self.apply(append, txn: txn, head: head, now: now)
+                            : try txn.nested { child in try self.apply(append, txn: child, head: head, now: now) }
                         if let last = result.stored.last { head = last.position }
                         results.append(.success(result))
                     } catch let error as DomainError {
@@ -64,14 +68,19 @@ extension EventStore {
             position += 1
             version += 1
             try CoachingRules.validate(proposed.event, in: model)
+            let eventId = proposed.eventId ?? Self.generateEventId()
+            let idKey = Array(eventId.utf8)
+            if try txn.contains(tables.eventIds, key: idKey) {
+                throw StoreError(.conflict, "eventId \"\(eventId)\" is already used by another event")
+            }
+            // Every check is done: from here on only storage failures can
+            // stop this event, and they abort the whole transaction.
             let envelope = EventEnvelope(
-                position: position, eventId: proposed.eventId ?? Self.generateEventId(), type: proposed.event.type,
-                salesperson: append.salesperson, streamVersion: version, recordedAt: now, data: proposed.data)
+                position: position, eventId: eventId, type: proposed.event.type, salesperson: append.salesperson,
+                streamVersion: version, recordedAt: now, data: proposed.data)
             let key = bigEndianKey(position)
             try txn.put(tables.log, key: key, value: RecordCodec.encode(envelope), flags: .append)
-            guard try txn.put(tables.eventIds, key: Array(envelope.eventId.utf8), value: key, flags: .noOverwrite) else {
-                throw StoreError(.conflict, "eventId \"\(envelope.eventId)\" is already used by another event")
-            }
+            try txn.put(tables.eventIds, key: idKey, value: key)
             try txn.put(tables.streamIndex, key: personKey(append.salesperson, nil, position), value: bigEndianKey(version))
             try CoachingRules.apply(proposed.event, position: position, recordedAt: now, to: &model)
             stored.append(envelope)

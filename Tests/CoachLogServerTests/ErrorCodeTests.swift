@@ -121,7 +121,7 @@ struct ErrorCodeTests {
                 return
             }
             #expect(error3.code == .tooLarge)
-            #expect(try c.request(.stats)["connections"] == 1)
+            #expect(try c.request(.hello)["server"] == "coachlogd", "the connection is still usable")
         }
     }
 
