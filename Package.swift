@@ -78,6 +78,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"], swiftSettings: strict),
+        .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,8 +41,19 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private var inFlight: Int { nextSequence - nextToWrite }
 
+    /// Who is on the other end (SO_PEERCRED): logged now, and what
+    /// role-based access will be decided from.
+    private(set) var peer: PeerCredentials?
+
     func channelActive(context: ChannelHandlerContext) {
         router.connections.withLockedValue { $0 += 1 }
+        let readOnly = self.readOnly
+        let logger = self.logger
+        PeerCredentials.of(context.channel).assumeIsolated().whenSuccess { peer in
+            self.peer = peer
+            logger.info(
+                "connection from uid \(peer.uid) gid \(peer.gid) pid \(peer.pid)\(readOnly ? " (read-only socket)" : "")")
+        }
         context.fireChannelActive()
     }
 

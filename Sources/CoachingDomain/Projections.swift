@@ -145,6 +145,9 @@ public enum Projections {
     public static func followThrough(
         scope: Scope, weeks: Int?, asOf: AsOf, model: some CoachingReadModel
     ) throws -> JSONValue {
+        if let weeks, !(1...maximumWeeks).contains(weeks) {
+            throw DomainError(rule: "query.weeks", "weeks must be between 1 and \(maximumWeeks)")
+        }
         let people = try people(in: scope, asOf: asOf, model: model)
         let days = Int64(weeks ?? 0) * 7
         let current = Window(from: weeks.map { _ in asOf.end.adding(days: -days) }, to: asOf.end)

@@ -64,16 +64,7 @@ extension EventStore {
     public func projectionDump() throws -> [String: [[UInt8]]] {
         do {
             return try environment.read { txn in
-                var dump: [String: [[UInt8]]] = [:]
-                for (name, table) in zip(Tables.projectionNames, tables.projections) {
-                    var rows: [[UInt8]] = []
-                    try txn.scan(table) { key, value in
-                        rows.append(Array(key) + [0xFF, 0xFE] + Array(value))
-                        return true
-                    }
-                    dump[name] = rows
-                }
-                return dump
+                try Self.dump(txn, tables)
             }
         } catch {
             throw StoreError.from(error)

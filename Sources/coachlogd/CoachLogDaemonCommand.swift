@@ -21,7 +21,7 @@ struct CoachLogDaemonCommand: AsyncParsableCommand {
             /var/lib/coachlog and /run/coachlog/coachlog.sock.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, Rebuild.self],
+        subcommands: [Serve.self, Rebuild.self, Verify.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -146,6 +146,32 @@ struct Rebuild: ParsableCommand {
         let position = (try? store.headPosition()) ?? 0
         let seconds = Date().timeIntervalSince(started)
         print("rebuilt projections from \(position) events in \(String(format: "%.2f", seconds)) s")
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a stopped store: gapless positions, stream versions, eventIds, projections equal to a rebuild.",
+        discussion: "Changes nothing. Exits 0 when consistent, 1 (listing the problems) otherwise.")
+
+    @OptionGroup var options: DataOptions
+
+    mutating func run() throws {
+        _ = Startup.bootstrapLogging
+        let logger = try options.makeLogger()
+        let store = Startup.openStore(options.dataDirectory, logger: logger)
+        let report: VerificationReport
+        do {
+            report = try store.verify()
+        } catch {
+            Startup.fail("verification failed: \(error)")
+        }
+        if report.isConsistent {
+            print("consistent: \(report.events) events, \(report.salespeople) salespeople; projections equal a rebuild")
+        } else {
+            for problem in report.problems { print("problem: \(problem)") }
+            Startup.fail("\(report.problems.count) problems in \(options.dataDirectory)")
+        }
     }
 }
 

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// Help, examples and shell completion: no daemon needed, and none is reached.
+@Suite struct HelpTests {
+    @Test(arguments: [
+        ["help", "commit"], ["help", "review"], ["help", "followthrough"], ["help", "open"], ["help", "session", "open"],
+        ["commit", "--help"], ["topics", "--help"], ["export", "--help"],
+    ])
+    func helpShowsAnExample(_ args: [String]) throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let result = try sandbox.client(socket: sandbox.path("none.sock")).run(args)
+        #expect(result.status == 0, "\(result)")
+        let lines = result.lines
+        let example = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Example") }, "\(result)")
+        // The line after "Example:" is a runnable command line.
+        let command = lines.indices.contains(example + 1) ? lines[example + 1].trimmingCharacters(in: .whitespaces) : ""
+        #expect(command.hasPrefix("coachlog "), "\(result)")
+        #expect(result.stdout.contains("USAGE: coachlog"), "\(result)")
+    }
+
+    @Test func commitHelpExplainsTheDefaultDueDate() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let result = try sandbox.client(socket: sandbox.path("none.sock")).run(["help", "commit"])
+        #expect(result.stdout.contains("The due date defaults to a week after the session."), "\(result)")
+        #expect(result.stdout.contains("more, better or different"), "\(result)")
+    }
+
+    @Test func topLevelHelpListsExitCodesAndCommands() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let result = try sandbox.client(socket: sandbox.path("none.sock")).run(["--help"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("0 ok, 1 refused by the daemon, 2 usage error, 3 cannot connect"), "\(result)")
+        for command in ["session", "goal", "commit", "review", "insight", "followthrough", "open", "cadence", "topics", "export", "import"] {
+            #expect(result.lines.contains { $0.hasPrefix("  \(command) ") }, "\(command) missing from help")
+        }
+    }
+
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScript(_ shell: String) throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let result = try sandbox.client(socket: sandbox.path("none.sock")).run(["--generate-completion-script", shell])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("coachlog"), "\(result)")
+        #expect(result.stdout.contains("followthrough"), "subcommands are completed")
+        if shell == "bash" { #expect(result.stdout.contains("complete "), "\(result.stdout.prefix(400))") }
+    }
+}
