@@ -77,6 +77,7 @@ let package = Package(
             dependencies: ["CoachLogClient", "CoachLogProtocol", "CoachLogJSON"],
             swiftSettings: strict
         ),
+        .testTarget(name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"], swiftSettings: strict),
         .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
     ],

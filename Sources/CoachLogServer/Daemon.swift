@@ -97,8 +97,19 @@ public final class Daemon: Service, Sendable {
         _ path: String, group: MultiThreadedEventLoopGroup, router: RequestRouter, readOnly: Bool
     ) async throws -> any Channel {
         try UnixSocket.prepare(path: path)
-        let channel = try await bootstrap(group: group, router: router, readOnly: readOnly)
-            .bind(unixDomainSocketPath: path).get()
+        // bind() creates the socket file with the umask's mode, and it accepts
+        // connections at once: create it with its final mode, so that nobody
+        // can connect in between bind() and chmod().
+        let previousMask = umask(mode_t(0o777 & ~configuration.socketMode))
+        let channel: any Channel
+        do {
+            channel = try await bootstrap(group: group, router: router, readOnly: readOnly)
+                .bind(unixDomainSocketPath: path).get()
+            umask(previousMask)
+        } catch {
+            umask(previousMask)
+            throw error
+        }
         do {
             try UnixSocket.setPermissions(
                 path: path, mode: configuration.socketMode,

@@ -70,7 +70,13 @@ struct FollowThroughCommand: ParsableCommand {
                 let points = Int(((now - before) * 100).rounded())
                 trend = points > 0 ? Render.green("▲ +\(points) pts") : points < 0 ? Render.red("▼ \(points) pts") : "= same"
             }
-            print("  previous      \(Render.percent(previous["rate"]))  (\(Render.int(previous["kept"])) kept of \(Render.int(previous["reviewed"])))  \(trend)")
+            let counts =
+                previous["reviewed"]?.integerValue == 0
+                ? "nothing reviewed"
+                : "\(Render.int(previous["kept"])) kept of \(Render.int(previous["reviewed"]))"
+            var line = "  previous      \(Render.percent(previous["rate"]))  (\(counts))  \(trend)"
+            while line.hasSuffix(" ") { line.removeLast() }
+            print(line)
         }
         print("")
         let kinds = ["more", "better", "different"]

@@ -1,0 +1,121 @@
+import LMDB
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private func temporaryFile() -> (folder: String, path: String) {
+    var template = Array("/tmp/lmdb-test-XXXXXX".utf8CString)
+    let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    return (folder, folder + "/data.mdb")
+}
+
+private func cleanUp(_ folder: String) {
+    unlink(folder + "/data.mdb")
+    unlink(folder + "/data.mdb-lock")
+    rmdir(folder)
+}
+
+private func key(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+@Suite struct LMDBTests {
+    @Test func writesCommitAndThrowingBodiesAbort() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        let env = try Environment(path: path)
+        let db = try env.openDatabase("t")
+        try env.write { txn in try txn.put(db, key: key("a"), value: key("1")) }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try env.write { txn in
+                try txn.put(db, key: key("b"), value: key("2"))
+                throw Boom()
+            }
+        }
+        #expect(try env.read { try $0.get(db, key: key("a")) } == key("1"))
+        #expect(try env.read { try $0.get(db, key: key("b")) } == nil)
+    }
+
+    @Test func nestedTransactionRollsBackAlone() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        let env = try Environment(path: path)
+        let db = try env.openDatabase("t")
+        struct Refused: Error {}
+        try env.write { txn in
+            try txn.put(db, key: key("outer"), value: key("1"))
+            _ = try? txn.nested { child -> Void in
+                try child.put(db, key: key("inner"), value: key("2"))
+                throw Refused()
+            }
+            try txn.nested { child in try child.put(db, key: key("kept"), value: key("3")) }
+        }
+        try env.read { txn in
+            #expect(try txn.get(db, key: key("outer")) == key("1"))
+            #expect(try txn.get(db, key: key("inner")) == nil)
+            #expect(try txn.get(db, key: key("kept")) == key("3"))
+        }
+    }
+
+    @Test func noOverwriteAndScansInKeyOrder() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        let env = try Environment(path: path)
+        let db = try env.openDatabase("t")
+        try env.write { txn in
+            for k in ["b/2", "a/1", "b/1", "c/1"] { try txn.put(db, key: key(k), value: key(k)) }
+            #expect(try txn.put(db, key: key("a/1"), value: key("x"), flags: .noOverwrite) == false)
+        }
+        var seen: [String] = []
+        try env.read { txn in
+            try txn.scan(db, prefix: key("b/")) { k, _ in
+                seen.append(String(decoding: k, as: UTF8.self))
+                return true
+            }
+            #expect(try txn.get(db, key: key("a/1")) == key("a/1"))
+            #expect(try txn.count(db) == 4)
+            #expect(try txn.last(db)?.key == key("c/1"))
+        }
+        #expect(seen == ["b/1", "b/2"])
+    }
+
+    @Test func fullMapGrowsAndTheWriteIsRetried() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        let env = try Environment(path: path, options: .init(mapSize: 32 * 1024))
+        let db = try env.openDatabase("t")
+        let value = [UInt8](repeating: 42, count: 1000)
+        for i in 0..<500 {
+            try env.write { txn in try txn.put(db, key: key("k\(i)"), value: value) }
+        }
+        #expect(env.mapSize > 32 * 1024)
+        #expect(try env.read { try $0.count(db) } == 500)
+    }
+
+    @Test func errorsCarryLMDBsCodeAndMessage() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        let env = try Environment(path: path)
+        #expect {
+            _ = try env.read { txn in try txn.openDatabase("missing", create: false) }
+        } throws: { error in
+            guard let e = error as? LMDBError else { return false }
+            return e.code == LMDBError.notFound && e.isNotFound && e.description.contains("mdb_dbi_open(missing)")
+        }
+    }
+
+    @Test func aFileThatIsNotLMDBIsRejected() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        let fd = open(path, O_WRONLY | O_CREAT, 0o600)
+        let junk = [UInt8](repeating: 0x41, count: 8192)
+        _ = junk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        #expect {
+            _ = try Environment(path: path)
+        } throws: { error in
+            (error as? LMDBError)?.isInvalidFile == true
+        }
+    }
+}
