@@ -79,6 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"], swiftSettings: strict),
+        .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

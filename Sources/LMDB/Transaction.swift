@@ -43,6 +43,7 @@ public struct Transaction {
     /// this transaction if it returns, and vanish if it throws, leaving this
     /// transaction as it was. This is what lets one caller's invalid append
     /// fail alone inside a group commit.
+    @discardableResult
     public func nested<T>(_ body: (Transaction) throws -> T) throws -> T {
         precondition(!isReadOnly, "nested transactions need a write transaction")
         guard let parentEnv = mdb_txn_env(handle) else { throw LMDBError(code: MDB_BAD_TXN, operation: "mdb_txn_env") }

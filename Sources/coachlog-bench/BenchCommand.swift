@@ -19,6 +19,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Concurrent connections for the append workload, comma-separated.") var connections = "1,16,64,256"
     @Option(help: "Seconds per measured run.") var seconds = 5.0
     @Flag(help: "A small, quick run that only checks every workload works (for CI).") var smoke = false
+    @Option(help: "Which workloads to run, comma-separated from A,B,C,D,E,F,G (default: all).") var workloads = "A,B,C,D,E,F,G"
     @Option(help: "Also write the figures as JSON to this file.") var output: String?
 
     mutating func run() throws {
@@ -32,6 +33,7 @@ struct BenchCommand: ParsableCommand {
         let duration = Duration.milliseconds(Int64(seconds * 1000))
         let clientCounts = connections.split(separator: ",").compactMap { Int($0) }
         var report = Report()
+        let selected = Set(workloads.uppercased().split(separator: ",").map(String.init))
         let scratch = temporaryFolder("run")
         defer { removeFolder(scratch) }
 
@@ -42,7 +44,7 @@ struct BenchCommand: ParsableCommand {
         // A: durable one-event appends over the socket.
         var appends64: Double = 0
         var peakDuringA = 0
-        for n in clientCounts {
+        for n in clientCounts where selected.contains("A") || selected.contains("F") {
             let folder = temporaryFolder("a\(n)")
             defer { removeFolder(folder) }
             let daemon = try DaemonProcess(data: folder + "/data", socket: folder + "/s.sock")
@@ -60,7 +62,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         // B: the engine ceiling: the same events through EventStore, 100 per commit, one sync each.
-        do {
+        if selected.contains("B") {
             let folder = temporaryFolder("b")
             defer { removeFolder(folder) }
             let store = try EventStore(directory: folder)
@@ -87,6 +89,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         // The large store for C, D, E, G.
+        guard !selected.isDisjoint(with: ["C", "D", "E", "F", "G"]) else { return try finish(report) }
         let big = temporaryFolder("big")
         defer { removeFolder(big) }
         let sessions = organisation.sessions(totalEvents: events)
@@ -165,6 +168,10 @@ struct BenchCommand: ParsableCommand {
         ])
         daemon.stop()
 
+        try finish(report)
+    }
+
+    func finish(_ report: Report) throws {
         report.print()
         if let output {
             try Data(JSONWriter.bytes(report.json(parameters: [

@@ -51,11 +51,10 @@ private func key(_ s: String) -> [UInt8] { Array(s.utf8) }
             }
             try txn.nested { child in try child.put(db, key: key("kept"), value: key("3")) }
         }
-        try env.read { txn in
-            #expect(try txn.get(db, key: key("outer")) == key("1"))
-            #expect(try txn.get(db, key: key("inner")) == nil)
-            #expect(try txn.get(db, key: key("kept")) == key("3"))
+        let values = try env.read { txn in
+            [try txn.get(db, key: key("outer")), try txn.get(db, key: key("inner")), try txn.get(db, key: key("kept"))]
         }
+        #expect(values == [key("1"), nil, key("3")])
     }
 
     @Test func noOverwriteAndScansInKeyOrder() throws {
@@ -67,17 +66,18 @@ private func key(_ s: String) -> [UInt8] { Array(s.utf8) }
             for k in ["b/2", "a/1", "b/1", "c/1"] { try txn.put(db, key: key(k), value: key(k)) }
             #expect(try txn.put(db, key: key("a/1"), value: key("x"), flags: .noOverwrite) == false)
         }
-        var seen: [String] = []
-        try env.read { txn in
+        let (seen, kept, count, last) = try env.read { txn throws -> ([String], [UInt8]?, Int, [UInt8]?) in
+            var seen: [String] = []
             try txn.scan(db, prefix: key("b/")) { k, _ in
                 seen.append(String(decoding: k, as: UTF8.self))
                 return true
             }
-            #expect(try txn.get(db, key: key("a/1")) == key("a/1"))
-            #expect(try txn.count(db) == 4)
-            #expect(try txn.last(db)?.key == key("c/1"))
+            return (seen, try txn.get(db, key: key("a/1")), try txn.count(db), try txn.last(db)?.key)
         }
         #expect(seen == ["b/1", "b/2"])
+        #expect(kept == key("a/1"))
+        #expect(count == 4)
+        #expect(last == key("c/1"))
     }
 
     @Test func fullMapGrowsAndTheWriteIsRetried() throws {
