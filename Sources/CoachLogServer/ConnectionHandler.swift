@@ -139,6 +139,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        for s in subscriptions { s.writabilityChanged() }
         resumeReadingIfPossible(context: context)
         context.fireChannelWritabilityChanged()
     }

@@ -34,7 +34,9 @@ final class Subscription: @unchecked Sendable {
     private var catchingUp = true
     private var waitingForDrain = false
     private var buffered: [EventEnvelope] = []
-    private var pendingBytes = 0
+    /// Event lines the socket could not take yet; bounded by `maximumPendingBytes`.
+    private var queue: [ByteBuffer] = []
+    private var queuedBytes = 0
     private var closed = false
 
     init(
@@ -109,10 +111,11 @@ final class Subscription: @unchecked Sendable {
                     let live = self.buffered
                     self.buffered = []
                     self.send(live)
-                } else if self.pendingBytes > self.maximumPendingBytes / 4 {
-                    self.waitingForDrain = true
-                } else {
+                } else if self.queue.isEmpty && self.channel.isWritable {
                     self.pumpHistory()
+                } else {
+                    // Read the next page only once the client has taken this one.
+                    self.waitingForDrain = true
                 }
             }
         }
@@ -131,17 +134,32 @@ final class Subscription: @unchecked Sendable {
         }
         let size = buffer.readableBytes
         guard size > 0 else { return }
-        pendingBytes += size
-        if pendingBytes > maximumPendingBytes {
-            cutOff("the client did not read \(pendingBytes) bytes of events")
+        if queue.isEmpty && channel.isWritable {
+            channel.writeAndFlush(buffer, promise: nil)
             return
         }
-        channel.writeAndFlush(buffer).whenComplete { _ in
-            self.pendingBytes -= size
-            if self.waitingForDrain, self.pendingBytes <= self.maximumPendingBytes / 8 {
-                self.waitingForDrain = false
-                self.pumpHistory()
-            }
+        queue.append(buffer)
+        queuedBytes += size
+        if queuedBytes > maximumPendingBytes {
+            cutOff("the client did not read \(queuedBytes) bytes of events")
+        }
+    }
+
+    /// Called by the connection when the socket can take more output.
+    func writabilityChanged() {
+        eventLoop.preconditionInEventLoop()
+        guard !closed else { return }
+        var wrote = false
+        while channel.isWritable, !queue.isEmpty {
+            let next = queue.removeFirst()
+            queuedBytes -= next.readableBytes
+            channel.write(next, promise: nil)
+            wrote = true
+        }
+        if wrote { channel.flush() }
+        if waitingForDrain, queue.isEmpty, channel.isWritable {
+            waitingForDrain = false
+            pumpHistory()
         }
     }
 
@@ -152,10 +170,18 @@ final class Subscription: @unchecked Sendable {
         logger.warning("subscription cut off: \(reason)")
         let error = ProtocolError(
             .unavailable,
-            "subscription ended: \(reason); subscribe again with after=\(deliveredThrough) to continue without a gap")
+            "subscription ended: \(reason); subscribe again with after set to the position of the last event you received")
         var id: JSONValue = .null
         if let parsed = try? JSONParser.parse(idBytes) { id = parsed }
-        channel.writeAndFlush(channel.allocator.buffer(bytes: Reply.error(id: id, error)), promise: nil)
-        channel.close(promise: nil)
+        // Drop what the client did not take, so the reason is the next thing it
+        // reads; give a client that reads nothing at all a few seconds, then close.
+        queue = []
+        queuedBytes = 0
+        let channel = self.channel
+        let deadline = channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: Reply.error(id: id, error))).whenComplete { _ in
+            deadline.cancel()
+            channel.close(promise: nil)
+        }
     }
 }
