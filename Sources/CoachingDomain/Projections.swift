@@ -198,10 +198,12 @@ public enum Projections {
         let today = asOf.day
         var rows: [(due: Day, salesperson: String, position: UInt64, json: JSONValue)] = []
         var overdueCount = 0
+        var openCount = 0
         for (person, coach) in try people(in: scope, asOf: asOf, model: model) {
             for c in try model.commitments(of: person.salesperson) where asOf.includes(c.madeAt) {
                 if let review = c.review, asOf.includes(review.at) { continue }
                 let overdue = c.due < today
+                openCount += 1
                 if overdue { overdueCount += 1 }
                 if overdueOnly && !overdue { continue }
                 let text = try model.eventData(at: c.position)?["text"] ?? .null
@@ -218,7 +220,8 @@ public enum Projections {
         rows.sort { ($0.due, $0.salesperson, $0.position) < ($1.due, $1.salesperson, $1.position) }
         return [
             "projection": "openCommitments", "scope": scope.json, "asOf": .string(asOf.text),
-            "count": .integer(Int64(rows.count)), "overdue": .integer(Int64(overdueCount)),
+            "count": .integer(Int64(rows.count)), "open": .integer(Int64(openCount)),
+            "overdue": .integer(Int64(overdueCount)),
             "commitments": .array(rows.map(\.json)),
         ]
     }

@@ -55,7 +55,8 @@ public struct AppendRequest: Sendable, Equatable {
                     throw StoreError(.validation, "eventId \"\(id)\" appears twice in one append", rule: "eventId.unique")
                 }
             }
-            prepared.append(.init(eventId: proposed.eventId, event: event, data: event.canonicalData))
+            let data = event.canonicalData
+            prepared.append(.init(eventId: proposed.eventId, event: event, data: data, dataBytes: JSONWriter.bytes(data)))
         }
         let salesperson = prepared[0].event.salesperson
         if let other = prepared.first(where: { $0.event.salesperson != salesperson }) {
@@ -75,6 +76,8 @@ public struct PreparedAppend: Sendable, Equatable {
         public var eventId: String?
         public var event: CoachingEvent
         public var data: JSONValue
+        /// `data` serialized, done here so that the single writer only copies bytes.
+        public var dataBytes: [UInt8]
     }
 
     public var salesperson: String

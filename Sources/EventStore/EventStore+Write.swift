@@ -79,7 +79,7 @@ extension EventStore {
                 position: position, eventId: eventId, type: proposed.event.type, salesperson: append.salesperson,
                 streamVersion: version, recordedAt: now, data: proposed.data)
             let key = bigEndianKey(position)
-            try txn.put(tables.log, key: key, value: RecordCodec.encode(envelope), flags: .append)
+            try txn.put(tables.log, key: key, value: RecordCodec.encode(envelope, dataBytes: proposed.dataBytes), flags: .append)
             try txn.put(tables.eventIds, key: idKey, value: key)
             try txn.put(tables.streamIndex, key: personKey(append.salesperson, nil, position), value: bigEndianKey(version))
             try CoachingRules.apply(proposed.event, position: position, recordedAt: now, to: &model)

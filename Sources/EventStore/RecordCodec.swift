@@ -23,15 +23,15 @@ enum RecordCodec {
 
     // MARK: Envelope
 
-    static func encode(_ e: EventEnvelope) -> [UInt8] {
-        var w = ByteWriter(capacity: 256)
+    static func encode(_ e: EventEnvelope, dataBytes: [UInt8]? = nil) -> [UInt8] {
+        var w = ByteWriter(capacity: 64 + (dataBytes?.count ?? 256))
         w.u8(1)  // envelope encoding version
         w.u8(index(e.type))
         w.string(e.eventId)
         w.string(e.salesperson)
         w.varint(e.streamVersion)
         w.i64(e.recordedAt.milliseconds)
-        JSONWriter.write(e.data, into: &w.bytes)
+        if let dataBytes { w.raw(dataBytes) } else { JSONWriter.write(e.data, into: &w.bytes) }
         return w.bytes
     }
 

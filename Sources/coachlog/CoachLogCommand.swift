@@ -34,7 +34,7 @@ struct CoachLogCommand: ParsableCommand {
               coachlog commit more "Follow up within two days" --salesperson dana
               coachlog session close --salesperson dana
             and the next week:
-              coachlog review c-7k2m kept --salesperson dana
+              coachlog review c-7k2m9q kept --salesperson dana
               coachlog followthrough --salesperson dana --weeks 4
             """,
         version: "0.1.0",

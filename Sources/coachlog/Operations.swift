@@ -11,13 +11,13 @@ func describe(_ e: JSONValue) -> [String] {
     var summary: String
     switch e["type"]?.stringValue {
     case "SessionOpened":
-        let topics = (data?["topics"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
+        let topics = (data?["topics"]?.arrayValue ?? []).compactMap(\.stringValue).map(TopicName.display).joined(separator: ",")
         summary = "\(Render.text(data?["sessionId"])) with \(Render.text(data?["coach"]))" + (topics.isEmpty ? "" : " · \(topics)")
     case "GoalStated": summary = "\(Render.text(data?["goalId"])): \(Render.text(data?["text"]))"
     case "CommitmentMade":
         summary = "\(Render.text(data?["commitmentId"])) \(Render.text(data?["kind"])): \(Render.text(data?["text"])) (due \(Render.text(data?["due"])))"
     case "CommitmentReviewed": summary = "\(Render.text(data?["commitmentId"])) \(Render.text(data?["outcome"]))"
-    case "InsightNoted": summary = "\(Render.text(data?["topic"])): \(Render.text(data?["text"]))"
+    case "InsightNoted": summary = "\(TopicName.display(Render.text(data?["topic"]))): \(Render.text(data?["text"]))"
     case "SessionClosed": summary = "\(Render.text(data?["sessionId"]))"
     default: summary = ""
     }
@@ -53,7 +53,7 @@ struct LogCommand: ParsableCommand {
         }
         if !output.json {
             if rows.isEmpty { return print("no events") }
-            print(Render.table(["#", "at", "salesperson", "event", ""], rows, numeric: [0]))
+            print(Render.table(["#", "at", "salesperson", "event", "details"], rows, numeric: [0]))
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachingDomain
 
 /// Filters shared by the projection commands.
 struct ScopeOptions: ParsableArguments {
@@ -30,6 +31,12 @@ struct AsOfOption: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date or time (default: now).", valueName: "DATE"))
     var asOf: String?
 
+    func validate() throws {
+        if let asOf, AsOf(parsing: asOf) == nil {
+            throw ValidationError("--as-of \(asOf) is not a date (2026-11-30) or an ISO 8601 time (2026-11-30T17:00:00Z)")
+        }
+    }
+
     func add(to fields: inout [String: JSONValue]) {
         if let asOf { fields["asOf"] = .string(asOf) }
     }
@@ -48,6 +55,10 @@ struct FollowThroughCommand: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
     @Option(name: .long, help: "Only reviews in the last N weeks (and the N weeks before, for the trend).") var weeks: Int?
+
+    func validate() throws {
+        if let weeks, !(1...520).contains(weeks) { throw ValidationError("--weeks must be between 1 and 520") }
+    }
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
@@ -59,7 +70,7 @@ struct FollowThroughCommand: ParsableCommand {
         let r = try query("followThrough", fields, connection)
         if output.json { return printJSON(r) }
         let period = weeks.map { "last \($0) week\($0 == 1 ? "" : "s")" } ?? "all time"
-        print(Render.bold("Follow-through · \(scope.title) · \(period) · as of \(Render.text(r["asOf"]))"))
+        print(Render.bold("Follow-through · \(scope.title) · \(period) · as of \(Render.asOf(r["asOf"]))"))
         print("  say-do rate   \(Render.rate(r["rate"]))  (\(Render.int(r["kept"])) kept of \(Render.int(r["reviewed"])) reviewed)")
         print(
             "  weighted      \(Render.percent(r["weightedRate"]))  (\(Render.int(r["kept"])) kept, \(Render.int(r["partial"])) partial, \(Render.int(r["missed"])) missed)"
@@ -112,8 +123,8 @@ struct OpenCommand: ParsableCommand {
         if output.json { return printJSON(r) }
         let items = r["commitments"]?.arrayValue ?? []
         print(
-            Render.bold("Open commitments · \(scope.title) · as of \(Render.text(r["asOf"]))")
-                + " · \(Render.int(r["count"])) open, \(Render.int(r["overdue"])) overdue")
+            Render.bold("Open commitments · \(scope.title) · as of \(Render.asOf(r["asOf"]))")
+                + " · \(Render.int(r["open"])) open, \(Render.int(r["overdue"])) overdue")
         guard !items.isEmpty else {
             print(overdue ? "  nothing overdue" : "  nothing open")
             return
@@ -145,7 +156,7 @@ struct CadenceCommand: ParsableCommand {
         asOf.add(to: &fields)
         let r = try query("cadence", fields, connection)
         if output.json { return printJSON(r) }
-        print(Render.bold("Coaching cadence · \(scope.title) · as of \(Render.text(r["asOf"]))"))
+        print(Render.bold("Coaching cadence · \(scope.title) · as of \(Render.asOf(r["asOf"]))"))
         let rows = (r["salespeople"]?.arrayValue ?? []).map { p -> [String] in
             let gap = p["meanGapDays"]?.doubleValue.map { String(Int(($0 * 10).rounded()) / 10) + "." + String(Int(($0 * 10).rounded()) % 10) } ?? "–"
             let since = p["daysSince"]?.integerValue ?? 0
@@ -193,7 +204,7 @@ struct TopicsCommand: ParsableCommand {
         asOf.add(to: &fields)
         let r = try query("topics", fields, connection)
         if output.json { return printJSON(r) }
-        print(Render.bold("Topic coverage · \(salesperson) · as of \(Render.text(r["asOf"]))"))
+        print(Render.bold("Topic coverage · \(salesperson) · as of \(Render.asOf(r["asOf"]))"))
         let names = [
             ("selfConcept", "self-concept"), ("identityRole", "identity-role"), ("personalGoals", "personal-goals"),
             ("behavioralReflection", "behavioral-reflection"),
@@ -221,9 +232,9 @@ struct SessionsCommand: ParsableCommand {
         if output.json { return printJSON(r) }
         print(Render.bold("Sessions · \(salesperson) · coach \(Render.text(r["coach"]))"))
         let rows = (r["sessions"]?.arrayValue ?? []).map { s -> [String] in
-            let topics = (s["topics"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
-            return [Render.text(s["sessionId"]), Render.text(s["coach"]), Render.text(s["openedAt"]),
-                    s["open"]?.boolValue == true ? Render.green("open") : Render.text(s["closedAt"]), topics]
+            let topics = (s["topics"]?.arrayValue ?? []).compactMap(\.stringValue).map(TopicName.display).joined(separator: ",")
+            return [Render.text(s["sessionId"]), Render.text(s["coach"]), Render.time(s["openedAt"]),
+                    s["open"]?.boolValue == true ? Render.green("open") : Render.time(s["closedAt"]), topics]
         }
         print(Render.table(["session", "coach", "opened", "closed", "topics"], rows))
     }

@@ -15,6 +15,17 @@ enum TopicName {
     ]
     static let help = "self-concept, identity-role, personal-goals (goals) or behavioral-reflection (reflection)"
 
+    /// The name people type, for a wire name.
+    static func display(_ wire: String) -> String {
+        switch wire {
+        case "selfConcept": return "self-concept"
+        case "identityRole": return "identity-role"
+        case "personalGoals": return "personal-goals"
+        case "behavioralReflection": return "behavioral-reflection"
+        default: return wire
+        }
+    }
+
     static func wire(_ name: String) throws -> String {
         guard let wire = names[name.trimmingSpaces] else {
             throw ValidationError("unknown topic \"\(name)\"; use \(help)")
@@ -60,8 +71,10 @@ struct RecordOptions: ParsableArguments {
         guard let wanted else {
             throw Refusal(message: "\(salesperson) has no open session; open one with `coachlog session open --salesperson \(salesperson) --coach NAME` or pass --session")
         }
-        let openedAt = rows.first { $0["sessionId"]?.stringValue == wanted }?["openedAt"]?.stringValue
-        return (wanted, openedAt)
+        guard let row = rows.first(where: { $0["sessionId"]?.stringValue == wanted }) else {
+            throw Refusal(message: "\(salesperson) has no session \"\(wanted)\"; `coachlog sessions \(salesperson)` lists them")
+        }
+        return (wanted, row["openedAt"]?.stringValue)
     }
 }
 

@@ -31,6 +31,19 @@ enum Render {
         return v >= 0.7 ? green(text) : v < 0.4 ? red(text) : yellow(text)
     }
 
+    /// "2026-11-26" for a date; "2026-11-26 22:52 UTC" for a timestamp.
+    static func asOf(_ value: JSONValue?) -> String {
+        guard let text = value?.stringValue, text.count > 10 else { return text(value) }
+        return time(value)
+    }
+
+    /// An ISO 8601 UTC timestamp as "2026-11-26 22:52 UTC".
+    static func time(_ value: JSONValue?) -> String {
+        guard let t = value?.stringValue, t.count >= 16, t.hasSuffix("Z") else { return text(value) }
+        let chars = Array(t)
+        return String(chars[0..<10]) + " " + String(chars[11..<16]) + " UTC"
+    }
+
     static func int(_ value: JSONValue?) -> String {
         value?.integerValue.map(String.init) ?? "–"
     }

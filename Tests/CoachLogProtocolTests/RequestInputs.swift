@@ -110,7 +110,8 @@ struct RequestInputs {
         space(&out)
         switch value {
         case .integer(let i) where abs(i) < 1_000_000_000_000 && rng.percent(20):
-            out += Array(rng.pick(["\(i).0", "\(i)e0", "\(i)E+0", "\(i)0e-1"]).utf8)
+            // (Not "00e-1": a leading zero is not JSON.)
+            out += Array(rng.pick(["\(i).0", "\(i)e0", "\(i)E+0", i == 0 ? "0.0e5" : "\(i)0e-1"]).utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
