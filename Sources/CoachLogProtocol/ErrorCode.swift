@@ -9,7 +9,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case validation
     /// `expectedVersion` did not match, or an `eventId` was reused for other content.
     case conflict
-    /// The salesperson, coach or projection asked about does not exist.
+    /// The salesperson or coach asked about is not on record.
     case notFound = "not_found"
     /// The line is longer than the server's limit.
     case tooLarge = "too_large"

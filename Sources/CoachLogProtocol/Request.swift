@@ -108,7 +108,9 @@ public struct FieldAccess: Sendable {
 
     public func integer(_ key: String, range: ClosedRange<Int64>) throws(ProtocolError) -> Int64? {
         guard let v = value(key) else { return nil }
-        guard let i = v.integerValue else { throw ProtocolError(.badRequest, "\"\(key)\" must be a whole number, not \(v)") }
+        guard let i = v.integerValue else {
+            throw ProtocolError(.badRequest, "\"\(key)\" must be a whole number, not \(JSONWriter.string(v))")
+        }
         guard range.contains(i) else {
             throw ProtocolError(.badRequest, "\"\(key)\" must be between \(range.lowerBound) and \(range.upperBound)")
         }

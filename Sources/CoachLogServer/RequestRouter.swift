@@ -207,6 +207,9 @@ final class RequestRouter: Sendable {
         let after = UInt64(try fields.integer("after", range: 0...Int64.max) ?? 0)
         var types: Set<EventType>?
         if let names = try fields.strings("types") {
+            guard !names.isEmpty else {
+                throw ProtocolError(.badRequest, "\"types\" must name at least one event type, or be left out for all")
+            }
             types = []
             for name in names {
                 guard let type = EventType(rawValue: name) else {

@@ -236,7 +236,7 @@ private struct FieldReader {
         guard id.unicodeScalars.count <= Limits.maximumIdLength else {
             throw DomainError(rule: "id.length", "\(type) data.\(key) is longer than \(Limits.maximumIdLength) characters")
         }
-        guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) else {
+        guard !id.hasControlCharacters, !id.utf8.contains(UInt8(ascii: " ")) else {
             throw DomainError(rule: "id.characters", "\(type) data.\(key) must not contain spaces or control characters")
         }
         return id
@@ -249,7 +249,7 @@ private struct FieldReader {
         guard name.unicodeScalars.count <= Limits.maximumNameLength else {
             throw DomainError(rule: "name.length", "\(type) data.\(key) is longer than \(Limits.maximumNameLength) characters")
         }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !name.hasControlCharacters else {
             throw DomainError(rule: "name.characters", "\(type) data.\(key) must not contain control characters")
         }
         return name
@@ -331,6 +331,13 @@ private struct FieldReader {
 }
 
 extension String {
+    /// Control characters (Unicode category Cc). ASCII text, by far the most
+    /// common, is checked byte by byte without Unicode property look-ups.
+    var hasControlCharacters: Bool {
+        if utf8.allSatisfy({ $0 < 0x80 }) { return utf8.contains { $0 < 0x20 || $0 == 0x7F } }
+        return unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
     var trimmed: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),

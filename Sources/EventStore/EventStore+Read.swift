@@ -95,7 +95,7 @@ extension EventStore {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
-            throw StoreError(.badRequest, "cannot create the backup file \(temporary): \(reason)")
+            throw StoreError(.badRequest, "cannot write a backup at \(path): \(reason); the daemon must be able to create files in that folder")
         }
         // The finished copy is hard-linked into place; the temporary name always goes.
         defer { unlink(temporary) }
@@ -118,6 +118,13 @@ extension EventStore {
             guard link(temporary, path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 throw StoreError(.badRequest, "cannot create the backup file \(path): \(reason); choose a new path")
+            }
+            // The new name must survive a power cut too: sync the folder that holds it.
+            let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            let folderDescriptor = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if folderDescriptor >= 0 {
+                fsync(folderDescriptor)
+                close(folderDescriptor)
             }
             var st = stat()
             let bytes = stat(path, &st) == 0 ? Int(st.st_size) : 0

@@ -50,23 +50,30 @@ func residentKiB(pid: Int32) -> Int? {
 }
 
 /// Samples a process's VmRSS every 50 ms on its own thread and keeps the largest value seen.
+/// Past `killAboveKiB` it SIGKILLs the process, so that a runaway daemon fails the test
+/// instead of exhausting the machine's memory.
 final class RSSMonitor: @unchecked Sendable {
-    // @unchecked: both fields are only touched under `lock`.
+    // @unchecked: the fields are only touched under `lock`.
     private let lock = NSLock()
     private var maxKiB = 0
     private var running = true
+    private(set) var killed = false
 
-    init(pid: Int32) {
+    init(pid: Int32, killAboveKiB: Int = 4 * FuzzSettings.rssBoundKiB) {
         Thread.detachNewThread { [self] in
-            while self.sample(pid) { usleep(50_000) }
+            while self.sample(pid, killAboveKiB) { usleep(50_000) }
         }
     }
 
-    private func sample(_ pid: Int32) -> Bool {
+    private func sample(_ pid: Int32, _ killAbove: Int) -> Bool {
         let now = residentKiB(pid: pid)
         lock.lock()
         defer { lock.unlock() }
         if let now { maxKiB = max(maxKiB, now) }
+        if let now, now > killAbove, running {
+            killed = true
+            kill(pid, SIGKILL)
+        }
         return running && now != nil
     }
 
