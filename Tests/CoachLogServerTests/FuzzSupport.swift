@@ -57,7 +57,7 @@ final class RSSMonitor: @unchecked Sendable {
     private let lock = NSLock()
     private var maxKiB = 0
     private var running = true
-    private(set) var killed = false
+    private var wasKilled = false
 
     init(pid: Int32, killAboveKiB: Int = 4 * FuzzSettings.rssBoundKiB) {
         Thread.detachNewThread { [self] in
@@ -71,10 +71,17 @@ final class RSSMonitor: @unchecked Sendable {
         defer { lock.unlock() }
         if let now { maxKiB = max(maxKiB, now) }
         if let now, now > killAbove, running {
-            killed = true
+            wasKilled = true
             kill(pid, SIGKILL)
         }
         return running && now != nil
+    }
+
+    /// True if the process went past the kill threshold.
+    var killed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return wasKilled
     }
 
     var maximumKiB: Int {
