@@ -8,8 +8,13 @@ struct DrainAndClose {}
 
 /// One client connection: decodes request lines, answers them in request
 /// order even when they complete out of order (pipelining), and applies
-/// backpressure: it stops reading while too many replies are pending or the
-/// socket's send buffer is full, so per-connection memory stays bounded.
+/// backpressure: a request starts only while fewer than `maximumInFlight`
+/// are unanswered and the socket's send buffer has room, and at most one of
+/// the connection's requests runs on the shared thread pool at a time (read,
+/// query, stats, backup). Lines already read wait in `waiting`, and the
+/// socket is not read while any wait. So a client that pipelines thousands
+/// of reads and does not read the replies holds about one result in the
+/// daemon, not thousands, and cannot fill the pool ahead of other clients.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = Frame
     typealias OutboundIn = ByteBuffer
@@ -27,6 +32,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var draining = false
     private var inputClosed = false
     private var subscriptions: [Subscription] = []
+    /// Lines read but not started yet, in order: a reply known without running
+    /// anything (too long, not a request), or a request.
+    private var waiting = CircularBuffer<Waiting>()
+    private var poolRequestRunning = false
+    /// Set while `advance` runs: futures that are already complete call back
+    /// into it synchronously, and its loop picks up their work instead.
+    private var advancing = false
+
+    private enum Waiting {
+        case reply([UInt8])
+        case request(Request)
+    }
     /// Completes when this connection's latest append has been answered.
     /// Other requests wait for it, so a client reads its own writes even
     /// when it pipelines; appends need no wait (the writer queue is FIFO).
@@ -65,57 +82,96 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let sequence = nextSequence
-        nextSequence += 1
-        let future: EventLoopFuture<Outcome>
         switch unwrapInboundIn(data) {
         case .tooLong:
             let limit = router.configuration.maximumLineBytes
             let error = ProtocolError(.tooLarge, "the line is longer than the limit of \(limit) bytes; send smaller requests")
-            future = context.eventLoop.makeSucceededFuture(Outcome(bytes: Reply.error(id: .null, error), subscription: nil))
+            waiting.append(.reply(Reply.error(id: .null, error)))
         case .line(let line):
             switch Request.decode(line.readableBytesView) {
-            case .failure(let failure):
-                future = context.eventLoop.makeSucceededFuture(
-                    Outcome(bytes: Reply.error(id: failure.id, failure.error), subscription: nil))
-            case .success(let request):
-                let router = self.router
-                let readOnly = self.readOnly
-                let channel = context.channel
-                if request.op == .append {
-                    future = router.handle(request, readOnly: readOnly, channel: channel)
-                    lastAppend = future.map { _ in }
-                } else if let barrier = lastAppend {
-                    future = barrier.flatMap { router.handle(request, readOnly: readOnly, channel: channel) }
-                } else {
-                    future = router.handle(request, readOnly: readOnly, channel: channel)
-                }
+            case .failure(let failure): waiting.append(.reply(Reply.error(id: failure.id, failure.error)))
+            case .success(let request): waiting.append(.request(request))
+            }
+        }
+        advance(context: context)
+    }
+
+    /// Operations that run on the shared thread pool; their results can be large.
+    private static func usesPool(_ op: Operation) -> Bool {
+        switch op {
+        case .read, .query, .stats, .backup: return true
+        case .hello, .append, .subscribe: return false
+        }
+    }
+
+    private func canStart(_ item: Waiting, context: ChannelHandlerContext) -> Bool {
+        guard inFlight < maximumInFlight, context.channel.isWritable else { return false }
+        if case .request(let request) = item, Self.usesPool(request.op), poolRequestRunning { return false }
+        return true
+    }
+
+    private func start(_ item: Waiting, context: ChannelHandlerContext) {
+        let sequence = nextSequence
+        nextSequence += 1
+        let future: EventLoopFuture<Outcome>
+        var pooled = false
+        switch item {
+        case .reply(let bytes):
+            future = context.eventLoop.makeSucceededFuture(Outcome(bytes: bytes, subscription: nil))
+        case .request(let request):
+            let router = self.router
+            let readOnly = self.readOnly
+            let channel = context.channel
+            pooled = Self.usesPool(request.op)
+            if pooled { poolRequestRunning = true }
+            if request.op == .append {
+                future = router.handle(request, readOnly: readOnly, channel: channel)
+                lastAppend = future.map { _ in }
+            } else if let barrier = lastAppend {
+                future = barrier.flatMap { router.handle(request, readOnly: readOnly, channel: channel) }
+            } else {
+                future = router.handle(request, readOnly: readOnly, channel: channel)
             }
         }
         future.assumeIsolated().whenComplete { result in
+            if pooled { self.poolRequestRunning = false }
             switch result {
             case .success(let outcome): self.completed[sequence] = outcome
             case .failure(let error):
                 self.completed[sequence] = self.router.failure(.null, RequestRouter.protocolError(error))
             }
-            self.writeReady(context: context)
+            self.advance(context: context)
         }
     }
 
-    private func writeReady(context: ChannelHandlerContext) {
-        var wrote = false
-        while let outcome = completed.removeValue(forKey: nextToWrite) {
-            nextToWrite += 1
-            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: outcome.bytes)), promise: nil)
-            wrote = true
-            if let s = outcome.subscription {
-                subscriptions.append(s)
-                context.flush()
-                s.start()
+    /// Writes the replies that are next in order, starts what may start, and
+    /// closes or resumes reading when that is due.
+    private func advance(context: ChannelHandlerContext) {
+        if advancing { return }
+        advancing = true
+        defer { advancing = false }
+        var progressed = true
+        while progressed {
+            progressed = false
+            var wrote = false
+            while let outcome = completed.removeValue(forKey: nextToWrite) {
+                nextToWrite += 1
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: outcome.bytes)), promise: nil)
+                wrote = true
+                if let s = outcome.subscription {
+                    subscriptions.append(s)
+                    context.flush()
+                    s.start()
+                }
+            }
+            if wrote { context.flush() }
+            while let next = waiting.first, canStart(next, context: context) {
+                waiting.removeFirst()
+                start(next, context: context)
+                progressed = true
             }
         }
-        if wrote { context.flush() }
-        if inFlight == 0 && (draining || (inputClosed && subscriptions.isEmpty)) {
+        if inFlight == 0 && waiting.isEmpty && (draining || (inputClosed && subscriptions.isEmpty)) {
             context.close(promise: nil)
             return
         }
@@ -123,7 +179,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func resumeReadingIfPossible(context: ChannelHandlerContext) {
-        if readPending, !draining, inFlight < maximumInFlight, context.channel.isWritable {
+        if readPending, !draining, waiting.isEmpty, inFlight < maximumInFlight, context.channel.isWritable {
             readPending = false
             context.read()
         }
@@ -131,7 +187,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func read(context: ChannelHandlerContext) {
         if draining { return }
-        if inFlight >= maximumInFlight || !context.channel.isWritable {
+        if !waiting.isEmpty || inFlight >= maximumInFlight || !context.channel.isWritable {
             readPending = true
             return
         }
@@ -140,7 +196,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         for s in subscriptions { s.writabilityChanged() }
-        resumeReadingIfPossible(context: context)
+        advance(context: context)
         context.fireChannelWritabilityChanged()
     }
 
@@ -149,14 +205,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
             draining = true
             for s in subscriptions { s.cancel() }
             subscriptions = []
-            if inFlight == 0 { context.close(promise: nil) }
+            advance(context: context)
             return
         }
         if let event = event as? ChannelEvent, case .inputClosed = event {
             // The client finished sending: answer what it sent, then close
             // (a subscription keeps the connection until the client leaves).
             inputClosed = true
-            if inFlight == 0 && subscriptions.isEmpty { context.close(promise: nil) }
+            advance(context: context)
             return
         }
         context.fireUserInboundEventTriggered(event)

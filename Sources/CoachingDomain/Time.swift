@@ -24,12 +24,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var iso8601: String {
         let day = self.day
         let msOfDay = milliseconds - Int64(day.number) * Timestamp.millisecondsPerDay
-        let seconds = msOfDay / 1000
-        let ms = msOfDay % 1000
-        var text = day.iso8601 + "T" + pad(Int(seconds / 3600), 2) + ":" + pad(Int(seconds / 60 % 60), 2) + ":"
-            + pad(Int(seconds % 60), 2)
-        if ms != 0 { text += "." + pad(Int(ms), 3) }
-        return text + "Z"
+        let seconds = Int(msOfDay / 1000)
+        let ms = Int(msOfDay % 1000)
+        // Built byte by byte: this runs for every event and every result row.
+        var out = day.isoBytes
+        out.reserveCapacity(24)
+        out.append(UInt8(ascii: "T"))
+        appendDigits(seconds / 3600, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(seconds / 60 % 60, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(seconds % 60, 2, to: &out)
+        if ms != 0 {
+            out.append(UInt8(ascii: "."))
+            appendDigits(ms, 3, to: &out)
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { iso8601 }
@@ -127,9 +138,18 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.init(number: Int32(Day.daysFromCivil(year: y, month: m, day: d)))
     }
 
-    public var iso8601: String {
+    public var iso8601: String { String(decoding: isoBytes, as: UTF8.self) }
+
+    var isoBytes: [UInt8] {
         let (y, m, d) = Day.civil(fromDays: Int(number))
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendDigits(y, 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(m, 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(d, 2, to: &out)
+        return out
     }
 
     public var description: String { iso8601 }
@@ -210,7 +230,18 @@ func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }
 
-func pad(_ value: Int, _ width: Int) -> String {
-    let s = String(value)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+/// Appends `value` in decimal, zero-padded to at least `width` digits.
+func appendDigits(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+    guard value >= 0 else {
+        out.append(contentsOf: String(value).utf8)
+        return
+    }
+    var digits: [UInt8] = []
+    var v = value
+    repeat {
+        digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+        v /= 10
+    } while v > 0
+    for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
+    out.append(contentsOf: digits.reversed())
 }

@@ -23,9 +23,8 @@ struct ByteWriter {
     mutating func i64(_ v: Int64) { bigEndian(UInt64(bitPattern: v)) }
 
     mutating func string(_ s: String) {
-        let utf8 = Array(s.utf8)
-        varint(UInt64(utf8.count))
-        bytes.append(contentsOf: utf8)
+        varint(UInt64(s.utf8.count))
+        bytes.append(contentsOf: s.utf8)
     }
 
     mutating func optionalString(_ s: String?) {

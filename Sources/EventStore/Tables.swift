@@ -55,7 +55,9 @@ enum MetaKey {
 }
 
 func personKey(_ salesperson: String, _ tag: UInt8? = nil, _ position: UInt64? = nil) -> [UInt8] {
-    var key = Array(salesperson.utf8)
+    var key: [UInt8] = []
+    key.reserveCapacity(salesperson.utf8.count + 10)
+    key.append(contentsOf: salesperson.utf8)
     key.append(0)
     if let tag { key.append(tag) }
     if let position { key.append(contentsOf: bigEndianKey(position)) }

@@ -121,8 +121,23 @@ public final class Environment: @unchecked Sendable {
                 }
             } catch let error as LMDBError where error.isMapFull {
                 try growMap()
+            } catch let error as LMDBError where error.code == EIO && fileSystemIsFull() {
+                // LMDB reports a short write of data pages -- the file system filled up
+                // in the middle of the write -- as EIO ("short write, filesystem full?" in
+                // mdb_page_flush). Say what it is, so that callers see a full disk (retry
+                // later) rather than an I/O failure. The transaction was aborted: nothing
+                // of it is visible, and the environment stays usable.
+                throw LMDBError(code: ENOSPC, operation: "\(error.operation) (a short write: the file system is full)")
             }
         }
+    }
+
+    /// True when the file system holding the data file has (almost) no space left for us.
+    func fileSystemIsFull() -> Bool {
+        var fs = statvfs()
+        guard statvfs(path, &fs) == 0 else { return false }
+        let blocks = geteuid() == 0 ? fs.f_bfree : fs.f_bavail
+        return UInt64(blocks) * UInt64(fs.f_frsize) < 1 << 20
     }
 
     /// Doubles the map (up to `maximumMapSize`).

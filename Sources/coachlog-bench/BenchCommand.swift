@@ -18,6 +18,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Coaches in the organisation.") var coaches = 100
     @Option(help: "Concurrent connections for the append workload, comma-separated.") var connections = "1,16,64,256"
     @Option(help: "Seconds per measured run.") var seconds = 5.0
+    @Option(help: "Appends per second to prepare requests for in workload A (more than the daemon can take).") var maximumRate = 80_000
     @Flag(help: "A small, quick run that only checks every workload works (for CI).") var smoke = false
     @Option(help: "Which workloads to run, comma-separated from A,B,C,D,E,F,G (default: all).") var workloads = "A,B,C,D,E,F,G"
     @Option(help: "Also write the figures as JSON to this file.") var output: String?
@@ -47,10 +48,17 @@ struct BenchCommand: ParsableCommand {
         for n in clientCounts where selected.contains("A") || selected.contains("F") {
             let folder = temporaryFolder("a\(n)")
             defer { removeFolder(folder) }
+            // Requests are built before the clock starts, so that the clients
+            // spend their time sending, as redis-benchmark's do.
+            let perClient = max(100, Int(Double(maximumRate) * seconds) / n + 50)
+            let lines = (0..<n).map { client in
+                var stream = organisation.stream(client: client, of: n)
+                return Lines((0..<perClient).compactMap { _ in stream.next().map { appendLine($0, id: client) } })
+            }
             let daemon = try DaemonProcess(data: folder + "/data", socket: folder + "/s.sock")
             let m = try closedLoop(socket: daemon.socket, clients: n, duration: duration) { client in
-                let stream = LockedStream(organisation.stream(client: client, of: n))
-                return { stream.next().map { appendLine($0, id: client) } }
+                let mine = lines[client]
+                return { mine.next() }
             }
             peakDuringA = max(peakDuringA, daemon.peakResidentBytes)
             daemon.stop()
@@ -186,6 +194,19 @@ struct BenchCommand: ParsableCommand {
 
 enum BenchSeconds {
     static func of(_ d: Duration) -> Double { seconds(d) }
+}
+
+/// Request lines prepared in advance for one client thread.
+/// @unchecked Sendable: each instance is read by exactly one thread.
+final class Lines: @unchecked Sendable {
+    private let lines: [[UInt8]]
+    private var index = 0
+    init(_ lines: [[UInt8]]) { self.lines = lines }
+    func next() -> [UInt8]? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        return lines[index]
+    }
 }
 
 /// A stream of one-event appends shared safely with a client thread.

@@ -150,6 +150,8 @@ struct CrashCheck {
     var inDoubtPresent = 0
     var inDoubtAbsent = 0
     var inDoubtPartial = 0
+    /// In-doubt appends of more than one event (where all-or-nothing means something).
+    var inDoubtMultiEvent = 0
     var replayedRetries = 0
 
     /// Every acknowledged append is in `log` exactly once, where and as acknowledged; an append
@@ -172,9 +174,11 @@ struct CrashCheck {
                     lostEvents += append.eventIds.count - found.count
                 } else if found.isEmpty {
                     inDoubtAbsent += 1
+                    if append.eventIds.count > 1 { inDoubtMultiEvent += 1 }
                     continue
                 } else if found.count == append.eventIds.count {
                     inDoubtPresent += 1
+                    if append.eventIds.count > 1 { inDoubtMultiEvent += 1 }
                 } else {
                     inDoubtPartial += 1
                     problems.append("w\(writer): unacknowledged append \(append.eventIds) is half stored: \(found.count) events")

@@ -1,0 +1,155 @@
+import CoachLogClient
+import CoachLogJSON
+import CoachLogProtocol
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// LoadTests covers 1,000 connections that each say hello, and pipelining with a reading client;
+/// this suite holds them all open at once while slow readers and a subscriber that never reads
+/// push on the daemon's memory, and checks everyone else keeps being served.
+@Suite("coachlogd mixed load", .serialized)
+struct LoadMixedTests {
+    static let text = String(repeating: "Practise the opening question. ", count: 32)  // ~1 KB
+
+    @Test("1,000 connections held, slow readers, a never-reading subscriber under appends: bounded memory, others served, subscriber cut off")
+    func mixedLoad() throws {
+        raiseOpenFileLimit()
+        let idleCount = FuzzSettings.long ? 4_000 : 1_000
+        let slowReaders = FuzzSettings.long ? 32 : 8
+        let pipelinedPerReader = FuzzSettings.long ? 1_000 : 300
+        try withSandbox { sandbox in
+            let daemon = try sandbox.start()
+            let monitor = RSSMonitor(pid: daemon.pid)
+            let writer = try Connection(path: sandbox.socket)
+            try writer.append([Ev.open("ld-s", "ld", coach: "kim")])
+            for a in 0..<20 {
+                try writer.append((0..<100).map { Ev.insight("ld-s", "ld", topic: "selfConcept", text: "\(a)-\($0) " + Self.text) })
+            }
+            let seeded = try writer.head()
+
+            // 1. Idle connections, all open at once, each answered once.
+            var idle: [Connection] = []
+            idle.reserveCapacity(idleCount)
+            for _ in 0..<idleCount { idle.append(try Connection(path: sandbox.socket)) }
+            for (i, c) in idle.enumerated() { try c.send(Request(id: .integer(Int64(i)), op: .hello)) }
+            for (i, c) in idle.enumerated() {
+                guard case .ok(let id, _) = try c.receive(), id == .integer(Int64(i)) else {
+                    Issue.record("idle connection \(i) was not answered")
+                    return
+                }
+            }
+
+            // 2. Slow readers: each pipelines hundreds of reads of 200 events (~250 KB a reply) and reads nothing yet.
+            let readers = try (0..<slowReaders).map { _ in try Connection(path: sandbox.socket) }
+            let senders = readers.enumerated().map { n, c in
+                let payload = (0..<pipelinedPerReader).flatMap { i in
+                    line(.integer(Int64(i)), "read", ["after": .integer(Int64((n * 37 + i) % 1500)), "limit": 200])
+                }
+                let connection = Unchecked(c)
+                return Worker { try? connection.value.sendRaw(payload) }
+            }
+
+            // 3. A subscriber from the start of the log that never reads, with a small receive buffer.
+            let subscriber = try RawClient(path: sandbox.socket)
+            var small: Int32 = 4096
+            _ = setsockopt(subscriber.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+            try subscriber.send(line("never-reads", "subscribe", ["after": 0]))
+            try DaemonProcessWait.until { (try? writer.request(.stats)["subscribers"]?.int) == 1 }
+
+            // 4. Appends flow while a prober measures how long a fresh client waits for hello.
+            let stop = Locked(false)
+            let appended = Locked(0)
+            let socket = sandbox.socket
+            let appender = Worker {
+                guard let c = try? Connection(path: socket) else { return }
+                var a = 0
+                while !stop.value {
+                    let events = (0..<50).map { Ev.insight("ld-s", "ld", topic: "identityRole", text: "live \(a)-\($0) " + Self.text) }
+                    guard let result = try? c.append(events), result["positions"]?.array.count == 50 else { break }
+                    appended.mutate { $0 += 50 }
+                    a += 1
+                }
+            }
+            let latencies = Locked<[Double]>([])
+            let prober = Worker {
+                var n = 0
+                while !stop.value {
+                    let started = Date()
+                    let answered = (try? Connection(path: socket).request(.hello)["server"]) == "coachlogd"
+                    latencies.mutate { $0.append(answered ? Date().timeIntervalSince(started) : .infinity) }
+                    n += 1
+                    usleep(100_000)
+                }
+            }
+            let started = Date()
+            let cutOff = (try? DaemonProcessWait.until(timeout: FuzzSettings.long ? 120 : 25) {
+                (try? writer.request(.stats)["subscribers"]?.int) == 0 || monitor.killed
+            }) != nil
+            let cutOffAfter = Date().timeIntervalSince(started)
+            usleep(500_000)  // appends and probes go on a little after the cut-off
+            stop.value = true
+            #expect(appender.join(timeout: 20) && prober.join(timeout: 20))
+            #expect(!monitor.killed, "coachlogd went past \(4 * FuzzSettings.rssBoundKiB / 1024) MiB and was killed")
+            #expect(cutOff, "the subscriber that never reads was not cut off within \(Int(cutOffAfter)) s")
+
+            // 5. The subscriber's connection was closed; what it can still read is events, then the reason.
+            let leftover = try #require(subscriber.readToEnd(timeout: 15), "the never-reading subscriber was not disconnected")
+            var events = 0
+            var reasons: [ProtocolError] = []
+            for l in framedLines(leftover) {
+                switch try? Reply.Decoded(line: l) {
+                case .event?: events += 1
+                case .error(_, let e)?: reasons.append(e)
+                default: break
+                }
+            }
+            #expect(reasons.allSatisfy { $0.code == .unavailable && $0.message.contains("subscription ended") }, "\(reasons)")
+
+            // 6. The slow readers now read, slowly: every reply, in order.
+            let readerFailures = Locked<[String]>([])
+            let drains = readers.enumerated().map { n, c in
+                let connection = Unchecked(c)
+                return Worker {
+                    for i in 0..<pipelinedPerReader {
+                        if i % 20 == 0 { usleep(10_000) }
+                        guard case .ok(let id, let result)? = try? connection.value.receive(), id == .integer(Int64(i)),
+                            result["events"]?.array.count ?? 0 > 0
+                        else {
+                            readerFailures.mutate { $0.append("slow reader \(n), reply \(i)") }
+                            return
+                        }
+                    }
+                }
+            }
+            for d in drains + senders { #expect(d.join(timeout: 30)) }
+            #expect(readerFailures.value.isEmpty, "\(readerFailures.value.prefix(5))")
+
+            // 7. Everyone still connected is served; stats works and counts them; nothing was lost.
+            for (i, c) in idle.enumerated() { try c.send(Request(id: .integer(Int64(i)), op: .stats)) }
+            var stillServed = 0
+            for (i, c) in idle.enumerated() {
+                if case .ok(let id, let r) = try c.receive(), id == .integer(Int64(i)), r["position"] != nil { stillServed += 1 }
+            }
+            #expect(stillServed == idleCount)
+            let stats = try writer.request(.stats)
+            #expect((stats["connections"]?.int ?? 0) >= Int64(idleCount + slowReaders))
+            #expect(stats["position"]?.int == seeded + Int64(appended.value))
+            #expect(daemon.isRunning)
+
+            let rss = monitor.stop()
+            let worst = latencies.value.max() ?? .infinity
+            print("mixed load: \(idleCount + slowReaders + 1) connections held (\(idleCount) idle, \(slowReaders) slow readers × "
+                + "\(pipelinedPerReader) pipelined reads, 1 subscriber that never reads); \(appended.value) events appended; "
+                + "subscriber cut off after " + String(format: "%.1f s", cutOffAfter) + " (\(events) events and "
+                + "\(reasons.isEmpty ? "no reason line" : "the unavailable reason") readable); \(latencies.value.count) hello probes, "
+                + "slowest \(Int(worst * 1000)) ms; max RSS \(rss / 1024) MiB")
+            #expect(latencies.value.count >= 3)
+            #expect(worst < 2, "a fresh client waited \(worst) s for hello during the load")
+            #expect(rss < FuzzSettings.rssBoundKiB, "daemon RSS \(rss) KiB")
+        }
+    }
+}
