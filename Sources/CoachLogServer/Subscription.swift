@@ -34,6 +34,11 @@ final class Subscription: @unchecked Sendable {
     private var catchingUp = true
     private var waitingForDrain = false
     private var buffered: [EventEnvelope] = []
+    /// About how many bytes `buffered` will take as event lines. Live events
+    /// held while history is sent count against `maximumPendingBytes` like
+    /// queued output: a client that reads nothing stalls the history, and
+    /// must be cut off however small its events are.
+    private var bufferedBytes = 0
     /// Event lines the socket could not take yet; bounded by `maximumPendingBytes`.
     private var queue: [ByteBuffer] = []
     private var queuedBytes = 0
@@ -80,8 +85,11 @@ final class Subscription: @unchecked Sendable {
         guard !closed else { return }
         if catchingUp {
             buffered.append(contentsOf: events)
+            bufferedBytes += events.reduce(0) { $0 + Self.estimatedLineBytes($1) }
             if buffered.count > Self.maximumBufferedLiveEvents {
                 cutOff("more than \(Self.maximumBufferedLiveEvents) live events arrived while history was still being sent")
+            } else if bufferedBytes + queuedBytes > maximumPendingBytes {
+                cutOff("the client did not read \(bufferedBytes + queuedBytes) bytes of events")
             }
             return
         }
@@ -110,6 +118,7 @@ final class Subscription: @unchecked Sendable {
                     self.catchingUp = false
                     let live = self.buffered
                     self.buffered = []
+                    self.bufferedBytes = 0
                     self.send(live)
                 } else if self.queue.isEmpty && self.channel.isWritable {
                     self.pumpHistory()
@@ -143,6 +152,19 @@ final class Subscription: @unchecked Sendable {
         if queuedBytes > maximumPendingBytes {
             cutOff("the client did not read \(queuedBytes) bytes of events")
         }
+    }
+
+    /// About the length of `e`'s event line, without writing it.
+    static func estimatedLineBytes(_ e: EventEnvelope) -> Int {
+        func size(_ v: JSONValue) -> Int {
+            switch v {
+            case .string(let s): return s.utf8.count + 2
+            case .array(let items): return items.reduce(2) { $0 + size($1) + 1 }
+            case .object(let members): return members.reduce(2) { $0 + $1.key.utf8.count + 4 + size($1.value) }
+            default: return 8
+            }
+        }
+        return 160 + e.eventId.utf8.count + e.salesperson.utf8.count + size(e.data)
     }
 
     /// Called by the connection when the socket can take more output.

@@ -45,6 +45,7 @@ struct BenchCommand: ParsableCommand {
         // A: durable one-event appends over the socket.
         var appends64: Double = 0
         var peakDuringA = 0
+        var anonDuringA = 0
         for n in clientCounts where selected.contains("A") || selected.contains("F") {
             let folder = temporaryFolder("a\(n)")
             defer { removeFolder(folder) }
@@ -56,11 +57,14 @@ struct BenchCommand: ParsableCommand {
                 return Lines((0..<perClient).compactMap { _ in stream.next().map { appendLine($0, id: client) } })
             }
             let daemon = try DaemonProcess(data: folder + "/data", socket: folder + "/s.sock")
-            let m = try closedLoop(socket: daemon.socket, clients: n, duration: duration) { client in
-                let mine = lines[client]
-                return { mine.next() }
+            let (m, anon) = try daemon.peakAnonymousBytes {
+                try closedLoop(socket: daemon.socket, clients: n, duration: duration) { client in
+                    let mine = lines[client]
+                    return { mine.next() }
+                }
             }
             peakDuringA = max(peakDuringA, daemon.peakResidentBytes)
+            anonDuringA = max(anonDuringA, anon)
             daemon.stop()
             if n == 64 { appends64 = m.perSecond }
             var j = m.json.objectValue ?? [:]
@@ -133,17 +137,24 @@ struct BenchCommand: ParsableCommand {
             ("openCommitments, one salesperson", { _, k in ["projection": "openCommitments", "salesperson": .string("sp\(k % organisation.salespeople)")] }),
             ("cadence, one coach", { _, k in ["projection": "cadence", "coach": .string("coach\(k % organisation.coaches)")] }),
         ]
+        var anonDuringC = 0
         for (name, fields) in queries {
-            let m = try closedLoop(socket: daemon.socket, clients: 16, duration: duration) { client in
-                let counter = Counter(start: client * 7919)
-                return { Request(id: 1, op: .query, fields: fields(client, counter.next())).encoded() }
+            let (m, anon) = try daemon.peakAnonymousBytes {
+                try closedLoop(socket: daemon.socket, clients: 16, duration: duration) { client in
+                    let counter = Counter(start: client * 7919)
+                    return { Request(id: 1, op: .query, fields: fields(client, counter.next())).encoded() }
+                }
             }
+            anonDuringC = max(anonDuringC, anon)
             report.add("C", "query \(name), 16 connections", m.json, measurement: m)
         }
         let peakDuringC = daemon.peakResidentBytes
         report.add("F", "peak resident memory of the daemon", [
             "duringAppendsBytes": .integer(Int64(peakDuringA)), "duringQueriesBytes": .integer(Int64(peakDuringC)),
             "maxMiB": .double(Double(max(peakDuringA, peakDuringC)) / 1_048_576),
+            "anonymousDuringAppendsBytes": .integer(Int64(anonDuringA)),
+            "anonymousDuringQueriesBytes": .integer(Int64(anonDuringC)),
+            "anonymousMaxMiB": .double(Double(max(anonDuringA, anonDuringC)) / 1_048_576),
         ])
 
         // G: backup of the large store while 64 connections append.

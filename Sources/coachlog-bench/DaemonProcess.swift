@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// A coachlogd started from the folder this benchmark runs from.
-final class DaemonProcess {
+final class DaemonProcess: @unchecked Sendable {
+    // @unchecked: `process` is set once; reading /proc needs no shared state.
     let process = Process()
     let socket: String
     let started = ContinuousClock.now
@@ -32,14 +33,37 @@ final class DaemonProcess {
         throw BenchError("coachlogd did not answer on \(socket) within 60 s")
     }
 
-    /// Peak resident memory so far (VmHWM), in bytes.
-    var peakResidentBytes: Int {
+    /// Peak resident memory so far (VmHWM), in bytes: the heap and every
+    /// page of the memory-mapped store the daemon touched.
+    var peakResidentBytes: Int { statusField("VmHWM:") }
+
+    /// Resident anonymous memory now (RssAnon): the heap, stacks and buffers,
+    /// without the store's file pages, which the kernel can always drop.
+    var anonymousBytes: Int { statusField("RssAnon:") }
+
+    private func statusField(_ name: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(name) {
             let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
             return kb * 1024
         }
         return 0
+    }
+
+    /// Samples `anonymousBytes` every 50 ms while `body` runs; returns the peak.
+    func peakAnonymousBytes<T>(during body: () throws -> T) rethrows -> (T, Int) {
+        let peak = PeakSampler()
+        let thread = Thread { [self] in
+            while !peak.stopped {
+                peak.observe(self.anonymousBytes)
+                usleep(50_000)
+            }
+        }
+        thread.start()
+        let result = try body()
+        peak.observe(anonymousBytes)
+        peak.stop()
+        return (result, peak.value)
     }
 
     func stop() {
@@ -49,6 +73,17 @@ final class DaemonProcess {
     }
 
     deinit { stop() }
+}
+
+/// @unchecked Sendable: every access holds `lock`.
+final class PeakSampler: @unchecked Sendable {
+    private let lock = NSLock()
+    private var peak = 0
+    private var done = false
+    func observe(_ v: Int) { lock.lock(); peak = max(peak, v); lock.unlock() }
+    func stop() { lock.lock(); done = true; lock.unlock() }
+    var stopped: Bool { lock.lock(); defer { lock.unlock() }; return done }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return peak }
 }
 
 struct BenchError: Error, CustomStringConvertible {

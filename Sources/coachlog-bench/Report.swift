@@ -29,7 +29,8 @@ struct Report {
             if let v = f["appends64OverCeiling"]?.doubleValue { parts.append(String(format: "A(64) ÷ B = %.2f", v)) }
             if let v = f["eventsPerSecond"]?.doubleValue { parts.append(String(format: "%.0f events/s", v)) }
             if let v = f["seconds"]?.doubleValue, f["perSecond"] == nil { parts.append(String(format: "%.3f s", v)) }
-            if let v = f["maxMiB"]?.doubleValue { parts.append(String(format: "peak %.1f MiB", v)) }
+            if let v = f["maxMiB"]?.doubleValue { parts.append(String(format: "peak RSS %.1f MiB", v)) }
+            if let v = f["anonymousMaxMiB"]?.doubleValue { parts.append(String(format: "of which heap (RssAnon) %.1f MiB", v)) }
             if let v = f["bytes"]?.integerValue { parts.append("\(v) bytes") }
             if let v = f["appendsPerSecondMeanwhile"]?.doubleValue { parts.append(String(format: "%.0f appends/s meanwhile", v)) }
             if let v = f["errors"]?.integerValue, v > 0 { parts.append("\(v) ERRORS") }

@@ -19,8 +19,10 @@ struct LoadMixedTests {
     func mixedLoad() throws {
         raiseOpenFileLimit()
         let idleCount = FuzzSettings.long ? 4_000 : 1_000
-        let slowReaders = FuzzSettings.long ? 32 : 8
+        let slowReaders = FuzzSettings.long ? 16 : 4
         let pipelinedPerReader = FuzzSettings.long ? 1_000 : 300
+        let stalledReaders = FuzzSettings.long ? 16 : 4
+        let pipelinedPerStalled = 1_000
         try withSandbox { sandbox in
             let daemon = try sandbox.start()
             let monitor = RSSMonitor(pid: daemon.pid)
@@ -43,11 +45,14 @@ struct LoadMixedTests {
                 }
             }
 
-            // 2. Slow readers: each pipelines hundreds of reads of 200 events (~250 KB a reply) and reads nothing yet.
-            let readers = try (0..<slowReaders).map { _ in try Connection(path: sandbox.socket) }
+            // 2. Slow readers pipeline hundreds of reads of 50 events (~60 KB a reply) and read nothing
+            //    for now; stalled ones pipeline 1,000 reads of 200 events (~250 KB a reply, 250 MB in all)
+            //    and will read only the first. The daemon must hold back, not compute and buffer them all.
+            let readers = try (0..<(slowReaders + stalledReaders)).map { _ in try Connection(path: sandbox.socket) }
             let senders = readers.enumerated().map { n, c in
-                let payload = (0..<pipelinedPerReader).flatMap { i in
-                    line(.integer(Int64(i)), "read", ["after": .integer(Int64((n * 37 + i) % 1500)), "limit": 200])
+                let stalled = n >= slowReaders
+                let payload = (0..<(stalled ? pipelinedPerStalled : pipelinedPerReader)).flatMap { i in
+                    line(.integer(Int64(i)), "read", ["after": .integer(Int64((n * 37 + i) % 1500)), "limit": stalled ? 200 : 50])
                 }
                 let connection = Unchecked(c)
                 return Worker { try? connection.value.sendRaw(payload) }
@@ -109,24 +114,30 @@ struct LoadMixedTests {
             }
             #expect(reasons.allSatisfy { $0.code == .unavailable && $0.message.contains("subscription ended") }, "\(reasons)")
 
-            // 6. The slow readers now read, slowly: every reply, in order.
+            // 6. The slow readers now read, slowly: every reply, in order. The stalled ones read one and leave.
             let readerFailures = Locked<[String]>([])
             let drains = readers.enumerated().map { n, c in
                 let connection = Unchecked(c)
+                let count = n < slowReaders ? pipelinedPerReader : 1
                 return Worker {
-                    for i in 0..<pipelinedPerReader {
-                        if i % 20 == 0 { usleep(10_000) }
-                        guard case .ok(let id, let result)? = try? connection.value.receive(), id == .integer(Int64(i)),
-                            result["events"]?.array.count ?? 0 > 0
+                    for i in 0..<count {
+                        usleep(2_000)
+                        guard let raw = try? connection.value.readLine(),
+                            raw.starts(with: Array(#"{"id":\#(i),"ok":true,"result":{"events":[{"#.utf8))
                         else {
-                            readerFailures.mutate { $0.append("slow reader \(n), reply \(i)") }
+                            readerFailures.mutate { $0.append("reader \(n), reply \(i)") }
                             return
+                        }
+                        if i % 25 == 0, WireReply.parse(raw).0?.result?["events"]?.array.isEmpty != false {
+                            readerFailures.mutate { $0.append("reader \(n), reply \(i): malformed") }
                         }
                     }
                 }
             }
-            for d in drains + senders { #expect(d.join(timeout: 30)) }
+            for d in drains { #expect(d.join(timeout: 30)) }
             #expect(readerFailures.value.isEmpty, "\(readerFailures.value.prefix(5))")
+            for c in readers.suffix(stalledReaders) { c.finishSending() }
+            for s in senders.prefix(slowReaders) { #expect(s.join(timeout: 10)) }
 
             // 7. Everyone still connected is served; stats works and counts them; nothing was lost.
             for (i, c) in idle.enumerated() { try c.send(Request(id: .integer(Int64(i)), op: .stats)) }
@@ -137,13 +148,15 @@ struct LoadMixedTests {
             #expect(stillServed == idleCount)
             let stats = try writer.request(.stats)
             #expect((stats["connections"]?.int ?? 0) >= Int64(idleCount + slowReaders))
+            #expect(stats["subscribers"]?.int == 0)
             #expect(stats["position"]?.int == seeded + Int64(appended.value))
             #expect(daemon.isRunning)
 
             let rss = monitor.stop()
             let worst = latencies.value.max() ?? .infinity
-            print("mixed load: \(idleCount + slowReaders + 1) connections held (\(idleCount) idle, \(slowReaders) slow readers × "
-                + "\(pipelinedPerReader) pipelined reads, 1 subscriber that never reads); \(appended.value) events appended; "
+            print("mixed load: \(idleCount + slowReaders + stalledReaders + 5) connections held (\(idleCount) idle, \(slowReaders) "
+                + "slow readers × \(pipelinedPerReader) pipelined reads, \(stalledReaders) stalled × \(pipelinedPerStalled), "
+                + "1 subscriber that never reads, a writer, an appender, a prober); \(appended.value) events appended; "
                 + "subscriber cut off after " + String(format: "%.1f s", cutOffAfter) + " (\(events) events and "
                 + "\(reasons.isEmpty ? "no reason line" : "the unavailable reason") readable); \(latencies.value.count) hello probes, "
                 + "slowest \(Int(worst * 1000)) ms; max RSS \(rss / 1024) MiB")
