@@ -28,7 +28,7 @@ public final class EventStore: @unchecked Sendable {
     /// Version of the on-disk layout. Bumped when old files can no longer be read as they are.
     public static let formatVersion: UInt64 = 1
     /// Version of the projection tables. A mismatch at open rebuilds them from the log.
-    public static let projectionVersion: UInt64 = 1
+    public static let projectionVersion: UInt64 = 2
     public static let dataFileName = "coachlog.mdb"
     public static let lockFileName = "coachlog.lock"
     /// Largest number of events one rebuild transaction applies.

@@ -13,47 +13,55 @@ struct LMDBReadModel: CoachingWriteModel {
     static let goalTag: UInt8 = UInt8(ascii: "G")
     static let commitmentTag: UInt8 = UInt8(ascii: "C")
 
+    // Records live in `byPerson` under (salesperson, kind, position), so one
+    // salesperson's records are one range scan; the id tables map an id to
+    // that key.
+
+    private func record<T>(_ idTable: Database, _ id: String, _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        guard let key = try txn.get(idTable, key: Array(id.utf8)) else { return nil }
+        return try txn.withValue(tables.byPerson, key: key, decode)
+    }
+
+    private func records<T>(of salesperson: String, tag: UInt8, _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> [T] {
+        var result: [T] = []
+        try txn.scan(tables.byPerson, prefix: personKey(salesperson, tag)) { _, value in
+            result.append(try decode(value))
+            return true
+        }
+        return result
+    }
+
+    private func store(_ idTable: Database, id: String, key: [UInt8], value: [UInt8]) throws {
+        try txn.put(tables.byPerson, key: key, value: value)
+        try txn.put(idTable, key: Array(id.utf8), value: key)
+    }
+
     func session(_ id: String) throws -> SessionRecord? {
-        try txn.withValue(tables.sessions, key: Array(id.utf8)) { try RecordCodec.decodeSession($0) }
+        try record(tables.sessions, id, RecordCodec.decodeSession)
     }
 
     func goal(_ id: String) throws -> GoalRecord? {
-        try txn.withValue(tables.goals, key: Array(id.utf8)) { try RecordCodec.decodeGoal($0) }
+        try record(tables.goals, id, RecordCodec.decodeGoal)
     }
 
     func commitment(_ id: String) throws -> CommitmentRecord? {
-        try txn.withValue(tables.commitments, key: Array(id.utf8)) { try RecordCodec.decodeCommitment($0) }
+        try record(tables.commitments, id, RecordCodec.decodeCommitment)
     }
 
     func person(_ salesperson: String) throws -> PersonRecord? {
         try txn.withValue(tables.people, key: Array(salesperson.utf8)) { try RecordCodec.decodePerson($0) }
     }
 
-    private func ids(of salesperson: String, tag: UInt8) throws -> [[UInt8]] {
-        var ids: [[UInt8]] = []
-        try txn.scan(tables.byPerson, prefix: personKey(salesperson, tag)) { _, value in
-            ids.append(Array(value))
-            return true
-        }
-        return ids
-    }
-
     func sessions(of salesperson: String) throws -> [SessionRecord] {
-        try ids(of: salesperson, tag: Self.sessionTag).compactMap { id in
-            try txn.withValue(tables.sessions, key: id) { try RecordCodec.decodeSession($0) }
-        }
+        try records(of: salesperson, tag: Self.sessionTag, RecordCodec.decodeSession)
     }
 
     func goals(of salesperson: String) throws -> [GoalRecord] {
-        try ids(of: salesperson, tag: Self.goalTag).compactMap { id in
-            try txn.withValue(tables.goals, key: id) { try RecordCodec.decodeGoal($0) }
-        }
+        try records(of: salesperson, tag: Self.goalTag, RecordCodec.decodeGoal)
     }
 
     func commitments(of salesperson: String) throws -> [CommitmentRecord] {
-        try ids(of: salesperson, tag: Self.commitmentTag).compactMap { id in
-            try txn.withValue(tables.commitments, key: id) { try RecordCodec.decodeCommitment($0) }
-        }
+        try records(of: salesperson, tag: Self.commitmentTag, RecordCodec.decodeCommitment)
     }
 
     func insights(of salesperson: String) throws -> [InsightRecord] {
@@ -81,22 +89,22 @@ struct LMDBReadModel: CoachingWriteModel {
     }
 
     func put(_ session: SessionRecord) throws {
-        let id = Array(session.sessionId.utf8)
-        try txn.put(tables.sessions, key: id, value: RecordCodec.encode(session))
-        try txn.put(tables.byPerson, key: personKey(session.salesperson, Self.sessionTag, session.position), value: id)
+        try store(
+            tables.sessions, id: session.sessionId, key: personKey(session.salesperson, Self.sessionTag, session.position),
+            value: RecordCodec.encode(session))
     }
 
     func put(_ goal: GoalRecord) throws {
-        let id = Array(goal.goalId.utf8)
-        try txn.put(tables.goals, key: id, value: RecordCodec.encode(goal))
-        try txn.put(tables.byPerson, key: personKey(goal.salesperson, Self.goalTag, goal.position), value: id)
+        try store(
+            tables.goals, id: goal.goalId, key: personKey(goal.salesperson, Self.goalTag, goal.position),
+            value: RecordCodec.encode(goal))
     }
 
     func put(_ commitment: CommitmentRecord) throws {
-        let id = Array(commitment.commitmentId.utf8)
-        try txn.put(tables.commitments, key: id, value: RecordCodec.encode(commitment))
-        try txn.put(
-            tables.byPerson, key: personKey(commitment.salesperson, Self.commitmentTag, commitment.position), value: id)
+        try store(
+            tables.commitments, id: commitment.commitmentId,
+            key: personKey(commitment.salesperson, Self.commitmentTag, commitment.position),
+            value: RecordCodec.encode(commitment))
     }
 
     func put(_ insight: InsightRecord) throws {

@@ -7,8 +7,9 @@ import LMDB
 /// - `eventIds`: eventId → position of the event carrying it.
 /// - `streams`: salesperson → current stream version.
 /// - `streamIndex`: salesperson, 0, position → stream version (reads by salesperson).
-/// - projections: `sessions`, `goals`, `commitments` (by id), `people` (by name),
-///   `insights` (salesperson, 0, position) and `byPerson` (salesperson, 0, kind, position → id).
+/// - projections: `byPerson` (salesperson, 0, kind, position → session, goal or
+///   commitment record), `sessions`, `goals`, `commitments` (id → its `byPerson`
+///   key), `people` (by name) and `insights` (salesperson, 0, position → record).
 struct Tables: Sendable {
     let meta: Database
     let log: Database

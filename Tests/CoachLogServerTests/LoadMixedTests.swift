@@ -48,7 +48,7 @@ struct LoadMixedTests {
             // 2. Slow readers pipeline hundreds of reads of 50 events (~60 KB a reply) and read nothing
             //    for now; stalled ones pipeline 1,000 reads of 200 events (~250 KB a reply, 250 MB in all)
             //    and will read only the first. The daemon must hold back, not compute and buffer them all.
-            let readers = try (0..<(slowReaders + stalledReaders)).map { _ in try Connection(path: sandbox.socket) }
+            var readers = try (0..<(slowReaders + stalledReaders)).map { _ in try Connection(path: sandbox.socket) }
             let senders = readers.enumerated().map { n, c in
                 let stalled = n >= slowReaders
                 let payload = (0..<(stalled ? pipelinedPerStalled : pipelinedPerReader)).flatMap { i in
@@ -64,6 +64,8 @@ struct LoadMixedTests {
             _ = setsockopt(subscriber.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
             try subscriber.send(line("never-reads", "subscribe", ["after": 0]))
             try DaemonProcessWait.until { (try? writer.request(.stats)["subscribers"]?.int) == 1 }
+            let held = try writer.request(.stats)["connections"]?.int ?? 0
+            #expect(held >= Int64(idleCount + slowReaders + stalledReaders + 2), "connections held: \(held)")
 
             // 4. Appends flow while a prober measures how long a fresh client waits for hello.
             let stop = Locked(false)
@@ -136,8 +138,8 @@ struct LoadMixedTests {
             }
             for d in drains { #expect(d.join(timeout: 30)) }
             #expect(readerFailures.value.isEmpty, "\(readerFailures.value.prefix(5))")
-            for c in readers.suffix(stalledReaders) { c.finishSending() }
-            for s in senders.prefix(slowReaders) { #expect(s.join(timeout: 10)) }
+            for s in senders { #expect(s.join(timeout: 10)) }
+            readers.removeAll()  // the stalled ones hang up with hundreds of reads unanswered
 
             // 7. Everyone still connected is served; stats works and counts them; nothing was lost.
             for (i, c) in idle.enumerated() { try c.send(Request(id: .integer(Int64(i)), op: .stats)) }
@@ -147,16 +149,16 @@ struct LoadMixedTests {
             }
             #expect(stillServed == idleCount)
             let stats = try writer.request(.stats)
-            #expect((stats["connections"]?.int ?? 0) >= Int64(idleCount + slowReaders))
+            #expect((stats["connections"]?.int ?? 0) >= Int64(idleCount + 1))
             #expect(stats["subscribers"]?.int == 0)
             #expect(stats["position"]?.int == seeded + Int64(appended.value))
             #expect(daemon.isRunning)
 
             let rss = monitor.stop()
             let worst = latencies.value.max() ?? .infinity
-            print("mixed load: \(idleCount + slowReaders + stalledReaders + 5) connections held (\(idleCount) idle, \(slowReaders) "
+            print("mixed load: \(held) connections held by the daemon (\(idleCount) idle, \(slowReaders) "
                 + "slow readers × \(pipelinedPerReader) pipelined reads, \(stalledReaders) stalled × \(pipelinedPerStalled), "
-                + "1 subscriber that never reads, a writer, an appender, a prober); \(appended.value) events appended; "
+                + "1 subscriber that never reads, a writer; then an appender and a prober); \(appended.value) events appended; "
                 + "subscriber cut off after " + String(format: "%.1f s", cutOffAfter) + " (\(events) events and "
                 + "\(reasons.isEmpty ? "no reason line" : "the unavailable reason") readable); \(latencies.value.count) hello probes, "
                 + "slowest \(Int(worst * 1000)) ms; max RSS \(rss / 1024) MiB")

@@ -91,6 +91,31 @@ import Glibc
         }
     }
 
+    @Test func olderProjectionsAreRebuiltAtOpen() throws {
+        let folder = TemporaryFolder()
+        var before: [String: [[UInt8]]] = [:]
+        do {
+            let store = try EventStore(directory: folder.path)
+            for events in generateHistory(seed: 5, salespeople: 3, weeks: 5) {
+                try store.append(AppendRequest(events: events), now: t0)
+            }
+            before = try store.projectionDump()
+        }
+        do {
+            // Pretend an older coachlogd wrote these projections, and scramble one table.
+            let env = try Environment(path: folder.path + "/" + EventStore.dataFileName)
+            let meta = try env.openDatabase("meta", create: false)
+            let people = try env.openDatabase("people", create: false)
+            try env.write { txn in
+                try txn.put(meta, key: Array("projectionVersion".utf8), value: [0, 0, 0, 0, 0, 0, 0, 1])
+                try txn.clear(people)
+            }
+        }
+        let reopened = try EventStore(directory: folder.path)
+        #expect(try reopened.projectionDump() == before)
+        #expect(try reopened.verify().isConsistent)
+    }
+
     @Test func fullMapGrowsInsteadOfFailing() throws {
         let folder = TemporaryFolder()
         let store = try EventStore(directory: folder.path, options: .init(mapSize: 64 * 1024))
