@@ -78,6 +78,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         router.connections.withLockedValue { $0 -= 1 }
         for s in subscriptions { s.cancel() }
         subscriptions = []
+        waiting.removeAll()  // nobody is left to answer: don't run them
         context.fireChannelInactive()
     }
 
@@ -105,7 +106,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func canStart(_ item: Waiting, context: ChannelHandlerContext) -> Bool {
-        guard inFlight < maximumInFlight, context.channel.isWritable else { return false }
+        guard inFlight < maximumInFlight, context.channel.isActive, context.channel.isWritable else { return false }
         if case .request(let request) = item, Self.usesPool(request.op), poolRequestRunning { return false }
         return true
     }

@@ -32,7 +32,8 @@ struct FuzzEdgeTests {
     @Test("a 10 MiB line gets too_large and the connection stays usable; memory stays bounded")
     func tenMebibyteLines() throws {
         try withSandbox { sandbox in
-            let daemon = try sandbox.start()
+            let daemon = try sandbox.startForFuzz(name: "long-lines")
+            defer { daemon.stop() }
             let monitor = RSSMonitor(pid: daemon.pid)
             let c = try Connection(path: sandbox.socket)
             let tenMiB = 10 << 20
@@ -81,7 +82,8 @@ struct FuzzEdgeTests {
     @Test("half a line then a hang-up, replies to a half-closed connection, appends left unread: no crash, nothing torn")
     func hangUps() throws {
         try withSandbox { sandbox in
-            let daemon = try sandbox.start()
+            let daemon = try sandbox.startForFuzz(name: "hang-ups")
+            defer { daemon.stop() }
             let c = try Connection(path: sandbox.socket)
             try c.append([Ev.open("hu-s", "hu", coach: "kim")])
             let halves = [
@@ -131,7 +133,8 @@ struct FuzzEdgeTests {
     func pipelinedWithoutReading() throws {
         let count = FuzzSettings.long ? 50_000 : 5_000
         try withSandbox { sandbox in
-            let daemon = try sandbox.start()
+            let daemon = try sandbox.startForFuzz(name: "pipelined")
+            defer { daemon.stop() }
             let monitor = RSSMonitor(pid: daemon.pid)
             let setup = try Connection(path: sandbox.socket)
             try setup.append([Ev.open("pl-s", "pl", coach: "kim")])
@@ -179,7 +182,7 @@ struct FuzzEdgeTests {
                 if mustSucceed && reply.error != nil { Issue.record("line \(n): \(String(describing: reply.error))"); break }
                 answered += 1
             }
-            #expect(writer.join(timeout: 20))
+            #expect(writer.join(timeout: FuzzSettings.joinSeconds))
             #expect(answered == expected.count)
             #expect(try c.request(.hello)["server"] == "coachlogd", "the connection is still usable")
             let rss = monitor.stop()

@@ -29,6 +29,8 @@ struct FuzzRandom {
 enum FuzzSettings {
     /// Longer variants run only with COACHLOG_LONG_TESTS=1.
     static var long: Bool { ProcessInfo.processInfo.environment["COACHLOG_LONG_TESTS"] == "1" }
+    /// How long to wait for a worker thread: generous, and longer for the long variants.
+    static var joinSeconds: Double { long ? 900 : 30 }
     /// The daemon's default line limit (ServerConfiguration.maximumLineBytes).
     static let maximumLineBytes = 1 << 20
     /// Bound on the daemon's resident memory. A debug coachlogd idles near 20 MiB; what it may add is
@@ -41,10 +43,13 @@ enum FuzzSettings {
 }
 
 /// VmRSS of a process, in KiB, from /proc/PID/status.
-func residentKiB(pid: Int32) -> Int? {
+func residentKiB(pid: Int32) -> Int? { procStatusKiB(pid: pid, field: "VmRSS") }
+
+/// A `kB` field of /proc/PID/status (VmRSS, RssAnon, RssFile, ...).
+func procStatusKiB(pid: Int32, field: String) -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    for row in status.split(separator: "\n") where row.hasPrefix("VmRSS:") {
-        return Int(row.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+    for row in status.split(separator: "\n") where row.hasPrefix(field + ":") {
+        return Int(row.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
     }
     return nil
 }
@@ -188,4 +193,21 @@ func framedLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
     var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
     if lines.last?.isEmpty == true { lines.removeLast() }
     return lines
+}
+
+extension Sandbox {
+    /// Starts coachlogd like `start()`, with a watchdog long enough for COACHLOG_LONG_TESTS runs.
+    /// Not tracked by the sandbox: the caller stops it (`defer { daemon.stop() }`).
+    func startForFuzz(name: String) throws -> DaemonProcess {
+        let daemon = try DaemonProcess(
+            arguments: ["--data", data, "--socket", socket], socketPath: socket, stderrPath: path("\(name).stderr"),
+            watchdogSeconds: FuzzSettings.long ? 1_800 : 55)
+        do {
+            try daemon.waitUntilReady()
+        } catch {
+            daemon.kill()
+            throw error
+        }
+        return daemon
+    }
 }

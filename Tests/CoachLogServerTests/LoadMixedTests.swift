@@ -24,7 +24,8 @@ struct LoadMixedTests {
         let stalledReaders = FuzzSettings.long ? 16 : 4
         let pipelinedPerStalled = 1_000
         try withSandbox { sandbox in
-            let daemon = try sandbox.start()
+            let daemon = try sandbox.startForFuzz(name: "load")
+            defer { daemon.stop() }
             let monitor = RSSMonitor(pid: daemon.pid)
             let writer = try Connection(path: sandbox.socket)
             try writer.append([Ev.open("ld-s", "ld", coach: "kim")])
@@ -45,17 +46,44 @@ struct LoadMixedTests {
                 }
             }
 
+            // A prober: how long a fresh client waits for hello (answered on the event loop) and for
+            // stats (run on the thread pool, behind other clients' reads), all through the load.
+            let stop = Locked(false)
+            let socket = sandbox.socket
+            let latencies = Locked<(hello: [Double], stats: [Double])>(([], []))
+            let prober = Worker {
+                while !stop.value {
+                    var started = Date()
+                    let c = try? Connection(path: socket)
+                    let hello = (try? c?.request(.hello)["server"]) == "coachlogd"
+                    let helloTime = hello ? Date().timeIntervalSince(started) : .infinity
+                    started = Date()
+                    let stats = (try? c?.request(.stats)["position"]) != nil
+                    let statsTime = stats ? Date().timeIntervalSince(started) : .infinity
+                    latencies.mutate {
+                        $0.hello.append(helloTime)
+                        $0.stats.append(statsTime)
+                    }
+                    usleep(100_000)
+                }
+            }
+
             // 2. Slow readers pipeline hundreds of reads of 50 events (~60 KB a reply) and read nothing
             //    for now; stalled ones pipeline 1,000 reads of 200 events (~250 KB a reply, 250 MB in all)
             //    and will read only the first. The daemon must hold back, not compute and buffer them all.
             var readers = try (0..<(slowReaders + stalledReaders)).map { _ in try Connection(path: sandbox.socket) }
-            let senders = readers.enumerated().map { n, c in
+            var senders: [Worker] = []
+            for (n, c) in readers.enumerated() {
                 let stalled = n >= slowReaders
-                let payload = (0..<(stalled ? pipelinedPerStalled : pipelinedPerReader)).flatMap { i in
-                    line(.integer(Int64(i)), "read", ["after": .integer(Int64((n * 37 + i) % 1500)), "limit": stalled ? 200 : 50])
+                let limit: JSONValue = stalled ? 200 : 50
+                var payload: [UInt8] = []
+                for i in 0..<(stalled ? pipelinedPerStalled : pipelinedPerReader) {
+                    let after = JSONValue.integer(Int64((n * 37 + i) % 1500))
+                    payload += line(.integer(Int64(i)), "read", ["after": after, "limit": limit])
                 }
                 let connection = Unchecked(c)
-                return Worker { try? connection.value.sendRaw(payload) }
+                let bytes = payload
+                senders.append(Worker { try? connection.value.sendRaw(bytes) })
             }
 
             // 3. A subscriber from the start of the log that never reads, with a small receive buffer.
@@ -63,14 +91,19 @@ struct LoadMixedTests {
             var small: Int32 = 4096
             _ = setsockopt(subscriber.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
             try subscriber.send(line("never-reads", "subscribe", ["after": 0]))
-            try DaemonProcessWait.until { (try? writer.request(.stats)["subscribers"]?.int) == 1 }
+            do {
+                try DaemonProcessWait.until { (try? writer.request(.stats)["subscribers"]?.int) == 1 }
+            } catch {
+                stop.value = true
+                let rss = monitor.maximumKiB / 1024
+                Issue.record("stats did not show the subscriber within 10 s: other clients are not served (\(rss) MiB resident)")
+                return
+            }
             let held = try writer.request(.stats)["connections"]?.int ?? 0
             #expect(held >= Int64(idleCount + slowReaders + stalledReaders + 2), "connections held: \(held)")
 
-            // 4. Appends flow while a prober measures how long a fresh client waits for hello.
-            let stop = Locked(false)
+            // 4. Appends flow until the subscriber is cut off.
             let appended = Locked(0)
-            let socket = sandbox.socket
             let appender = Worker {
                 guard let c = try? Connection(path: socket) else { return }
                 var a = 0
@@ -81,17 +114,6 @@ struct LoadMixedTests {
                     a += 1
                 }
             }
-            let latencies = Locked<[Double]>([])
-            let prober = Worker {
-                var n = 0
-                while !stop.value {
-                    let started = Date()
-                    let answered = (try? Connection(path: socket).request(.hello)["server"]) == "coachlogd"
-                    latencies.mutate { $0.append(answered ? Date().timeIntervalSince(started) : .infinity) }
-                    n += 1
-                    usleep(100_000)
-                }
-            }
             let started = Date()
             let cutOff = (try? DaemonProcessWait.until(timeout: FuzzSettings.long ? 120 : 25) {
                 (try? writer.request(.stats)["subscribers"]?.int) == 0 || monitor.killed
@@ -99,7 +121,7 @@ struct LoadMixedTests {
             let cutOffAfter = Date().timeIntervalSince(started)
             usleep(500_000)  // appends and probes go on a little after the cut-off
             stop.value = true
-            #expect(appender.join(timeout: 20) && prober.join(timeout: 20))
+            #expect(appender.join(timeout: FuzzSettings.joinSeconds) && prober.join(timeout: FuzzSettings.joinSeconds))
             #expect(!monitor.killed, "coachlogd went past \(4 * FuzzSettings.rssBoundKiB / 1024) MiB and was killed")
             #expect(cutOff, "the subscriber that never reads was not cut off within \(Int(cutOffAfter)) s")
 
@@ -136,7 +158,7 @@ struct LoadMixedTests {
                     }
                 }
             }
-            for d in drains { #expect(d.join(timeout: 30)) }
+            for d in drains { #expect(d.join(timeout: FuzzSettings.joinSeconds)) }
             #expect(readerFailures.value.isEmpty, "\(readerFailures.value.prefix(5))")
             for s in senders { #expect(s.join(timeout: 10)) }
             readers.removeAll()  // the stalled ones hang up with hundreds of reads unanswered
@@ -155,15 +177,17 @@ struct LoadMixedTests {
             #expect(daemon.isRunning)
 
             let rss = monitor.stop()
-            let worst = latencies.value.max() ?? .infinity
+            let worstHello = latencies.value.hello.max() ?? .infinity
+            let worstStats = latencies.value.stats.max() ?? .infinity
             print("mixed load: \(held) connections held by the daemon (\(idleCount) idle, \(slowReaders) "
                 + "slow readers × \(pipelinedPerReader) pipelined reads, \(stalledReaders) stalled × \(pipelinedPerStalled), "
-                + "1 subscriber that never reads, a writer; then an appender and a prober); \(appended.value) events appended; "
+                + "1 subscriber that never reads, a writer, an appender, a prober); \(appended.value) events appended; "
                 + "subscriber cut off after " + String(format: "%.1f s", cutOffAfter) + " (\(events) events and "
-                + "\(reasons.isEmpty ? "no reason line" : "the unavailable reason") readable); \(latencies.value.count) hello probes, "
-                + "slowest \(Int(worst * 1000)) ms; max RSS \(rss / 1024) MiB")
-            #expect(latencies.value.count >= 3)
-            #expect(worst < 2, "a fresh client waited \(worst) s for hello during the load")
+                + "\(reasons.isEmpty ? "no reason line" : "the unavailable reason") readable); \(latencies.value.hello.count) probes, "
+                + "slowest hello \(Int(worstHello * 1000)) ms, stats \(Int(worstStats * 1000)) ms; max RSS \(rss / 1024) MiB")
+            #expect(latencies.value.hello.count >= 3)
+            #expect(worstHello < 2, "a fresh client waited \(worstHello) s for hello during the load")
+            #expect(worstStats < 2, "a fresh client waited \(worstStats) s for stats during the load")
             #expect(rss < FuzzSettings.rssBoundKiB, "daemon RSS \(rss) KiB")
         }
     }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// The shipped unit files, checked by systemd's own tools against the built
+/// binary: they must verify cleanly and the service must rate 2.0 or lower.
+@Suite("systemd unit files")
+struct SystemdUnitTests {
+    static let analyze = "/usr/bin/systemd-analyze"
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The units, with ExecStart pointing at the binary under test.
+    static func installUnits(into folder: String) throws {
+        for name in ["coachlogd.service", "coachlogd.socket"] {
+            let source = repository.appendingPathComponent("systemd").appendingPathComponent(name)
+            let text = try String(contentsOf: source, encoding: .utf8)
+                .replacingOccurrences(of: "/usr/local/bin/coachlogd", with: DaemonProcess.binaryPath)
+            try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+        }
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: analyze)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("systemd-analyze verify passes on the service and the socket",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is not installed"))
+    func verify() throws {
+        try withSandbox { sandbox in
+            try Self.installUnits(into: sandbox.root)
+            let result = try Self.run(["verify", sandbox.root + "/coachlogd.service", sandbox.root + "/coachlogd.socket"])
+            #expect(result.status == 0, "systemd-analyze verify: \(result.output)")
+            #expect(!result.output.contains("coachlogd.service:"), "warnings about the service: \(result.output)")
+        }
+    }
+
+    @Test("systemd-analyze security rates the service 2.0 or lower",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is not installed"))
+    func security() throws {
+        try withSandbox { sandbox in
+            try Self.installUnits(into: sandbox.root)
+            let result = try Self.run(["security", "--offline=yes", sandbox.root + "/coachlogd.service"])
+            let line = try #require(
+                result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.output)")
+            let score = line.split(separator: " ").compactMap { Double($0) }.first
+            let exposure = try #require(score, "no score in: \(line)")
+            #expect(exposure <= 2.0, "exposure \(exposure): \(line)")
+        }
+    }
+}
