@@ -68,7 +68,7 @@ extension EventStore {
             position += 1
             version += 1
             try CoachingRules.validate(proposed.event, in: model)
-            let eventId = proposed.eventId ?? Self.generateEventId()
+            let eventId = proposed.eventId ?? Self.generateEventId(now: now, position: position)
             let idKey = Array(eventId.utf8)
             if try txn.contains(tables.eventIds, key: idKey) {
                 throw StoreError(.conflict, "eventId \"\(eventId)\" is already used by another event")
@@ -138,20 +138,22 @@ extension EventStore {
         return JSONValue.object(fields) == data
     }
 
-    static func generateEventId() -> String {
+    /// A UUID version 7: the commit time in milliseconds first, so that
+    /// generated ids of one group commit are neighbours in the `eventIds`
+    /// B-tree (one page written, not one page per event), then the position's
+    /// low bits and 62 random bits.
+    static func generateEventId(now: Timestamp, position: UInt64) -> String {
         var generator = SystemRandomNumberGenerator()
-        let a = generator.next() as UInt64
-        let b = generator.next() as UInt64
+        let time = UInt64(max(0, now.milliseconds)) & 0xFFFF_FFFF_FFFF
+        let a = time << 16 | 0x7000 | (position & 0x0FFF)
+        let b = (generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
         let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(36)
         for (i, byte) in (withUnsafeBytes(of: a.bigEndian, Array.init) + withUnsafeBytes(of: b.bigEndian, Array.init)).enumerated() {
             if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            var v = byte
-            if i == 6 { v = (v & 0x0F) | 0x40 }  // UUID version 4
-            if i == 8 { v = (v & 0x3F) | 0x80 }  // RFC 4122 variant
-            out.append(hex[Int(v >> 4)])
-            out.append(hex[Int(v & 0x0F)])
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
     }
