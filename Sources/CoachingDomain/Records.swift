@@ -1,10 +1,11 @@
-/// The read model's records: what the fold keeps about each entity.
-///
-/// Free text (goal and commitment text, review notes, insights) is *not*
-/// copied here: records point at the event that holds it (`position`), so the
-/// text lives only in the event log, where it can later be encrypted or
-/// shredded per salesperson without touching the derived numbers.
+// The read model's records: what the fold keeps about each entity.
+//
+// Free text (goal and commitment text, review notes, insights) is *not*
+// copied here: records point at the event that holds it (`position`), so the
+// text lives only in the event log, where it can later be encrypted or
+// shredded per salesperson without touching the derived numbers.
 
+/// A session: who held it, when it opened and closed, which topics it covered.
 public struct SessionRecord: Sendable, Hashable {
     public var sessionId: String
     public var salesperson: String
@@ -29,6 +30,7 @@ public struct SessionRecord: Sendable, Hashable {
     }
 }
 
+/// A goal a salesperson stated, in which session, in which area.
 public struct GoalRecord: Sendable, Hashable {
     public var goalId: String
     public var salesperson: String
@@ -48,6 +50,7 @@ public struct GoalRecord: Sendable, Hashable {
     }
 }
 
+/// How a commitment turned out, reviewed once, in a later session.
 public struct ReviewRecord: Sendable, Hashable {
     public var sessionId: String
     public var outcome: Outcome
@@ -63,6 +66,7 @@ public struct ReviewRecord: Sendable, Hashable {
     }
 }
 
+/// A commitment for the coming week, with its review once there is one.
 public struct CommitmentRecord: Sendable, Hashable {
     public var commitmentId: String
     public var salesperson: String
@@ -91,6 +95,7 @@ public struct CommitmentRecord: Sendable, Hashable {
     }
 }
 
+/// An insight noted on one of the four topics (its text stays in the event).
 public struct InsightRecord: Sendable, Hashable {
     public var salesperson: String
     public var sessionId: String
