@@ -69,18 +69,25 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: strict),
-        .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
-        .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain"], swiftSettings: strict),
+        // Support code shared by the test targets: seeded PRNG, temporary folders, built binaries, daemon harness,
+        // JSON comparison by value.
+        .target(name: "CoachLogTestSupport", dependencies: ["CoachLogJSON"], path: "Tests/CoachLogTestSupport", swiftSettings: strict),
+
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CoachLogServerTests",
-            dependencies: ["CoachLogClient", "CoachLogProtocol", "CoachLogJSON"],
+            dependencies: ["CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"], swiftSettings: strict),
-        .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
-        .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON"], swiftSettings: strict),
+        .testTarget(
+            name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

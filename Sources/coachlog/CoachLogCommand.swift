@@ -25,12 +25,13 @@ struct CoachLogCommand: ParsableCommand {
         commandName: "coachlog",
         abstract: "Record and read one-on-one sales coaching, week after week.",
         discussion: """
-            Talks to coachlogd over its Unix socket (--socket, $COACHLOG_SOCKET, or the daemon's default).
+            Talks to coachlogd over its Unix socket (--socket, $COACHLOG_SOCKET,
+            or the daemon's default).
             Exit codes: 0 ok, 1 refused by the daemon, 2 usage error, 3 cannot connect.
 
             A coaching week:
-              coachlog session open --salesperson dana --coach lee --topics self-concept,goals
-              coachlog goal "Lead a team within two years" --salesperson dana --area leadership
+              coachlog session open --salesperson dana --coach lee --topics goals
+              coachlog goal "Lead a team in two years" --salesperson dana
               coachlog commit more "Follow up within two days" --salesperson dana
               coachlog session close --salesperson dana
             and the next week:

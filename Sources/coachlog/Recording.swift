@@ -92,7 +92,7 @@ struct Session: ParsableCommand {
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Open a session with a salesperson.",
-            discussion: "Example:\n  coachlog session open --salesperson dana --coach lee --topics self-concept,goals")
+            discussion: "Example:\n  coachlog session open --salesperson dana --coach lee \\\n      --topics self-concept,goals")
 
         @Option(name: .long, help: "The salesperson being coached.") var salesperson: String
         @Option(name: .long, help: "The coach holding the session.") var coach: String
@@ -138,7 +138,7 @@ struct Session: ParsableCommand {
 struct GoalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "goal", abstract: "Record a personal goal the salesperson states.",
-        discussion: "Example:\n  coachlog goal \"Lead a team within two years\" --salesperson dana --area leadership")
+        discussion: "Example:\n  coachlog goal \"Lead a team within two years\" --salesperson dana \\\n      --area leadership")
 
     @Argument(help: "The goal, in the salesperson's words.") var text: String
     @Option(name: .long, help: "A one-word area: income, leadership, balance, community, ...") var area: String?
@@ -165,7 +165,8 @@ struct CommitCommand: ParsableCommand {
         discussion: """
             The due date defaults to a week after the session.
             Example:
-              coachlog commit more "Follow up within two days" --salesperson dana --goal g-4hx2pq
+              coachlog commit more "Follow up within two days" --salesperson dana \\
+                  --goal g-4hx2pq
             """)
 
     @Argument(help: "more, better or different.") var kind: String
@@ -202,7 +203,7 @@ struct CommitCommand: ParsableCommand {
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Review a commitment in a later session: kept, partial or missed.",
-        discussion: "Example:\n  coachlog review c-7k2m9q kept --salesperson dana --note \"Called all five\"")
+        discussion: "Example:\n  coachlog review c-7k2m9q kept --salesperson dana \\\n      --note \"Called all five\"")
 
     @Argument(help: "The commitment's id.") var commitment: String
     @Argument(help: "kept, partial or missed.") var outcome: String
@@ -231,7 +232,7 @@ struct ReviewCommand: ParsableCommand {
 struct InsightCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insight", abstract: "Note an insight on one of the four topics.",
-        discussion: "Example:\n  coachlog insight self-concept \"Sees herself as a closer, not a prospector\" --salesperson dana")
+        discussion: "Example:\n  coachlog insight self-concept \"Sees herself as a closer, not a prospector\" \\\n      --salesperson dana")
 
     @Argument(help: ArgumentHelp("The topic: \(TopicName.help).")) var topic: String
     @Argument(help: "The insight.") var text: String

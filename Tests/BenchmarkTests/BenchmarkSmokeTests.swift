@@ -1,14 +1,12 @@
 import CoachLogJSON
+import CoachLogTestSupport
 import Foundation
 import Testing
 
 /// The benchmark is never a timed test; this only proves that every workload
 /// still runs end to end (a few thousand events), so it cannot rot.
 @Suite struct BenchmarkSmokeTests {
-    static let folder: URL = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent()
-    }()
+    static let folder = URL(fileURLWithPath: Binaries.folder)
 
     @Test func everyWorkloadRunsAndReportsFigures() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("bench-smoke-\(getpid()).json")

@@ -1,31 +1,10 @@
+import CoachLogTestSupport
 import Foundation
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Why the harness could not do its job (not a failure of the code under test).
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// The built binaries: `swift test` puts `coachlog` and `coachlogd` next to the test bundle executable.
-enum Binaries {
-    static let folder: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().path
-    }()
-    static var coachlog: String { folder + "/coachlog" }
-    static var coachlogd: String { folder + "/coachlogd" }
-
-    static func require(_ path: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw HarnessError("no executable at \(path); build it with `swift build --build-tests`")
-        }
-    }
-}
 
 /// What one `coachlog` run produced.
 struct CLIResult: CustomStringConvertible {
@@ -69,73 +48,32 @@ func waitForExit(_ process: Process, timeout: Double) -> Int32 {
     return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
 }
 
-/// A real `coachlogd`, started on a data folder and socket, stopped with SIGTERM.
-final class DaemonUnderTest {
-    let process = Process()
-    let socket: String
-    let stderrPath: String
-
-    init(data: String, socket: String, stderrPath: String) throws {
-        try Binaries.require(Binaries.coachlogd)
-        self.socket = socket
-        self.stderrPath = stderrPath
-        guard socket.utf8.count < 100 else { throw HarnessError("socket path too long: \(socket)") }
-        process.executableURL = URL(fileURLWithPath: Binaries.coachlogd)
-        process.arguments = ["--data", data, "--socket", socket]
-        process.environment = childEnvironment(["COACHLOG_LOG_LEVEL": "warning"])
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(15)
-        while !socketAccepts(socket) {
-            guard process.isRunning else {
-                throw HarnessError("coachlogd exited with status \(process.terminationStatus) before serving: \(stderr)")
-            }
-            guard Date() < deadline else {
-                stop()
-                throw HarnessError("coachlogd did not accept connections on \(socket) within 15 s: \(stderr)")
-            }
-            usleep(10_000)
-        }
-    }
-
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
-
-    /// SIGTERM, then SIGKILL if it has not stopped within 10 s.
-    @discardableResult
-    func stop() -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        return waitForExit(process, timeout: 10)
-    }
-}
-
 /// One test's private folder under /tmp with its daemons; `cleanup()` stops them and removes it.
 final class Sandbox: @unchecked Sendable {
     // @unchecked: the mutable state is only touched under `lock`.
     let root: String
     private let lock = NSLock()
-    private var daemons: [DaemonUnderTest] = []
+    private var daemons: [DaemonProcess] = []
     private var runs = 0
 
     init() throws {
-        var template = Array("/tmp/clcli-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw HarnessError("mkdtemp failed: \(String(cString: strerror(errno)))")
-        }
-        root = String(cString: made)
+        root = try makeTemporaryFolder(prefix: "clcli")
     }
 
     func path(_ name: String) -> String { root + "/" + name }
 
-    /// Starts a fresh daemon named `name` (its own data folder and socket) and returns a client for it.
+    /// Starts a fresh daemon named `name` (its own data folder and socket, log level warning, stderr in
+    /// `NAME.log`), waits until it serves, and returns a client for it.
     func startDaemon(_ name: String = "a") throws -> CLI {
-        let daemon = try DaemonUnderTest(data: path("\(name).data"), socket: path("\(name).sock"), stderrPath: path("\(name).log"))
+        let socket = path("\(name).sock")
+        guard socket.utf8.count < 100 else { throw HarnessError("socket path too long: \(socket)") }
+        let daemon = try DaemonProcess.start(
+            data: path("\(name).data"), socket: socket, stderrPath: path("\(name).log"),
+            environment: ["COACHLOG_LOG_LEVEL": "warning"])
         lock.lock()
         daemons.append(daemon)
         lock.unlock()
-        return CLI(sandbox: self, socket: daemon.socket)
+        return CLI(sandbox: self, socket: socket)
     }
 
     /// A client for a socket path (for paths where nothing listens).
@@ -153,7 +91,7 @@ final class Sandbox: @unchecked Sendable {
         let all = daemons
         daemons = []
         lock.unlock()
-        for daemon in all { daemon.stop() }
+        for daemon in all { daemon.stop(timeout: 10) }
         try? FileManager.default.removeItem(atPath: root)
     }
 }
@@ -208,18 +146,6 @@ struct CLI {
         #expect(result.status == 0, "coachlog \(args.joined(separator: " ")): \(result)", sourceLocation: sourceLocation)
         return result
     }
-}
-
-/// True when something accepts connections on the Unix socket at `path`.
-func socketAccepts(_ path: String) -> Bool {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var address = unixAddress(path)
-    let rc = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    return rc == 0
 }
 
 /// A socket file at `path` that is bound but never listens, as a crashed daemon can leave behind.

@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogTestSupport
 import Testing
 
 @Suite struct JSONWriterTests {
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func randomValuesRoundTrip() throws {
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         for _ in 0..<500 {
             let value = rng.value(depth: 0)
             let bytes = JSONWriter.bytes(value)
@@ -76,19 +77,8 @@ import Testing
     }
 }
 
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-
+/// Random JSON values; every `below` bound here is at least 2, so each call draws.
+extension SplitMix64 {
     static let scalars: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1F}",
                                             "\u{7F}", "é", "€", "\u{2028}", "😀", "𝄞", "\u{FFFF}", "\u{10FFFF}"]
 

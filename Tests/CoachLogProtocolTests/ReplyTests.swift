@@ -1,5 +1,6 @@
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Testing
 
 @Suite("Reply lines")

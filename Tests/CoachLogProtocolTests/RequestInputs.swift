@@ -1,5 +1,6 @@
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 
 /// Seeded generators of request lines: valid ones written with random but
 /// legal spelling, structurally wrong ones, mutations, and pathological ones.

@@ -1,6 +1,7 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 import Testing
 
@@ -22,7 +23,7 @@ extension Connection {
 struct FuzzEdgeTests {
     /// `count` bytes of noise without a newline: NUL, control bytes, invalid UTF-8, quotes, braces.
     static func noise(_ count: Int, seed: UInt64) -> [UInt8] {
-        var rng = FuzzRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             let b = rng.byte()
             return b == 0x0A ? 0x00 : b
@@ -138,7 +139,7 @@ struct FuzzEdgeTests {
             let monitor = RSSMonitor(pid: daemon.pid)
             let setup = try Connection(path: sandbox.socket)
             try setup.append([Ev.open("pl-s", "pl", coach: "kim")])
-            var rng = FuzzRandom(seed: 0x919E)
+            var rng = SplitMix64(seed: 0x919E)
             var payload: [UInt8] = []
             var expected: [(LineExpectation, mustSucceed: Bool)] = []
             for i in 0..<count {

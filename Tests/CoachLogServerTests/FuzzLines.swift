@@ -1,10 +1,11 @@
 import CoachLogJSON
+import CoachLogTestSupport
 
 /// Seeded request lines for the daemon: garbage, pathological JSON, valid reads and queries,
 /// valid appends (which the daemon acknowledges), appends with broken data, and byte-level
 /// mutations of all of these. Never `subscribe` or `backup` (a stray backup would write files).
 struct DaemonFuzzer {
-    var rng: FuzzRandom
+    var rng: SplitMix64
     /// Salespeople whose session `<name>-s` is open (set up by the test).
     let people: [String]
     /// Makes ids unique across connections.
@@ -13,7 +14,7 @@ struct DaemonFuzzer {
     private var usedEvents: [JSONValue] = []
 
     init(seed: UInt64, tag: String, people: [String]) {
-        rng = FuzzRandom(seed: seed)
+        rng = SplitMix64(seed: seed)
         self.tag = tag
         self.people = people
     }

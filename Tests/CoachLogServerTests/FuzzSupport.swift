@@ -1,30 +1,11 @@
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// SplitMix64 (no Foundation randomness), so a failing fuzz run replays from its seed.
-struct FuzzRandom {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
-    mutating func percent(_ p: Int) -> Bool { below(100) < p }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-}
 
 enum FuzzSettings {
     /// Longer variants run only with COACHLOG_LONG_TESTS=1.
@@ -105,19 +86,6 @@ final class RSSMonitor: @unchecked Sendable {
     }
 }
 
-/// JSON values compared with numbers by value: the daemon writes the id 2.0 back as `2`.
-func sameWireValue(_ a: JSONValue, _ b: JSONValue) -> Bool {
-    switch (a, b) {
-    case (.integer(let i), .double(let d)), (.double(let d), .integer(let i)):
-        return d.rounded() == d && abs(d) < 9.2e18 && Int64(d) == i
-    case (.array(let x), .array(let y)):
-        return x.count == y.count && zip(x, y).allSatisfy { sameWireValue($0, $1) }
-    case (.object(let x), .object(let y)):
-        return x.count == y.count && x.allSatisfy { key, value in y[key].map { sameWireValue(value, $0) } ?? false }
-    default: return a == b
-    }
-}
-
 /// One reply line, checked against the wire contract.
 struct WireReply {
     var id: JSONValue
@@ -171,15 +139,16 @@ enum LineExpectation {
     /// Codes an operation may refuse a well-formed request with in these tests (never `internal`).
     static let operationCodes: Set<ErrorCode> = [.badRequest, .validation, .conflict, .notFound]
 
-    /// A description of what is wrong with `reply`, or nil.
+    /// A description of what is wrong with `reply`, or nil. Ids are compared with numbers by value
+    /// (`sameJSON`): the daemon writes the id 2.0 back as `2`.
     func problem(with reply: WireReply) -> String? {
         switch self {
         case .refused(let code, let id):
             guard let error = reply.error else { return "accepted a line that must be refused with \(code.rawValue)" }
             if error.code != code { return "\(error.code.rawValue) (\(error.message)), expected \(code.rawValue)" }
-            if !sameWireValue(reply.id, id) { return "id \(reply.id), expected \(id)" }
+            if !sameJSON(reply.id, id) { return "id \(reply.id), expected \(id)" }
         case .request(let request):
-            if !sameWireValue(reply.id, request.id) { return "id \(reply.id), expected \(request.id) (out of order?)" }
+            if !sameJSON(reply.id, request.id) { return "id \(reply.id), expected \(request.id) (out of order?)" }
             if let error = reply.error, !Self.operationCodes.contains(error.code) {
                 return "\(request.op.rawValue) refused with \(error.code.rawValue): \(error.message)"
             }
@@ -199,15 +168,7 @@ extension Sandbox {
     /// Starts coachlogd like `start()`, with a watchdog long enough for COACHLOG_LONG_TESTS runs.
     /// Not tracked by the sandbox: the caller stops it (`defer { daemon.stop() }`).
     func startForFuzz(name: String) throws -> DaemonProcess {
-        let daemon = try DaemonProcess(
-            arguments: ["--data", data, "--socket", socket], socketPath: socket, stderrPath: path("\(name).stderr"),
-            watchdogSeconds: FuzzSettings.long ? 1_800 : 55)
-        do {
-            try daemon.waitUntilReady()
-        } catch {
-            daemon.kill()
-            throw error
-        }
-        return daemon
+        try DaemonProcess.start(
+            data: data, socket: socket, stderrPath: path("\(name).stderr"), watchdogSeconds: FuzzSettings.long ? 1_800 : 55)
     }
 }

@@ -1,6 +1,7 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 import Testing
 
@@ -24,7 +25,7 @@ struct ReliabilityBackupTests {
             let failures = Locked<[String]>([])
             let workers = (0..<connections).map { writer in
                 Worker {
-                    var rng = SeededRandom(seed: seed &+ UInt64(writer))
+                    var rng = SplitMix64(seed: seed &+ UInt64(writer))
                     var planner = AppendPlanner(prefix: "b\(writer)", people: 1)
                     do {
                         let c = try Connection(path: socket)
@@ -51,7 +52,7 @@ struct ReliabilityBackupTests {
             // The backups, at seeded intervals, while the 64 connections write.
             let c = try Connection(path: socket)
             try Reliability.waitUntil("the writers' first appends") { (try? c.head()) ?? 0 >= 200 }
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var backups: [(path: String, position: Int64, bytes: Int64)] = []
             for k in 0..<backupCount {
                 usleep(UInt32(Int.random(in: 20...150, using: &rng) * 1000))

@@ -1,6 +1,7 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 
 /// What the appenders sent, and which appends the daemon acknowledged. An append is recorded
@@ -102,7 +103,7 @@ final class CrashGate: @unchecked Sendable {
 func runCrashAppender(
     _ appender: Int, seed: UInt64, socket: String, gate: CrashGate, ledger: CrashLedger, textLength: Int = 40
 ) {
-    var rng = SeededRandom(seed: seed &+ UInt64(appender) &* 0x9E37_79B9)
+    var rng = SplitMix64(seed: seed &+ UInt64(appender) &* 0x9E37_79B9)
     var planner = AppendPlanner(prefix: "w\(appender)", people: 2)
     var connection: Connection?
     var generation = 0

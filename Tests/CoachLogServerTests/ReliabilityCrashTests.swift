@@ -1,6 +1,7 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 import Testing
 
@@ -32,7 +33,7 @@ struct ReliabilityCrashTests {
                 if !joined { for worker in workers { worker.join(timeout: 30) } }
             }
             gate.open(1)
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var survived = 0
             var staleSockets = 0
             var totals = CrashCheck(log: [], entries: [])

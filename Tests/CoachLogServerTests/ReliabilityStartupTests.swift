@@ -1,6 +1,7 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 import Testing
 
@@ -79,7 +80,7 @@ struct ReliabilityStartupTests {
         var testDescription: String { rawValue }
 
         func bytes() -> [UInt8] {
-            var rng = SeededRandom(seed: Reliability.seed(20_260_304))
+            var rng = SplitMix64(seed: Reliability.seed(20_260_304))
             switch self {
             case .randomBytes: return (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &rng) }
             case .randomWithMagic:

@@ -1,6 +1,7 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 import Testing
 
@@ -12,9 +13,7 @@ import Glibc
 enum Tmpfs {
     static let available: Bool = {
         guard getuid() == 0 else { return false }
-        var template = Array("/tmp/clrel-probe-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return false }
-        let folder = String(cString: made)
+        guard let folder = try? makeTemporaryFolder(prefix: "clrel-probe") else { return false }
         defer { rmdir(folder) }
         guard mount(folder, size: "1m") else { return false }
         unmount(folder)
@@ -52,7 +51,7 @@ struct ReliabilityStorageTests {
             defer { Tmpfs.unmount(data) }
             let daemon = try sandbox.start(log: "diskfull")
             let c = try Connection(path: sandbox.socket)
-            var rng = SeededRandom(seed: Reliability.seed(20_260_303))
+            var rng = SplitMix64(seed: Reliability.seed(20_260_303))
             var planner = AppendPlanner(prefix: "full", people: 3)
 
             // Large appends until the disk is full (4 MB holds about a thousand 3,000-character notes).

@@ -1,25 +1,13 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Reproducible randomness (SplitMix64): the same seed gives the same choices and delays.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Shared pieces of the reliability tests.
 enum Reliability {
@@ -159,7 +147,7 @@ struct AppendPlanner {
     }
 
     /// 1 to 4 events for one randomly chosen salesperson; about a third carry `expectedVersion`.
-    mutating func plan(_ rng: inout SeededRandom, textLength: Int = 40) -> PlannedAppend {
+    mutating func plan(_ rng: inout SplitMix64, textLength: Int = 40) -> PlannedAppend {
         let index = Int.random(in: 0..<people.count, using: &rng)
         let person = people[index]
         let at = "2026-03-\(String(format: "%02d", 1 + person.sessions % 28))T09:00:00Z"

@@ -1,6 +1,7 @@
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
+import CoachLogTestSupport
 import Foundation
 import Testing
 
@@ -18,11 +19,7 @@ final class Sandbox: @unchecked Sendable {
     private var daemons: [DaemonProcess] = []
 
     init() throws {
-        var template = Array("/tmp/clsrv-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw HarnessError("mkdtemp failed: \(String(cString: strerror(errno)))")
-        }
-        root = String(cString: made)
+        root = try makeTemporaryFolder(prefix: "clsrv")
     }
 
     /// A path inside the folder.

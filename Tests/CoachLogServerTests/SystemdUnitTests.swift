@@ -1,3 +1,4 @@
+import CoachLogTestSupport
 import Foundation
 import Testing
 

@@ -1,21 +1,11 @@
 import CoachLogJSON
+import CoachLogTestSupport
 import CoachingDomain
 
-/// SplitMix64: a tiny, seeded, portable PRNG, so a failing history can be replayed from its seed.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func percent(_ p: Int) -> Bool { below(100) < p }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+extension SplitMix64 {
+    /// `pick` as these histories have always been drawn: one draw even from a single item (the shared
+    /// `pick` skips that draw), so that a seed keeps replaying the same history.
+    fileprivate mutating func pickDrawing<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
 }
 
 /// A random but valid coaching history, with the facts a plain recount needs.
@@ -64,10 +54,10 @@ enum HistoryGenerator {
     }
 
     static func generate(seed: UInt64, eventCount: Int) -> GeneratedHistory {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         let names = ["ana", "ben", "dana", "omar", "zoe"]
         let coaches = ["kim", "lee", "pat"]
-        var people = Dictionary(uniqueKeysWithValues: names.map { ($0, Person(coach: rng.pick(coaches))) })
+        var people = Dictionary(uniqueKeysWithValues: names.map { ($0, Person(coach: rng.pickDrawing(coaches))) })
         var h = GeneratedHistory()
         h.people = names
         var clock = Timestamp(milliseconds: 1_767_600_000_000)  // 2026-01-05T08:00:00Z
@@ -93,7 +83,7 @@ enum HistoryGenerator {
         while h.events.count < eventCount {
             // Time moves on; sometimes not at all, so that ties happen.
             if !rng.percent(12) { clock = clock.advanced(minutes: 1 + rng.below(240)) }
-            let name = rng.pick(names)
+            let name = rng.pickDrawing(names)
             var p = people[name]!
             nextId += 1
             let sp = JSONValue.string(name)
@@ -101,7 +91,7 @@ enum HistoryGenerator {
                 if let current = p.current, rng.percent(70) {
                     emit("SessionClosed", ["sessionId": .string(current.id), "salesperson": sp])
                 }
-                if rng.percent(10) { p.coach = rng.pick(coaches) }
+                if rng.percent(10) { p.coach = rng.pickDrawing(coaches) }
                 p.sessionCount += 1
                 let id = "\(name)-s\(p.sessionCount)"
                 p.current = (id, p.sessionCount)
@@ -117,24 +107,24 @@ enum HistoryGenerator {
                     let id = "g\(nextId)"
                     var data: [String: JSONValue] = ["goalId": .string(id), "sessionId": session, "salesperson": sp,
                                                      "text": .string("Goal \(nextId)")]
-                    if rng.percent(50) { data["area"] = .string(rng.pick(["income", "leadership", "balance"])) }
+                    if rng.percent(50) { data["area"] = .string(rng.pickDrawing(["income", "leadership", "balance"])) }
                     emit("GoalStated", data)
                     p.goals.append(id)
                 } else if roll < 45 {
                     let id = "c\(nextId)"
-                    let kind = rng.pick(CommitmentKind.allCases)
+                    let kind = rng.pickDrawing(CommitmentKind.allCases)
                     let due = clock.day.adding(days: 1 + rng.below(14))
                     var data: [String: JSONValue] = ["commitmentId": .string(id), "sessionId": session,
                                                      "salesperson": sp, "kind": .string(kind.rawValue),
                                                      "text": .string("Commitment \(nextId)"), "due": .string(due.iso8601)]
-                    if !p.goals.isEmpty, rng.percent(40) { data["goalId"] = .string(rng.pick(p.goals)) }
+                    if !p.goals.isEmpty, rng.percent(40) { data["goalId"] = .string(rng.pickDrawing(p.goals)) }
                     emit("CommitmentMade", data)
                     p.open.append((id, current.index, h.commitments.count))
                     h.commitments.append(.init(salesperson: name, kind: kind, due: due, madeAt: clock, review: nil))
                 } else if roll < 75, !reviewable.isEmpty {
-                    let index = rng.pick(reviewable)
+                    let index = rng.pickDrawing(reviewable)
                     let target = p.open.remove(at: index)
-                    let outcome = rng.pick(Outcome.allCases)
+                    let outcome = rng.pickDrawing(Outcome.allCases)
                     var data: [String: JSONValue] = ["commitmentId": .string(target.id), "sessionId": session,
                                                      "salesperson": sp, "outcome": .string(outcome.rawValue)]
                     if rng.percent(30) { data["note"] = "Noted" }
@@ -142,7 +132,7 @@ enum HistoryGenerator {
                     h.commitments[target.slot].review = (outcome, clock)
                 } else if roll < 92 {
                     emit("InsightNoted", ["sessionId": session, "salesperson": sp,
-                                          "topic": .string(rng.pick(Topic.allCases).rawValue), "text": "Insight"])
+                                          "topic": .string(rng.pickDrawing(Topic.allCases).rawValue), "text": "Insight"])
                 } else {
                     emit("SessionClosed", ["sessionId": session, "salesperson": sp])
                     p.current = nil

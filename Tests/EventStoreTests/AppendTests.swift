@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogTestSupport
 import CoachingDomain
 import EventStore
 import Testing

@@ -1,25 +1,13 @@
 import CoachLogJSON
+import CoachLogTestSupport
 import CoachingDomain
 import EventStore
 
-/// SplitMix64: a tiny seeded generator, so that random histories are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Valid weekly coaching histories: each session opens, sometimes states a
 /// goal, reviews last week's commitments, makes new ones, notes an insight,
-/// and usually closes. Returned as one append per session.
+/// and usually closes. Returned as one append per session. Reproducible: SplitMix64 from `seed`.
 func generateHistory(seed: UInt64, salespeople: Int, weeks: Int) -> [[ProposedEvent]] {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let coaches = ["lee", "kim", "ana"]
     let kinds = ["more", "better", "different"]
     let outcomes = ["kept", "partial", "missed"]

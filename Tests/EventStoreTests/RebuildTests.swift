@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogTestSupport
 import CoachingDomain
 import EventStore
 import Testing
@@ -8,7 +9,7 @@ import Testing
         let folder = TemporaryFolder()
         let store = try EventStore(directory: folder.path)
         let history = generateHistory(seed: 42, salespeople: 12, weeks: 40)
-        var rng = SeededGenerator(seed: 99)
+        var rng = SplitMix64(seed: 99)
         var index = 0
         var memory = InMemoryReadModel()
         var position: UInt64 = 0

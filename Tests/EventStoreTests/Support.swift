@@ -2,43 +2,6 @@ import CoachLogJSON
 import CoachingDomain
 import EventStore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A fresh temporary folder, removed when the test is done.
-final class TemporaryFolder {
-    let path: String
-
-    init() {
-        var template = Array("/tmp/coachlog-test-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        path = made.map { String(cString: $0) } ?? "/tmp/coachlog-test-fallback-\(getpid())"
-    }
-
-    deinit {
-        removeTree(path)
-    }
-}
-
-func removeTree(_ path: String) {
-    guard let dir = opendir(path) else {
-        unlink(path)
-        return
-    }
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-        }
-        if name == "." || name == ".." { continue }
-        let child = path + "/" + name
-        var st = stat()
-        if lstat(child, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
-    }
-    closedir(dir)
-    rmdir(path)
-}
-
 let t0 = Timestamp(iso8601: "2026-09-07T09:00:00Z")!
 
 func ts(_ text: String) -> Timestamp { Timestamp(iso8601: text)! }

@@ -1,3 +1,4 @@
+import CoachLogTestSupport
 import LMDB
 import Testing
 
@@ -6,8 +7,7 @@ import Glibc
 #endif
 
 private func temporaryFile() -> (folder: String, path: String) {
-    var template = Array("/tmp/lmdb-test-XXXXXX".utf8CString)
-    let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    let folder = try! makeTemporaryFolder(prefix: "lmdb-test")
     return (folder, folder + "/data.mdb")
 }
 

@@ -4,12 +4,6 @@ import Foundation
 import Glibc
 #endif
 
-/// Why a daemon could not be started or stopped as expected.
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// The real `coachlogd` binary, run as a child process.
 ///
 /// The binary sits next to the test bundle executable (`swift test` builds
@@ -17,28 +11,28 @@ struct HarnessError: Error, CustomStringConvertible {
 /// the daemon), readable with `stderr`. A watchdog SIGKILLs the daemon if a
 /// test leaves it running too long, so a blocked client read ends in a
 /// failure instead of a hung test run.
-final class DaemonProcess: @unchecked Sendable {
+public final class DaemonProcess: @unchecked Sendable {
     // @unchecked: `process` is set once in init; `watchdog` is only cancelled.
-    static let binaryPath: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("coachlogd").path
-    }()
+    /// The built `coachlogd`.
+    public static let binaryPath: String = Binaries.coachlogd
 
-    static let setpriv = "/usr/bin/setpriv"
+    /// Used, when present, to make the child die with the test process (`--pdeathsig KILL`).
+    public static let setpriv = "/usr/bin/setpriv"
 
-    let process = Process()
-    let socketPath: String?
-    let stderrPath: String
+    /// The child: `setpriv` exec'ing the daemon when available, else the daemon itself (same pid either way).
+    public let process = Process()
+    /// The socket `waitUntilReady()` waits for, if any.
+    public let socketPath: String?
+    /// The file receiving the child's stderr.
+    public let stderrPath: String
     private let watchdog: DispatchWorkItem
 
     /// Launches `executable` (default: coachlogd) with `arguments`, without waiting for it to be ready.
-    init(
+    public init(
         arguments: [String], socketPath: String?, stderrPath: String, environment: [String: String] = [:],
         executable: String = DaemonProcess.binaryPath, watchdogSeconds: Double = 55
     ) throws {
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw HarnessError("no executable at \(executable); build it with `swift build --build-tests`")
-        }
+        try Binaries.require(executable)
         self.socketPath = socketPath
         self.stderrPath = stderrPath
         var env = ProcessInfo.processInfo.environment
@@ -69,12 +63,13 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Starts `coachlogd --data DATA --socket SOCKET EXTRA...` and waits until the socket accepts connections.
-    static func start(
-        data: String, socket: String, extra: [String] = [], stderrPath: String, environment: [String: String] = [:]
+    public static func start(
+        data: String, socket: String, extra: [String] = [], stderrPath: String, environment: [String: String] = [:],
+        watchdogSeconds: Double = 55
     ) throws -> DaemonProcess {
         let daemon = try DaemonProcess(
             arguments: ["--data", data, "--socket", socket] + extra, socketPath: socket, stderrPath: stderrPath,
-            environment: environment)
+            environment: environment, watchdogSeconds: watchdogSeconds)
         do {
             try daemon.waitUntilReady()
         } catch {
@@ -84,16 +79,18 @@ final class DaemonProcess: @unchecked Sendable {
         return daemon
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    /// The child's process id.
+    public var pid: Int32 { process.processIdentifier }
+    /// True while the child has not exited.
+    public var isRunning: Bool { process.isRunning }
 
     /// What the daemon wrote on stderr so far.
-    var stderr: String {
+    public var stderr: String {
         (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
     }
 
     /// Waits until `socketPath` accepts a connection (default timeout 15 s).
-    func waitUntilReady(timeout: Double = 15) throws {
+    public func waitUntilReady(timeout: Double = 15) throws {
         guard let socketPath else { throw HarnessError("no socket path to wait for") }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -109,7 +106,7 @@ final class DaemonProcess: @unchecked Sendable {
     /// Waits for the process to end; its exit status, or nil on timeout.
     /// A process ended by a signal reports 128 + the signal number.
     @discardableResult
-    func waitForExit(timeout: Double = 15) -> Int32? {
+    public func waitForExit(timeout: Double = 15) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             if Date() >= deadline { return nil }
@@ -122,7 +119,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// Sends SIGTERM and returns the exit status (SIGKILLs and returns nil if it does not exit in time).
     @discardableResult
-    func stop(timeout: Double = 15) -> Int32? {
+    public func stop(timeout: Double = 15) -> Int32? {
         if process.isRunning { Glibc.kill(pid, SIGTERM) }
         if let status = waitForExit(timeout: timeout) { return status }
         kill()
@@ -130,7 +127,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Sends SIGKILL and waits for the process to be gone.
-    func kill() {
+    public func kill() {
         if process.isRunning { Glibc.kill(pid, SIGKILL) }
         _ = waitForExit(timeout: 10)
     }
@@ -142,14 +139,14 @@ final class DaemonProcess: @unchecked Sendable {
 }
 
 /// True when something accepts connections on the Unix socket at `path`.
-func socketAccepts(_ path: String) -> Bool {
+public func socketAccepts(_ path: String) -> Bool {
     guard let fd = try? connectUnix(path) else { return false }
     close(fd)
     return true
 }
 
 /// A connected Unix stream socket, or a thrown reason.
-func connectUnix(_ path: String) throws -> Int32 {
+public func connectUnix(_ path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
     var address = sockaddr_un()

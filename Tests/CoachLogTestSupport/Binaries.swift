@@ -1,0 +1,34 @@
+import Foundation
+
+/// Why a test harness could not do its job (not a failure of the code under test).
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The built executables. `swift build --build-tests` puts `coachlog`, `coachlogd` and
+/// `coachlog-bench` next to the test bundle executable, which is `/proc/self/exe`.
+public enum Binaries {
+    /// The folder holding the test bundle executable and the built products.
+    public static let folder: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().path
+    }()
+
+    /// The path of the built product `name` (which may not exist).
+    public static func path(_ name: String) -> String { folder + "/" + name }
+
+    /// The `coachlog` command-line client.
+    public static var coachlog: String { path("coachlog") }
+    /// The `coachlogd` daemon.
+    public static var coachlogd: String { path("coachlogd") }
+    /// The `coachlog-bench` benchmark driver.
+    public static var bench: String { path("coachlog-bench") }
+
+    /// Throws unless `path` is an executable file.
+    public static func require(_ path: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw HarnessError("no executable at \(path); build it with `swift build --build-tests`")
+        }
+    }
+}
