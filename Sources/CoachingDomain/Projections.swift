@@ -159,13 +159,12 @@ public enum Projections {
         var before = FollowThrough()
         var perWeek = Array(repeating: Tally(), count: weekly.count)
         for (person, _) in people {
-            for c in try model.commitments(of: person.salesperson) {
-                guard let review = c.review else { continue }
+            for review in try model.reviews(of: person.salesperson) {
                 if current.contains(review.at) {
-                    now.add(kind: c.kind, outcome: review.outcome)
+                    now.add(kind: review.kind, outcome: review.outcome)
                     if let index = weekly.firstIndex(where: { $0.contains(review.at) }) { perWeek[index].add(review.outcome) }
                 } else if weeks != nil, previous.contains(review.at) {
-                    before.add(kind: c.kind, outcome: review.outcome)
+                    before.add(kind: review.kind, outcome: review.outcome)
                 }
             }
         }

@@ -14,10 +14,35 @@ public protocol CoachingReadModel {
     func goals(of salesperson: String) throws -> [GoalRecord]
     func commitments(of salesperson: String) throws -> [CommitmentRecord]
     func insights(of salesperson: String) throws -> [InsightRecord]
+    /// The reviews of the salesperson's commitments: all follow-through needs,
+    /// which a store can read without decoding whole records.
+    func reviews(of salesperson: String) throws -> [ReviewFact]
     /// Every salesperson, by name.
     func people() throws -> [PersonRecord]
     /// The canonical data of the event at `position`, for free text.
     func eventData(at position: UInt64) throws -> JSONValue?
+}
+
+/// One reviewed commitment, reduced to what follow-through counts.
+public struct ReviewFact: Sendable, Equatable {
+    public var kind: CommitmentKind
+    public var outcome: Outcome
+    public var at: Timestamp
+
+    public init(kind: CommitmentKind, outcome: Outcome, at: Timestamp) {
+        self.kind = kind
+        self.outcome = outcome
+        self.at = at
+    }
+}
+
+extension CoachingReadModel {
+    /// Derived from the full records; stores may answer faster.
+    public func reviews(of salesperson: String) throws -> [ReviewFact] {
+        try commitments(of: salesperson).compactMap { c in
+            c.review.map { ReviewFact(kind: c.kind, outcome: $0.outcome, at: $0.at) }
+        }
+    }
 }
 
 /// Write access for the fold. Each `put` inserts or replaces by id.

@@ -88,6 +88,18 @@ struct ByteReader {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)]), as: UTF8.self)
     }
 
+    /// Skips a string without building it.
+    mutating func skipString() throws {
+        let count = Int(try varint())
+        guard count >= 0, bytes.count - index >= count else { throw Corrupt() }
+        index += count
+    }
+
+    mutating func skip(_ count: Int) throws {
+        guard bytes.count - index >= count else { throw Corrupt() }
+        index += count
+    }
+
     mutating func optionalString() throws -> String? {
         try u8() == 0 ? nil : try string()
     }

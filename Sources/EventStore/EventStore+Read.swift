@@ -74,7 +74,7 @@ extension EventStore {
     public func statistics() throws -> StoreStatistics {
         do {
             let (position, salespeople) = try environment.read { txn in
-                (try Self.head(txn, tables), try txn.count(tables.streams))
+                (try Self.head(txn, tables), try txn.count(tables.people))
             }
             var st = stat()
             let fileBytes = stat(dataFilePath, &st) == 0 ? Int(st.st_size) : 0

@@ -50,8 +50,8 @@ extension EventStore {
                     }
                 }
                 for (salesperson, version) in versions {
-                    let stored = try txn.withValue(tables.streams, key: Array(salesperson.utf8)) { decodeBigEndian($0) } ?? nil
-                    if stored != version { problems.append("\(salesperson)'s stream version is \(stored ?? 0), expected \(version)") }
+                    let stored = try Self.streamVersion(salesperson, txn: txn, tables: tables)
+                    if stored != version { problems.append("\(salesperson)'s stream version is \(stored), expected \(version)") }
                 }
                 if try txn.count(tables.eventIds) != envelopes.count {
                     problems.append("\(try txn.count(tables.eventIds)) eventIds for \(envelopes.count) events")

@@ -53,8 +53,7 @@ extension EventStore {
 
     private func apply(_ append: PreparedAppend, txn: Transaction, head: UInt64, now: Timestamp) throws -> AppendResult {
         if let replay = try replayed(append, txn: txn) { return replay }
-        let streamKey = Array(append.salesperson.utf8)
-        var version = (try txn.withValue(tables.streams, key: streamKey) { decodeBigEndian($0) } ?? nil) ?? 0
+        var version = try Self.streamVersion(append.salesperson, txn: txn, tables: tables)
         if let expected = append.expectedVersion, expected != version {
             throw StoreError(
                 .conflict,
@@ -85,7 +84,6 @@ extension EventStore {
             try CoachingRules.apply(proposed.event, position: position, recordedAt: now, to: &model)
             stored.append(envelope)
         }
-        try txn.put(tables.streams, key: streamKey, value: bigEndianKey(version))
         return AppendResult(positions: stored.map(\.position), streamVersion: version, stored: stored)
     }
 
@@ -126,6 +124,12 @@ extension EventStore {
             }
         }
         return AppendResult(positions: known.map(\.position), streamVersion: known.last?.streamVersion ?? 0, stored: [])
+    }
+
+    /// A salesperson's stream version: the version of their last event (0 for none).
+    static func streamVersion(_ salesperson: String, txn: Transaction, tables: Tables) throws -> UInt64 {
+        guard let value = try txn.lastValue(tables.streamIndex, prefix: personKey(salesperson)) else { return 0 }
+        return value.withUnsafeBytes { decodeBigEndian($0) } ?? 0
     }
 
     /// Equal data, or equal once the original's missing `at` is read as its

@@ -25,8 +25,11 @@ import Glibc
 /// Thread-safety: reads may run on any thread at any time; `commit` may be
 /// called from any thread but runs one at a time (LMDB's writer lock).
 public final class EventStore: @unchecked Sendable {
-    /// Version of the on-disk layout. Bumped when old files can no longer be read as they are.
-    public static let formatVersion: UInt64 = 1
+    /// Version of the on-disk layout. Bumped when older coachlogd binaries can
+    /// no longer read what this one writes. Format 2 dropped the `streams`
+    /// table (versions come from `streamIndex`); format 1 stores are upgraded
+    /// in place at open.
+    public static let formatVersion: UInt64 = 2
     /// Version of the projection tables. A mismatch at open rebuilds them from the log.
     public static let projectionVersion: UInt64 = 2
     public static let dataFileName = "coachlog.mdb"
@@ -100,7 +103,7 @@ public final class EventStore: @unchecked Sendable {
             return try Environment(
                 path: path,
                 options: .init(
-                    mapSize: options.mapSize, maxDatabases: UInt32(Tables.names.count + 2),
+                    mapSize: options.mapSize, maxDatabases: UInt32(Tables.names.count + 4),
                     maximumMapSize: options.maximumMapSize))
         } catch {
             guard error.isInvalidFile else { throw error }
@@ -175,6 +178,14 @@ public final class EventStore: @unchecked Sendable {
                 }
             }
             let tables = try Tables(txn, create: true)
+            if existing, let format = try txn.withValue(tables.meta, key: MetaKey.format, { decodeBigEndian($0) }) ?? nil,
+                format < formatVersion
+            {
+                // Format 1 kept stream versions in `streams`; from 2 on nothing updates
+                // it, so empty it and mark the file so that older binaries refuse it.
+                if format == 1 { try txn.clear(try txn.openDatabase("streams", create: true)) }
+                try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
+            }
             if !existing {
                 try txn.put(tables.meta, key: MetaKey.marker, value: MetaKey.markerValue)
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))

@@ -64,6 +64,10 @@ struct LMDBReadModel: CoachingWriteModel {
         try records(of: salesperson, tag: Self.commitmentTag, RecordCodec.decodeCommitment)
     }
 
+    func reviews(of salesperson: String) throws -> [ReviewFact] {
+        try records(of: salesperson, tag: Self.commitmentTag, RecordCodec.decodeReviewFact).compactMap { $0 }
+    }
+
     func insights(of salesperson: String) throws -> [InsightRecord] {
         var result: [InsightRecord] = []
         try txn.scan(tables.insights, prefix: personKey(salesperson)) { _, value in

@@ -132,6 +132,24 @@ enum RecordCodec {
         return c
     }
 
+    /// Reads only what follow-through counts from an encoded commitment
+    /// (same layout as `encode(_: CommitmentRecord)`); nil when not reviewed.
+    static func decodeReviewFact(_ raw: UnsafeRawBufferPointer) throws -> ReviewFact? {
+        var r = ByteReader(raw)
+        try r.skipString()  // commitmentId
+        try r.skipString()  // salesperson
+        try r.skipString()  // sessionId
+        let kind = try value(try r.u8(), CommitmentKind.self)
+        try r.skip(8)  // due
+        if try r.u8() == 1 { try r.skipString() }  // goalId
+        try r.skip(8)  // madeAt
+        _ = try r.varint()  // position
+        guard try r.u8() == 1 else { return nil }
+        try r.skipString()  // review sessionId
+        let outcome = try value(try r.u8(), Outcome.self)
+        return ReviewFact(kind: kind, outcome: outcome, at: Timestamp(milliseconds: try r.i64()))
+    }
+
     static func encode(_ i: InsightRecord) -> [UInt8] {
         var w = ByteWriter()
         w.string(i.salesperson)

@@ -5,8 +5,9 @@ import LMDB
 /// - `meta`: format marker, format version, projection version, checkpoint.
 /// - `log`: position (8-byte big-endian) → envelope. Append-only.
 /// - `eventIds`: eventId → position of the event carrying it.
-/// - `streams`: salesperson → current stream version.
-/// - `streamIndex`: salesperson, 0, position → stream version (reads by salesperson).
+/// - `streamIndex`: salesperson, 0, position → stream version. Reads by
+///   salesperson scan it; the last entry of a salesperson is their stream's
+///   current version, so appending touches one page of it, not two tables.
 /// - projections: `byPerson` (salesperson, 0, kind, position → session, goal or
 ///   commitment record), `sessions`, `goals`, `commitments` (id → its `byPerson`
 ///   key), `people` (by name) and `insights` (salesperson, 0, position → record).
@@ -14,7 +15,6 @@ struct Tables: Sendable {
     let meta: Database
     let log: Database
     let eventIds: Database
-    let streams: Database
     let streamIndex: Database
     let sessions: Database
     let goals: Database
@@ -27,7 +27,7 @@ struct Tables: Sendable {
     var projections: [Database] { [sessions, goals, commitments, people, insights, byPerson] }
 
     static let names = [
-        "meta", "log", "eventIds", "streams", "streamIndex", "sessions", "goals", "commitments", "people", "insights",
+        "meta", "log", "eventIds", "streamIndex", "sessions", "goals", "commitments", "people", "insights",
         "byPerson",
     ]
     static let projectionNames = ["sessions", "goals", "commitments", "people", "insights", "byPerson"]
@@ -36,7 +36,6 @@ struct Tables: Sendable {
         meta = try txn.openDatabase("meta", create: create)
         log = try txn.openDatabase("log", create: create)
         eventIds = try txn.openDatabase("eventIds", create: create)
-        streams = try txn.openDatabase("streams", create: create)
         streamIndex = try txn.openDatabase("streamIndex", create: create)
         sessions = try txn.openDatabase("sessions", create: create)
         goals = try txn.openDatabase("goals", create: create)

@@ -172,6 +172,27 @@ public struct Transaction {
         }
     }
 
+    /// The value of the greatest key that starts with `prefix`, copied; nil when there is none.
+    public func lastValue(_ db: Database, prefix: [UInt8]) throws -> [UInt8]? {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(handle, db.dbi, &cursor), "mdb_cursor_open")
+        defer { mdb_cursor_close(cursor) }
+        // Seek just past every key with the prefix, then step back one.
+        let beyond = prefix + [UInt8](repeating: 0xFF, count: 16)
+        var k = MDB_val()
+        var v = MDB_val()
+        var rc = beyond.withUnsafeBytes { bytes in
+            k = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            return mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE)
+        }
+        rc = rc == MDB_NOTFOUND ? mdb_cursor_get(cursor, &k, &v, MDB_LAST) : mdb_cursor_get(cursor, &k, &v, MDB_PREV)
+        if rc == MDB_NOTFOUND { return nil }
+        try check(rc, "mdb_cursor_get")
+        let key = UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size)
+        guard key.count >= prefix.count, key.prefix(prefix.count).elementsEqual(prefix) else { return nil }
+        return Array(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
     /// The last (greatest) key and its value, copied; nil when `db` is empty.
     public func last(_ db: Database) throws -> (key: [UInt8], value: [UInt8])? {
         var cursor: OpaquePointer?

@@ -92,6 +92,35 @@ import Glibc
         }
     }
 
+    @Test func formatOneStoreIsUpgradedInPlace() throws {
+        let folder = TemporaryFolder()
+        do {
+            let store = try EventStore(directory: folder.path)
+            try store.append(open("dana", "s1"), commit("dana", "s1", "c1"))
+        }
+        let path = folder.path + "/" + EventStore.dataFileName
+        do {
+            // What format 1 looked like: versions kept in a `streams` table.
+            let env = try Environment(path: path)
+            let meta = try env.openDatabase("meta", create: false)
+            let streams = try env.openDatabase("streams")
+            try env.write { txn in
+                try txn.put(meta, key: Array("format".utf8), value: [0, 0, 0, 0, 0, 0, 0, 1])
+                try txn.put(streams, key: Array("dana".utf8), value: [0, 0, 0, 0, 0, 0, 0, 2])
+            }
+        }
+        do {
+            let store = try EventStore(directory: folder.path)
+            let result = try store.append(commit("dana", "s1", "c2"), expectedVersion: 2)
+            #expect(result.streamVersion == 3)
+            #expect(try store.verify().isConsistent)
+        }
+        let env = try Environment(path: path)
+        let meta = try env.openDatabase("meta", create: false)
+        let format = try env.read { try $0.get(meta, key: Array("format".utf8)) }
+        #expect(format == [0, 0, 0, 0, 0, 0, 0, 2])
+    }
+
     @Test func olderProjectionsAreRebuiltAtOpen() throws {
         let folder = TemporaryFolder()
         var before: [String: [[UInt8]]] = [:]
