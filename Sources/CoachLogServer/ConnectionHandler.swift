@@ -31,6 +31,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var readPending = false
     private var draining = false
     private var inputClosed = false
+    private var isClosed = false
     private var subscriptions: [Subscription] = []
     /// Lines read but not started yet, in order: a reply known without running
     /// anything (too long, not a request), or a request.
@@ -76,8 +77,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         router.connections.withLockedValue { $0 -= 1 }
-        for s in subscriptions { s.cancel() }
+        isClosed = true
+        // Subscriptions whose ok reply was never written are registered too.
+        for s in subscriptions + completed.values.compactMap(\.subscription) { s.cancel() }
         subscriptions = []
+        completed = [:]
         waiting.removeAll()  // nobody is left to answer: don't run them
         context.fireChannelInactive()
     }
@@ -136,6 +140,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         future.assumeIsolated().whenComplete { result in
             if pooled { self.poolRequestRunning = false }
+            if self.isClosed {
+                // The client left while this ran: nobody will read the reply.
+                if case .success(let outcome) = result { outcome.subscription?.cancel() }
+                return
+            }
             switch result {
             case .success(let outcome): self.completed[sequence] = outcome
             case .failure(let error):

