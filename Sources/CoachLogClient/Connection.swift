@@ -38,6 +38,11 @@ public final class Connection {
 
     public init(path: String) throws {
         self.path = path
+        let folder = String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+        if folder == DefaultPaths.privateFallbackFolder, !DefaultPaths.isPrivateFolder(folder) {
+            // Do not hand coaching notes to a socket another user could have put there.
+            throw ClientError.cannotConnect(path: path, reason: "\(folder) is not a private folder of this user")
+        }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ClientError.cannotConnect(path: path, reason: String(cString: strerror(errno))) }
         var address = sockaddr_un()

@@ -31,7 +31,20 @@ public enum DefaultPaths {
         if let runtime = env("RUNTIME_DIRECTORY") { return firstPath(runtime) + "/coachlog.sock" }
         if let xdg = env("XDG_RUNTIME_DIR") { return xdg + "/coachlog.sock" }
         if getuid() == 0 { return "/run/coachlog/coachlog.sock" }
-        return "/tmp/coachlog-\(getuid())/coachlog.sock"
+        return privateFallbackFolder + "/coachlog.sock"
+    }
+
+    /// The socket folder used when there is no runtime directory. It lives in
+    /// the shared /tmp, so it must be created by, owned by and writable only by
+    /// its user; `isPrivateFolder` checks that before it is trusted.
+    public static var privateFallbackFolder: String { "/tmp/coachlog-\(getuid())" }
+
+    /// True when `path` is a real folder (not a link) owned by this user and not
+    /// writable by anyone else.
+    public static func isPrivateFolder(_ path: String) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return false }
+        return st.st_mode & S_IFMT == S_IFDIR && st.st_uid == geteuid() && st.st_mode & 0o022 == 0
     }
 
     /// systemd passes several directories separated by ':'.

@@ -32,6 +32,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var draining = false
     private var inputClosed = false
     private var isClosed = false
+    /// Each subscription costs the writer a filter pass per commit and up to
+    /// 16 MiB of buffer, so a connection may hold only a few.
+    static let maximumSubscriptions = 16
+    private var subscriptionCount: Int { subscriptions.count + completed.values.filter { $0.subscription != nil }.count }
     private var subscriptions: [Subscription] = []
     /// Lines read but not started yet, in order: a reply known without running
     /// anything (too long, not a request), or a request.
@@ -123,6 +127,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         switch item {
         case .reply(let bytes):
             future = context.eventLoop.makeSucceededFuture(Outcome(bytes: bytes, subscription: nil))
+        case .request(let request) where request.op == .subscribe && subscriptionCount >= Self.maximumSubscriptions:
+            let error = ProtocolError(
+                .unavailable,
+                "this connection already has \(Self.maximumSubscriptions) subscriptions; combine their filters or use another connection")
+            future = context.eventLoop.makeSucceededFuture(Outcome(bytes: Reply.error(id: request.id, error), subscription: nil))
         case .request(let request):
             let router = self.router
             let readOnly = self.readOnly

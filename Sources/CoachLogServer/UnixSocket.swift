@@ -1,3 +1,5 @@
+import CoachLogProtocol
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +19,14 @@ enum UnixSocket {
         }
         let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !folder.isEmpty { try makeFolders(folder) }
+        if folder == DefaultPaths.privateFallbackFolder {
+            // Shared /tmp: someone else could have made this folder first.
+            chmod(folder, 0o700)
+            guard DefaultPaths.isPrivateFolder(folder) else {
+                throw Failure(
+                    description: "\(folder) is not a private folder of this user (someone else may own it); remove it or pass --socket")
+            }
+        }
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         guard st.st_mode & S_IFMT == S_IFSOCK else {

@@ -27,7 +27,7 @@ public enum CoachingRules {
                 guard let goal = try model.goal(goalId) else {
                     throw DomainError(rule: "goal.exists", "goal \"\(goalId)\" does not exist; state the goal first")
                 }
-                guard goal.salesperson == e.salesperson else {
+                guard sameKey(goal.salesperson, e.salesperson) else {
                     throw DomainError(
                         rule: "goal.salesperson",
                         "goal \"\(goalId)\" belongs to another salesperson, not \(e.salesperson)")
@@ -37,7 +37,7 @@ public enum CoachingRules {
             guard let commitment = try model.commitment(e.commitmentId) else {
                 throw DomainError(rule: "commitment.exists", "commitment \"\(e.commitmentId)\" does not exist")
             }
-            guard commitment.salesperson == e.salesperson else {
+            guard sameKey(commitment.salesperson, e.salesperson) else {
                 throw DomainError(
                     rule: "commitment.salesperson",
                     "commitment \"\(e.commitmentId)\" belongs to another salesperson, not \(e.salesperson)")
@@ -48,7 +48,7 @@ public enum CoachingRules {
             }
             let session = try requireOpenSession(e.sessionId, of: e.salesperson, in: model)
             let madeIn = try model.session(commitment.sessionId)
-            if session.sessionId == commitment.sessionId || session.position < (madeIn?.position ?? 0) {
+            if sameKey(session.sessionId, commitment.sessionId) || session.position < (madeIn?.position ?? 0) {
                 throw DomainError(
                     rule: "review.laterSession",
                     "commitment \"\(e.commitmentId)\" was made in session \"\(commitment.sessionId)\"; review it in a later session"
@@ -68,7 +68,7 @@ public enum CoachingRules {
         guard let session = try model.session(sessionId) else {
             throw DomainError(rule: "session.exists", "session \"\(sessionId)\" does not exist; open it first")
         }
-        guard session.salesperson == salesperson else {
+        guard sameKey(session.salesperson, salesperson) else {
             throw DomainError(
                 rule: "session.salesperson", "session \"\(sessionId)\" belongs to another salesperson, not \(salesperson)")
         }

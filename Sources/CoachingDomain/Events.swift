@@ -233,8 +233,8 @@ private struct FieldReader {
         guard let s = try string(key, required: false) else { return nil }
         let id = s.trimmed
         guard !id.isEmpty else { throw DomainError(rule: "id.required", "\(type) data.\(key) must not be empty") }
-        guard id.unicodeScalars.count <= Limits.maximumIdLength else {
-            throw DomainError(rule: "id.length", "\(type) data.\(key) is longer than \(Limits.maximumIdLength) characters")
+        guard id.unicodeScalars.count <= Limits.maximumIdLength, id.utf8.count <= Limits.maximumKeyBytes else {
+            throw DomainError(rule: "id.length", "\(type) data.\(key) is longer than \(Limits.maximumIdLength) characters (or \(Limits.maximumKeyBytes) bytes of UTF-8)")
         }
         guard !id.hasControlCharacters, !id.utf8.contains(UInt8(ascii: " ")) else {
             throw DomainError(rule: "id.characters", "\(type) data.\(key) must not contain spaces or control characters")
@@ -246,8 +246,8 @@ private struct FieldReader {
         let s = try string(key, required: true) ?? ""
         let name = s.trimmed
         guard !name.isEmpty else { throw DomainError(rule: "name.required", "\(type) data.\(key) must not be empty") }
-        guard name.unicodeScalars.count <= Limits.maximumNameLength else {
-            throw DomainError(rule: "name.length", "\(type) data.\(key) is longer than \(Limits.maximumNameLength) characters")
+        guard name.unicodeScalars.count <= Limits.maximumNameLength, name.utf8.count <= Limits.maximumKeyBytes else {
+            throw DomainError(rule: "name.length", "\(type) data.\(key) is longer than \(Limits.maximumNameLength) characters (or \(Limits.maximumKeyBytes) bytes of UTF-8)")
         }
         guard !name.hasControlCharacters else {
             throw DomainError(rule: "name.characters", "\(type) data.\(key) must not contain control characters")

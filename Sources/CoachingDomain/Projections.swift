@@ -38,14 +38,17 @@ public enum Projections {
     ) throws -> [(person: PersonRecord, coach: String)] {
         switch scope {
         case .salesperson(let name):
-            guard let person = try model.person(name), let coach = try coachOf(person, asOf: asOf, model: model) else {
+            guard let person = try model.person(name) else {
                 throw NotFound("no salesperson named \"\(name)\" has a session on record")
+            }
+            guard let coach = try coachOf(person, asOf: asOf, model: model) else {
+                throw NotFound("\(name) has no session opened before \(asOf.text)")
             }
             return [(person, coach)]
         case .coach(let coachName):
             var result: [(PersonRecord, String)] = []
             for person in try model.people() {
-                if let coach = try coachOf(person, asOf: asOf, model: model), coach == coachName {
+                if let coach = try coachOf(person, asOf: asOf, model: model), sameKey(coach, coachName) {
                     result.append((person, coach))
                 }
             }

@@ -13,7 +13,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The UTC calendar day this instant falls on.
     public var day: Day {
-        Day(number: Int32(floorDivide(milliseconds, Timestamp.millisecondsPerDay)))
+        // Clamped rather than trapping: a corrupt stored time must not crash a reader.
+        Day(number: Int32(clamping: floorDivide(milliseconds, Timestamp.millisecondsPerDay)))
     }
 
     public func adding(days: Int64) -> Timestamp {

@@ -60,4 +60,15 @@ public enum Limits {
     public static let maximumNameLength = 200
     public static let maximumIdLength = 128
     public static let maximumAreaLength = 64
+    /// Names and ids become storage keys, which must stay well under LMDB's
+    /// 511-byte key limit: 200 characters of a non-Latin script can exceed it.
+    public static let maximumKeyBytes = 400
+}
+
+/// Byte-for-byte equality. Names and ids are storage keys, compared by their
+/// UTF-8 bytes; Swift's `==` would also equate canonically equivalent
+/// spellings (é as one scalar or as e + accent), which the store keeps apart.
+@inline(__always)
+public func sameKey(_ a: String, _ b: String) -> Bool {
+    a.utf8.elementsEqual(b.utf8)
 }

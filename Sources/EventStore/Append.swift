@@ -59,7 +59,7 @@ public struct AppendRequest: Sendable, Equatable {
             prepared.append(.init(eventId: proposed.eventId, event: event, data: data, dataBytes: JSONWriter.bytes(data)))
         }
         let salesperson = prepared[0].event.salesperson
-        if let other = prepared.first(where: { $0.event.salesperson != salesperson }) {
+        if let other = prepared.first(where: { !sameKey($0.event.salesperson, salesperson) }) {
             throw StoreError(
                 .validation,
                 "one append writes to one salesperson's stream, but it names both \"\(salesperson)\" and \"\(other.event.salesperson)\"",

@@ -82,16 +82,14 @@ struct ByteReader {
     mutating func i64() throws -> Int64 { Int64(bitPattern: try bigEndian()) }
 
     mutating func string() throws -> String {
-        let count = Int(try varint())
-        guard count >= 0, bytes.count - index >= count else { throw Corrupt() }
+        guard let count = Int(exactly: try varint()), bytes.count - index >= count else { throw Corrupt() }
         defer { index += count }
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)]), as: UTF8.self)
     }
 
     /// Skips a string without building it.
     mutating func skipString() throws {
-        let count = Int(try varint())
-        guard count >= 0, bytes.count - index >= count else { throw Corrupt() }
+        guard let count = Int(exactly: try varint()), bytes.count - index >= count else { throw Corrupt() }
         index += count
     }
 

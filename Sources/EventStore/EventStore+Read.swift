@@ -94,7 +94,11 @@ extension EventStore {
         let temporary = path + ".partial-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
+            let reason = String(cString: strerror(code))
+            if code == ENOSPC || code == EDQUOT {
+                throw StoreError(.unavailable, "cannot write a backup at \(path): \(reason); free space and retry")
+            }
             throw StoreError(.badRequest, "cannot write a backup at \(path): \(reason); the daemon must be able to create files in that folder")
         }
         // The finished copy is hard-linked into place; the temporary name always goes.

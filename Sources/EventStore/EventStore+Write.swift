@@ -114,7 +114,7 @@ extension EventStore {
                     "this append repeats some eventIds of an earlier append but not all; resend the earlier append exactly, or use new eventIds"
                 )
             }
-            guard original.type == event.event.type, original.salesperson == append.salesperson,
+            guard original.type == event.event.type, sameKey(original.salesperson, append.salesperson),
                 Self.sameContent(original, event.data)
             else {
                 throw StoreError(

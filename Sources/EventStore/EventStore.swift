@@ -46,7 +46,10 @@ public final class EventStore: @unchecked Sendable {
     public struct Options: Sendable {
         public var mapSize: Int
         public var maximumMapSize: Int
-        public init(mapSize: Int = 1 << 30, maximumMapSize: Int = 1 << 40) {
+        /// The default map (64 GiB) is address space, not disk: the file only
+        /// grows as data is written. Being large, it rarely has to grow, and
+        /// growing waits for every reader to finish.
+        public init(mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40) {
             self.mapSize = mapSize
             self.maximumMapSize = maximumMapSize
         }

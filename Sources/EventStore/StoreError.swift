@@ -44,6 +44,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let e as StoreError: return e
         case let e as DomainError: return StoreError(.validation, e.message, rule: e.rule)
         case let e as NotFound: return StoreError(.notFound, e.message)
+        case let e as LMDBError where e.isMapFull:
+            return StoreError(
+                .unavailable, "the store reached its largest allowed size (\(e.message)); archive it or raise the limit",
+                lmdbCode: e.code)
         case let e as LMDBError where e.isOutOfSpace:
             return StoreError(
                 .unavailable, "the disk holding the data folder is full (\(e.message)); free space and retry",

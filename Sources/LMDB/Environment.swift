@@ -30,7 +30,7 @@ public final class Environment: @unchecked Sendable {
         public var readOnlySnapshot: Bool
 
         public init(
-            mapSize: Int = 1 << 30, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 1024,
+            mapSize: Int = 1 << 36, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 1024,
             maximumMapSize: Int = 1 << 40, fileMode: mode_t = 0o600, readOnlySnapshot: Bool = false
         ) {
             self.readOnlySnapshot = readOnlySnapshot
@@ -168,11 +168,14 @@ public final class Environment: @unchecked Sendable {
 
     /// Size of the data file's used part: last used page × page size.
     public func usedBytes() -> Int {
-        var info = MDB_envinfo()
-        var stat = MDB_stat()
-        mdb_env_info(handle, &info)
-        mdb_env_stat(handle, &stat)
-        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        // These read the meta pages through the map: not while it is being remapped.
+        gate.withReadLock {
+            var info = MDB_envinfo()
+            var stat = MDB_stat()
+            mdb_env_info(handle, &info)
+            mdb_env_stat(handle, &stat)
+            return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        }
     }
 
     /// Clears reader slots of processes that died; returns how many.

@@ -30,8 +30,12 @@ struct LogCommand: ParsableCommand {
         discussion: "Example:\n  coachlog log --salesperson dana")
 
     @Option(name: .long, help: "Only this salesperson's events.") var salesperson: String?
-    @Option(name: .long, help: "Start after this position.") var after: Int = 0
+    @Option(name: .long, help: "Start after this position.") var after: UInt64 = 0
     @Option(name: .long, help: "At most this many events (default: all).") var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
 
@@ -41,13 +45,15 @@ struct LogCommand: ParsableCommand {
         var rows: [[String]] = []
         var remaining = limit ?? Int.max
         while remaining > 0 {
-            var fields: [String: JSONValue] = ["after": .integer(Int64(cursor)), "limit": .integer(Int64(min(remaining, 1000)))]
+            var fields: [String: JSONValue] = [
+                "after": .integer(Int64(clamping: cursor)), "limit": .integer(Int64(min(remaining, 1000))),
+            ]
             if let salesperson { fields["salesperson"] = .string(salesperson) }
             let page = try c.request(.read, fields)
             let events = page["events"]?.arrayValue ?? []
             if output.json { printJSON(page) } else { rows += events.map(describe) }
             remaining -= events.count
-            let next = Int(page["next"]?.integerValue ?? 0)
+            let next = UInt64(max(0, page["next"]?.integerValue ?? 0))
             if events.isEmpty || next <= cursor { break }
             cursor = next
         }
@@ -64,13 +70,13 @@ struct TailCommand: ParsableCommand {
         discussion: "Example:\n  coachlog tail --salesperson dana")
 
     @Option(name: .long, help: "Only this salesperson's events.") var salesperson: String?
-    @Option(name: .long, help: "Start after this position (default: now, only new events).") var after: Int?
+    @Option(name: .long, help: "Start after this position (default: now, only new events).") var after: UInt64?
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
         let c = try connection.connect()
-        let start = try after.map(UInt64.init) ?? UInt64(c.request(.stats)["position"]?.integerValue ?? 0)
+        let start = try after ?? UInt64(max(0, c.request(.stats)["position"]?.integerValue ?? 0))
         let stream = try c.subscribe(after: start, salesperson: salesperson)
         while let event = try stream.nextEvent() {
             let line = output.json ? JSONWriter.string(event) : describe(event).filter { !$0.isEmpty }.joined(separator: "  ")

@@ -53,7 +53,7 @@ enum Startup {
     }()
 
     /// Opens the store or exits with a clear message and status 1.
-    static func openStore(_ directory: String, mapBytes: Int = 1 << 30, logger: Logger) -> EventStore {
+    static func openStore(_ directory: String, mapBytes: Int = 1 << 36, logger: Logger) -> EventStore {
         do {
             return try EventStore(directory: directory, options: .init(mapSize: mapBytes))
         } catch {
@@ -87,7 +87,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Longest request line accepted, in bytes (default 1048576).")
     var maxLineBytes: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Initial size of the memory map, in bytes; it doubles whenever it fills (default 1 GiB).", visibility: .hidden))
+    @Option(name: .long, help: ArgumentHelp("Initial size of the memory map, in bytes; it doubles whenever it fills (default 64 GiB of address space).", visibility: .hidden))
     var initialMapBytes: Int?
 
     mutating func run() async throws {
@@ -103,7 +103,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--max-line-bytes must be between 1024 and 67108864")
         }
         raiseOpenFileLimit()
-        let mapBytes = initialMapBytes ?? environment["COACHLOG_INITIAL_MAP_BYTES"].flatMap { Int($0) } ?? (1 << 30)
+        let mapBytes = initialMapBytes ?? environment["COACHLOG_INITIAL_MAP_BYTES"].flatMap { Int($0) } ?? (1 << 36)
         guard mapBytes >= 32 * 1024 else { throw ValidationError("--initial-map-bytes must be at least 32768") }
         let store = Startup.openStore(options.dataDirectory, mapBytes: mapBytes, logger: logger)
         let configuration = ServerConfiguration(

@@ -126,6 +126,35 @@ import Testing
         #expect(before.0 == after.0 && before.1 == after.1 && before.2 == after.2)
     }
 
+    @Test func namesTooLongForAStorageKeyAreRefusedAlone() throws {
+        let folder = TemporaryFolder()
+        let store = try EventStore(directory: folder.path)
+        // 180 characters passes the character limit but is 540 bytes of UTF-8: over LMDB's key limit.
+        let longName = String(repeating: "語", count: 180)
+        let batch = try [AppendRequest(events: [open("dana", "s1")]).prepare()]
+        #expect {
+            _ = try AppendRequest(events: [open(longName, "s2")]).prepare()
+        } throws: { error in
+            (error as? StoreError)?.rule == "name.length"
+        }
+        #expect(try store.commit(batch, now: t0).count == 1)
+        #expect(try store.headPosition() == 1)
+    }
+
+    @Test func canonicallyEquivalentNamesAreDifferentSalespeople() throws {
+        let folder = TemporaryFolder()
+        let store = try EventStore(directory: folder.path)
+        let composed = "Jos\u{E9}"  // é as one scalar
+        let decomposed = "Jose\u{301}"  // e + combining accent: == in Swift, other bytes on disk
+        try store.append(open(composed, "s1"))
+        #expect {
+            try store.append(commit(decomposed, "s1", "c1"))
+        } throws: { error in
+            (error as? StoreError)?.rule == "session.salesperson"
+        }
+        #expect(try store.headPosition() == 1)
+    }
+
     @Test func groupCommitFailsOnlyTheInvalidAppend() throws {
         let folder = TemporaryFolder()
         let store = try EventStore(directory: folder.path)
