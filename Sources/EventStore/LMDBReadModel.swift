@@ -33,7 +33,12 @@ struct LMDBReadModel: CoachingWriteModel {
 
     private func store(_ idTable: Database, id: String, key: [UInt8], value: [UInt8]) throws {
         try txn.put(tables.byPerson, key: key, value: value)
-        try txn.put(idTable, key: Array(id.utf8), value: key)
+        // An update (a review, a close) keeps its key: writing the same id entry
+        // again would still copy and rewrite its B-tree page.
+        let idKey = Array(id.utf8)
+        if try txn.withValue(idTable, key: idKey, { $0.elementsEqual(key) }) != true {
+            try txn.put(idTable, key: idKey, value: key)
+        }
     }
 
     func session(_ id: String) throws -> SessionRecord? {
