@@ -86,7 +86,7 @@ final class AppendWriter: @unchecked Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        let now = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        let now = Timestamp.now
         do {
             let results = try store.commit(batch.map(\.append), now: now)
             var stored: [EventEnvelope] = []
@@ -103,5 +103,12 @@ final class AppendWriter: @unchecked Sendable {
             logger.error("group commit of \(batch.count) appends failed: \(storeError.message)")
             for pending in batch { pending.promise.fail(storeError) }
         }
+    }
+}
+
+extension Timestamp {
+    /// The wall clock, read here in the shell: the domain only ever gets it passed in.
+    static var now: Timestamp {
+        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }

@@ -113,8 +113,12 @@ final class RequestRouter: Sendable {
         ]
     }
 
+    // Built once: append is the hot path.
+    static let appendFields: Set<String> = ["events", "expectedVersion"]
+    static let eventFields: Set<String> = ["type", "data", "eventId"]
+
     func append(_ request: Request, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
-        let fields = try FieldAccess(request.fields, op: .append, allowed: ["events", "expectedVersion"])
+        let fields = try FieldAccess(request.fields, op: .append, allowed: Self.appendFields)
         guard case .array(let items)? = fields.fields["events"] else {
             throw ProtocolError(.badRequest, "append needs \"events\": an array of {type, data, eventId?}")
         }
@@ -123,7 +127,7 @@ final class RequestRouter: Sendable {
             guard case .object(let o) = item else {
                 throw ProtocolError(.badRequest, "events[\(index)] must be an object {type, data, eventId?}")
             }
-            let event = try FieldAccess(o, op: .append, allowed: ["type", "data", "eventId"])
+            let event = try FieldAccess(o, op: .append, allowed: Self.eventFields)
             let type = try event.requiredString("type")
             guard let data = o["data"] else { throw ProtocolError(.badRequest, "events[\(index)] has no \"data\"") }
             events.append(ProposedEvent(type: type, data: data, eventId: try event.string("eventId")))
@@ -154,8 +158,7 @@ final class RequestRouter: Sendable {
     }
 
     func query(_ request: Request, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
-        let now = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-        let query = try ProjectionQuery(request.fields, now: now)
+        let query = try ProjectionQuery(request.fields, now: .now)
         let store = self.store
         // One salesperson's record is small: answering on the event loop costs
         // less than two thread hops. Coach- and organisation-wide queries can

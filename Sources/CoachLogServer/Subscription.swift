@@ -20,6 +20,8 @@ final class Subscription: @unchecked Sendable {
     let filter: SubscriptionFilter
     private let eventLoop: any EventLoop
     private let channel: any Channel
+    private let id: JSONValue
+    /// `id` serialized once; every event line carries it.
     private let idBytes: [UInt8]
     private let store: EventStore
     private let pool: NIOThreadPool
@@ -48,6 +50,7 @@ final class Subscription: @unchecked Sendable {
         id: JSONValue, after: UInt64, filter: SubscriptionFilter, channel: any Channel, store: EventStore,
         pool: NIOThreadPool, hub: SubscriptionHub, logger: Logger, maximumPendingBytes: Int
     ) {
+        self.id = id
         self.idBytes = JSONWriter.bytes(id)
         self.cursor = after
         self.deliveredThrough = after
@@ -193,8 +196,6 @@ final class Subscription: @unchecked Sendable {
         let error = ProtocolError(
             .unavailable,
             "subscription ended: \(reason); subscribe again with after set to the position of the last event you received")
-        var id: JSONValue = .null
-        if let parsed = try? JSONParser.parse(idBytes) { id = parsed }
         // Drop what the client did not take, so the reason is the next thing it
         // reads; give a client that reads nothing at all a few seconds, then close.
         queue = []

@@ -45,19 +45,15 @@ public enum Projections {
                 throw NotFound("\(name) has no session opened before \(asOf.text)")
             }
             return [(person, coach)]
-        case .coach(let coachName):
+        case .coach, .everyone:
             var result: [(PersonRecord, String)] = []
             for person in try model.people() {
-                if let coach = try coachOf(person, asOf: asOf, model: model), sameKey(coach, coachName) {
-                    result.append((person, coach))
-                }
+                guard let coach = try coachOf(person, asOf: asOf, model: model) else { continue }
+                if case .coach(let wanted) = scope, !sameKey(coach, wanted) { continue }
+                result.append((person, coach))
             }
-            if result.isEmpty { throw NotFound("no salesperson is coached by \"\(coachName)\"") }
-            return result
-        case .everyone:
-            var result: [(PersonRecord, String)] = []
-            for person in try model.people() {
-                if let coach = try coachOf(person, asOf: asOf, model: model) { result.append((person, coach)) }
+            if case .coach(let wanted) = scope, result.isEmpty {
+                throw NotFound("no salesperson is coached by \"\(wanted)\"")
             }
             return result
         }
@@ -165,7 +161,11 @@ public enum Projections {
             for review in try model.reviews(of: person.salesperson) {
                 if current.contains(review.at) {
                     now.add(kind: review.kind, outcome: review.outcome)
-                    if let index = weekly.firstIndex(where: { $0.contains(review.at) }) { perWeek[index].add(review.outcome) }
+                    if let weeks {
+                        // Whole weeks back from asOf; the newest week is the last bucket.
+                        let back = (asOf.end.milliseconds - 1 - review.at.milliseconds) / (7 * Timestamp.millisecondsPerDay)
+                        perWeek[weeks - 1 - Int(back)].add(review.outcome)
+                    }
                 } else if weeks != nil, previous.contains(review.at) {
                     before.add(kind: review.kind, outcome: review.outcome)
                 }

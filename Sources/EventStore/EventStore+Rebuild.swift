@@ -10,11 +10,7 @@ extension EventStore {
     /// simply continues at the next open.
     public func rebuildProjections() throws {
         do {
-            try environment.write { txn in
-                for table in tables.projections { try txn.clear(table) }
-                try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(0))
-                try txn.put(tables.meta, key: MetaKey.projectionVersion, value: bigEndianKey(Self.projectionVersion))
-            }
+            try environment.write { txn in try resetProjections(txn) }
             try catchUpProjections()
         } catch {
             throw StoreError.from(error)
@@ -28,35 +24,34 @@ extension EventStore {
             try txn.withValue(tables.meta, key: MetaKey.projectionVersion) { decodeBigEndian($0) } ?? nil
         }
         if version != Self.projectionVersion {
-            try environment.write { txn in
-                for table in tables.projections { try txn.clear(table) }
-                try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(0))
-                try txn.put(tables.meta, key: MetaKey.projectionVersion, value: bigEndianKey(Self.projectionVersion))
-            }
+            try environment.write { txn in try resetProjections(txn) }
         }
-        while true {
-            let done = try environment.write { txn -> Bool in
-                let checkpoint = try Self.checkpoint(txn, tables)
-                var model = LMDBReadModel(txn: txn, tables: tables)
-                var last = checkpoint
-                var count = 0
-                var envelopes: [EventEnvelope] = []
-                try txn.scan(tables.log, from: bigEndianKey(checkpoint + 1)) { key, value in
-                    guard let position = decodeBigEndian(key) else { return false }
-                    envelopes.append(try RecordCodec.decodeEnvelope(position: position, value))
-                    return envelopes.count < Self.rebuildChunk
-                }
-                for envelope in envelopes {
-                    let event = try envelope.decoded()
-                    try CoachingRules.apply(event, position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
-                    last = envelope.position
-                    count += 1
-                }
-                if count > 0 { try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(last)) }
-                return count < Self.rebuildChunk
-            }
-            if done { return }
+        while try environment.write({ txn in try replayChunk(txn) }) {}
+    }
+
+    /// Empties the projection tables and rewinds the checkpoint to 0.
+    func resetProjections(_ txn: Transaction) throws {
+        for table in tables.projections { try txn.clear(table.database) }
+        try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(0))
+        try txn.put(tables.meta, key: MetaKey.projectionVersion, value: bigEndianKey(Self.projectionVersion))
+    }
+
+    /// Folds up to `rebuildChunk` events after the checkpoint into the
+    /// projections and advances the checkpoint. True while more may follow.
+    func replayChunk(_ txn: Transaction) throws -> Bool {
+        let checkpoint = try Self.checkpoint(txn, tables)
+        var envelopes: [EventEnvelope] = []
+        try txn.scan(tables.log, from: bigEndianKey(checkpoint + 1)) { key, value in
+            guard let position = decodeBigEndian(key) else { return false }
+            envelopes.append(try RecordCodec.decodeEnvelope(position: position, value))
+            return envelopes.count < Self.rebuildChunk
         }
+        var model = LMDBReadModel(txn: txn, tables: tables)
+        for envelope in envelopes {
+            try CoachingRules.apply(envelope.decoded(), position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
+        }
+        if let last = envelopes.last { try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(last.position)) }
+        return envelopes.count == Self.rebuildChunk
     }
 
     /// Every projection table's entries, in key order: for proving that two

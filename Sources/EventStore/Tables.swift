@@ -23,14 +23,18 @@ struct Tables: Sendable {
     let insights: Database
     let byPerson: Database
 
-    /// The derived tables, cleared by a rebuild.
-    var projections: [Database] { [sessions, goals, commitments, people, insights, byPerson] }
+    /// The derived tables, by name: what a rebuild clears and recomputes.
+    var projections: [(name: String, database: Database)] {
+        [
+            ("sessions", sessions), ("goals", goals), ("commitments", commitments), ("people", people),
+            ("insights", insights), ("byPerson", byPerson),
+        ]
+    }
 
     static let names = [
         "meta", "log", "eventIds", "streamIndex", "sessions", "goals", "commitments", "people", "insights",
         "byPerson",
     ]
-    static let projectionNames = ["sessions", "goals", "commitments", "people", "insights", "byPerson"]
 
     init(_ txn: Transaction, create: Bool) throws {
         meta = try txn.openDatabase("meta", create: create)

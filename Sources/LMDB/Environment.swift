@@ -177,12 +177,4 @@ public final class Environment: @unchecked Sendable {
             return (info.me_last_pgno + 1) * Int(stat.ms_psize)
         }
     }
-
-    /// Clears reader slots of processes that died; returns how many.
-    @discardableResult
-    public func clearStaleReaders() throws(LMDBError) -> Int {
-        var dead: Int32 = 0
-        try check(mdb_reader_check(handle, &dead), "mdb_reader_check")
-        return Int(dead)
-    }
 }

@@ -70,7 +70,7 @@ struct BenchCommand: ParsableCommand {
             var j = m.json.objectValue ?? [:]
             j["connections"] = .integer(Int64(n))
             j["ofFsyncRate"] = .double(fsync > 0 ? m.perSecond / fsync : 0)
-            report.add("A", "durable appends, \(n) connection\(n == 1 ? "" : "s")", .object(j), measurement: m)
+            report.add("A", "durable appends, \(n) connection\(n == 1 ? "" : "s")", .object(j))
         }
 
         // B: the engine ceiling: the same events through EventStore, 100 per commit, one sync each.
@@ -148,7 +148,7 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             anonDuringC = max(anonDuringC, anon)
-            report.add("C", "query \(name), 16 connections", m.json, measurement: m)
+            report.add("C", "query \(name), 16 connections", m.json)
         }
         let peakDuringC = daemon.peakResidentBytes
         report.add("F", "peak resident memory of the daemon", [
@@ -202,11 +202,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    static func elapsed(since start: ContinuousClock.Instant) -> Double { BenchSeconds.of(ContinuousClock.now - start) }
-}
-
-enum BenchSeconds {
-    static func of(_ d: Duration) -> Double { seconds(d) }
+    static func elapsed(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).inSeconds }
 }
 
 /// Request lines prepared in advance for one client thread.

@@ -23,8 +23,7 @@ final class DaemonProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let c = try? Connection(path: socket), (try? c.request(.hello)) != nil {
-                startupSeconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-                    + Double((ContinuousClock.now - started).components.seconds)
+                startupSeconds = (ContinuousClock.now - started).inSeconds
                 return
             }
             guard process.isRunning else { throw BenchError("coachlogd exited during start-up (status \(process.terminationStatus))") }
@@ -91,8 +90,9 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+extension Duration {
+    /// The duration as a number of seconds.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 func temporaryFolder(_ tag: String) -> String {

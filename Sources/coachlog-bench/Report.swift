@@ -12,7 +12,7 @@ struct Report {
     var rows: [Row] = []
     let machine = Report.describeMachine()
 
-    mutating func add(_ workload: String, _ name: String, _ figures: JSONValue, measurement: Measurement? = nil) {
+    mutating func add(_ workload: String, _ name: String, _ figures: JSONValue) {
         rows.append(Row(workload: workload, name: name, figures: figures))
     }
 

@@ -53,7 +53,7 @@ func closedLoop(
                     let sent = ContinuousClock.now
                     try connection.sendRaw(line)
                     guard let reply = try connection.readLine() else { throw BenchError("the daemon closed the connection") }
-                    _ = local.record(UInt64(max(0, seconds(ContinuousClock.now - sent) * 1e9)))
+                    _ = local.record(UInt64(max(0, (ContinuousClock.now - sent).inSeconds * 1e9)))
                     if reply.firstRange(of: Array(#""ok":true"#.utf8)) == nil { failed += 1 }
                     count += 1
                 }
@@ -66,7 +66,7 @@ func closedLoop(
         thread.start()
     }
     group.wait()
-    return try results.measurement(seconds: seconds(ContinuousClock.now - start))
+    return try results.measurement(seconds: (ContinuousClock.now - start).inSeconds)
 }
 
 /// Gathers the client threads' figures. @unchecked Sendable: every access holds `lock`.
@@ -127,5 +127,5 @@ func fsyncRate(folder: String, duration: Duration) -> Double {
         fdatasync(fd)
         count += 1
     }
-    return Double(count) / seconds(ContinuousClock.now - start)
+    return Double(count) / (ContinuousClock.now - start).inSeconds
 }

@@ -53,7 +53,7 @@ enum Startup {
     }()
 
     /// Opens the store or exits with a clear message and status 1.
-    static func openStore(_ directory: String, mapBytes: Int = 1 << 36, logger: Logger) -> EventStore {
+    static func openStore(_ directory: String, mapBytes: Int = EventStore.Options().mapSize, logger: Logger) -> EventStore {
         do {
             return try EventStore(directory: directory, options: .init(mapSize: mapBytes))
         } catch {
@@ -103,7 +103,8 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--max-line-bytes must be between 1024 and 67108864")
         }
         raiseOpenFileLimit()
-        let mapBytes = initialMapBytes ?? environment["COACHLOG_INITIAL_MAP_BYTES"].flatMap { Int($0) } ?? (1 << 36)
+        let mapBytes = initialMapBytes ?? environment["COACHLOG_INITIAL_MAP_BYTES"].flatMap { Int($0) }
+            ?? EventStore.Options().mapSize
         guard mapBytes >= 32 * 1024 else { throw ValidationError("--initial-map-bytes must be at least 32768") }
         let store = Startup.openStore(options.dataDirectory, mapBytes: mapBytes, logger: logger)
         let configuration = ServerConfiguration(

@@ -111,9 +111,4 @@ struct ReliabilityStorageTests {
         return "\(ids.count) events, \(expected.count) acknowledged; missing \(missing.sorted().prefix(10)); "
             + "never acknowledged \(extra.sorted().prefix(10))"
     }
-
-    @Test(
-        "map full at daemon level",
-        .disabled("coachlogd has no flag or setting for a small initial LMDB map; EventStoreTests' DurabilityTests covers map growth"))
-    func mapFull() {}
 }
