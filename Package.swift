@@ -22,8 +22,8 @@ let package = Package(
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
         .target(name: "CoachLogJSON", swiftSettings: strict),
-        .target(name: "CoachingDomain", dependencies: ["CoachLogJSON"], swiftSettings: strict),
-        .target(name: "EventStore", dependencies: ["LMDB", "CoachingDomain", "CoachLogJSON"], swiftSettings: strict),
+        .target(name: "CoachingDomain", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
+        .target(name: "EventStore", dependencies: ["LMDB", "CoachingDomain", "CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
 
         .target(name: "CoachLogProtocol", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .target(
@@ -75,7 +75,7 @@ let package = Package(
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain", "CoachLogProtocol", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CoachLogServerTests",
             dependencies: ["CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
@@ -85,7 +85,7 @@ let package = Package(
             name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "CoachingDomain", "CoachLogProtocol", "LMDB", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
     ],

@@ -1,3 +1,4 @@
+import CoachLogProtocol
 /// The rules of the coaching record and the fold that keeps the read model.
 ///
 /// `validate` decides whether an event may be recorded given everything
@@ -5,6 +6,10 @@
 /// two are separate so that a rebuild replays history with `apply` alone:
 /// what was accepted once stays accepted.
 public enum CoachingRules {
+    /// A commitment made without a `due` date is due this many days after the day it was made:
+    /// "next week", the rhythm of weekly one-on-ones.
+    public static let defaultDueDays = 7
+
     /// Throws `DomainError` naming the broken rule; never changes anything.
     public static func validate(_ event: CoachingEvent, in model: some CoachingReadModel) throws {
         switch event {
@@ -107,7 +112,8 @@ public enum CoachingRules {
             try model.put(
                 CommitmentRecord(
                     commitmentId: e.commitmentId, salesperson: e.salesperson, sessionId: e.sessionId, kind: e.kind,
-                    due: e.due, goalId: e.goalId, madeAt: at, position: position, review: nil))
+                    due: e.due ?? at.day.adding(days: CoachingRules.defaultDueDays), goalId: e.goalId, madeAt: at,
+                    position: position, review: nil))
         case .commitmentReviewed(let e):
             guard var commitment = try model.commitment(e.commitmentId) else { return }
             commitment.review = ReviewRecord(sessionId: e.sessionId, outcome: e.outcome, at: at, position: position)

@@ -1,7 +1,7 @@
 import CoachLogJSON
 
 /// An event as stored: the client's event plus what the store assigned.
-public struct EventEnvelope: Sendable, Equatable {
+public struct EventEnvelope: Sendable, Equatable, Codable {
     /// 1, 2, 3, ... in commit order, with no gaps.
     public var position: UInt64
     public var eventId: String

@@ -35,7 +35,8 @@ public enum CoachingEvent: Sendable, Equatable {
         public var salesperson: String
         public var kind: CommitmentKind
         public var text: String
-        public var due: Day
+        /// Nil when the client left it out: due 7 days after the day it was made (see `resolvedDue`).
+        public var due: Day?
         public var goalId: String?
         public var at: Timestamp?
     }
@@ -125,7 +126,7 @@ extension CoachingEvent {
             let e = CommitmentMade(
                 commitmentId: try reader.id("commitmentId"), sessionId: try reader.id("sessionId"),
                 salesperson: try reader.name("salesperson"), kind: try reader.enumeration("kind", CommitmentKind.self),
-                text: try reader.text("text"), due: try reader.day("due"), goalId: try reader.optionalId("goalId"),
+                text: try reader.text("text"), due: try reader.optionalDay("due"), goalId: try reader.optionalId("goalId"),
                 at: try reader.timestamp("at"))
             self = .commitmentMade(e)
         case .commitmentReviewed:
@@ -173,7 +174,7 @@ extension CoachingEvent {
             put("salesperson", e.salesperson)
             put("kind", e.kind.rawValue)
             put("text", e.text)
-            put("due", e.due.iso8601)
+            put("due", e.due?.iso8601)
             put("goalId", e.goalId)
         case .commitmentReviewed(let e):
             put("commitmentId", e.commitmentId)
@@ -287,13 +288,19 @@ private struct FieldReader {
                 rule: "field.time",
                 "\(type) data.\(key) \"\(s)\" is not a date (YYYY-MM-DD) or an ISO 8601 timestamp (2026-11-26T09:30:00Z)")
         }
+        guard t.day.isAccepted else {
+            throw DomainError(rule: "field.time", "\(type) data.\(key) \"\(s)\" is out of range: it must lie \(Day.acceptedRangeText)")
+        }
         return t
     }
 
-    mutating func day(_ key: String) throws(DomainError) -> Day {
-        let s = try string(key, required: true) ?? ""
+    mutating func optionalDay(_ key: String) throws(DomainError) -> Day? {
+        guard let s = try string(key, required: false) else { return nil }
         guard let d = Day(iso8601: s.trimmed) else {
             throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is not a date in the form YYYY-MM-DD")
+        }
+        guard d.isAccepted else {
+            throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is out of range: it must lie \(Day.acceptedRangeText)")
         }
         return d
     }
