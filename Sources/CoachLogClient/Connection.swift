@@ -73,9 +73,19 @@ public final class Connection {
 
     /// Sends one request and returns its result, or throws `.refused` with the daemon's error.
     public func request(_ op: Operation, _ fields: [String: JSONValue] = [:]) throws -> JSONValue {
-        let id = JSONValue.integer(nextId)
-        nextId += 1
-        try send(Request(id: id, op: op, fields: fields))
+        try exchange(Request(id: nextRequestId(), op: op, fields: fields))
+    }
+
+    /// A fresh request id for this connection.
+    func nextRequestId() -> JSONValue {
+        defer { nextId += 1 }
+        return .integer(nextId)
+    }
+
+    /// Sends one request and waits for its reply, skipping subscription lines.
+    func exchange(_ request: Request) throws -> JSONValue {
+        let id = request.id
+        try send(request)
         while true {
             switch try receive() {
             case .ok(let replyId, let result) where replyId == id: return result

@@ -77,6 +77,7 @@ public enum Projections {
         var total = Tally()
         var byKind = ByKind()
         var before = Tally()
+        var beforeByKind = ByKind()
         var perWeek = Array(repeating: Tally(), count: weekly.count)
         for (person, _) in people {
             for review in try model.reviews(of: person.salesperson) {
@@ -90,12 +91,13 @@ public enum Projections {
                     }
                 } else if weeks != nil, previous.contains(review.at) {
                     before.add(review.outcome)
+                    beforeByKind[review.kind].add(review.outcome)
                 }
             }
         }
         return FollowThroughReport(
             scope: scope, asOf: asOf.text, salespeople: people.count, window: current, total: total, byKind: byKind,
-            weeks: weeks, previous: weeks.map { _ in WindowTally(tally: before, window: previous) },
+            weeks: weeks, previous: weeks.map { _ in WindowTally(tally: before, byKind: beforeByKind, window: previous) },
             weekly: weeks.map { _ in zip(perWeek, weekly).map { WindowTally(tally: $0, window: $1) } })
     }
 

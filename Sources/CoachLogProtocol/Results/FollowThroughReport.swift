@@ -70,26 +70,33 @@ public struct Window: Sendable, Equatable, Codable {
     public func contains(_ t: Timestamp) -> Bool { t < to && (from.map { $0 <= t } ?? true) }
 }
 
-/// A tally over one window; on the wire the tally's fields sit beside `window`.
+/// A tally over one window; on the wire the tally's fields sit beside
+/// `window` (and `byKind`, for the previous window).
 public struct WindowTally: Sendable, Equatable, Codable {
     public var tally: Tally
+    /// Present for `previous`; weekly buckets carry totals only.
+    public var byKind: ByKind?
     public var window: Window
 
-    public init(tally: Tally, window: Window) {
+    public init(tally: Tally, byKind: ByKind? = nil, window: Window) {
         self.tally = tally
+        self.byKind = byKind
         self.window = window
     }
 
-    private enum CodingKeys: String, CodingKey { case window }
+    private enum CodingKeys: String, CodingKey { case byKind, window }
 
     public init(from decoder: any Decoder) throws {
         tally = try Tally(from: decoder)
-        window = try decoder.container(keyedBy: CodingKeys.self).decode(Window.self, forKey: .window)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        byKind = try c.decodeIfPresent(ByKind.self, forKey: .byKind)
+        window = try c.decode(Window.self, forKey: .window)
     }
 
     public func encode(to encoder: any Encoder) throws {
         try tally.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
+        if let byKind { try c.encode(byKind, forKey: .byKind) }
         try c.encode(window, forKey: .window)
     }
 }
