@@ -16,6 +16,12 @@ public struct JSONValueEncoder: Sendable {
     }
 }
 
+/// A type whose JSON form is written by hand for speed (an event envelope is
+/// sent thousands of times a second): the encoder takes `jsonValue` as is.
+public protocol JSONValueConvertible: Encodable {
+    var jsonValue: JSONValue { get }
+}
+
 /// One value being built. Containers nest and may be asked for again, so the
 /// tree is made of references and turned into a `JSONValue` once, at the end.
 private final class Node {
@@ -80,6 +86,7 @@ private func primitive(_ value: Any, path: [any CodingKey]) throws -> JSONValue?
         }
         return .double(v)
     case let v as JSONValue: return v
+    case let v as any JSONValueConvertible: return v.jsonValue
     default: return nil
     }
 }

@@ -6,8 +6,8 @@ import CoachLogProtocol
 /// two are separate so that a rebuild replays history with `apply` alone:
 /// what was accepted once stays accepted.
 public enum CoachingRules {
-    /// A commitment made without a `due` date is due this many days after the day it was made:
-    /// "next week", the rhythm of weekly one-on-ones.
+    /// A commitment made without a `due` date is due this many days after the day its session
+    /// opened: the next weekly one-on-one, where it will be reviewed.
     public static let defaultDueDays = 7
 
     /// Throws `DomainError` naming the broken rule; never changes anything.
@@ -109,11 +109,12 @@ public enum CoachingRules {
                     goalId: e.goalId, salesperson: e.salesperson, sessionId: e.sessionId, area: e.area, at: at,
                     position: position))
         case .commitmentMade(let e):
+            // Without a due date: the week after the session it was made in (the next one-on-one).
+            let due = try e.due ?? (model.session(e.sessionId)?.openedAt ?? at).day.adding(days: defaultDueDays)
             try model.put(
                 CommitmentRecord(
                     commitmentId: e.commitmentId, salesperson: e.salesperson, sessionId: e.sessionId, kind: e.kind,
-                    due: e.due ?? at.day.adding(days: CoachingRules.defaultDueDays), goalId: e.goalId, madeAt: at,
-                    position: position, review: nil))
+                    due: due, goalId: e.goalId, madeAt: at, position: position, review: nil))
         case .commitmentReviewed(let e):
             guard var commitment = try model.commitment(e.commitmentId) else { return }
             commitment.review = ReviewRecord(sessionId: e.sessionId, outcome: e.outcome, at: at, position: position)

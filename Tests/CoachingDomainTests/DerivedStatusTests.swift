@@ -54,14 +54,14 @@ import Testing
         #expect(early.lastCovered.identityRole == nil)
     }
 
-    @Test func dueDefaultsToAWeekAfterTheDayItWasMade() throws {
+    @Test func dueDefaultsToAWeekAfterItsSession() throws {
         var h = History()
         try h.open("s1", "dana", coach: "lee", at: "2026-09-07T23:30:00Z")
-        try h.add("CommitmentMade", ["commitmentId": "c1", "sessionId": "s1", "salesperson": "dana", "kind": "more", "text": "Call", "at": "2026-09-07T23:40:00Z"])
-        // No `at` either: the day it was recorded.
-        try h.add("CommitmentMade", ["commitmentId": "c2", "sessionId": "s1", "salesperson": "dana", "kind": "more", "text": "Call"], recordedAt: "2026-09-08T08:00:00Z")
+        try h.add("CommitmentMade", ["commitmentId": "c1", "sessionId": "s1", "salesperson": "dana", "kind": "more", "text": "Call", "at": "2026-09-08T00:10:00Z"])
+        // Recorded later, without `at`: still the week after the session.
+        try h.add("CommitmentMade", ["commitmentId": "c2", "sessionId": "s1", "salesperson": "dana", "kind": "more", "text": "Call"], recordedAt: "2026-09-10T08:00:00Z")
         #expect(h.model.commitment("c1")?.due == (try day("2026-09-14")))
-        #expect(h.model.commitment("c2")?.due == (try day("2026-09-15")))
+        #expect(h.model.commitment("c2")?.due == (try day("2026-09-14")))
         // The log keeps what the client sent.
         #expect(h.model.eventData(at: 2)?["due"] == nil)
     }
