@@ -10,9 +10,9 @@ enum GlobalOptions {
     static let usage = "coachlog [--socket <PATH>] [--json] <subcommand> [<arguments and options>]"
 
     /// `arguments` (without the program name) with the leading global options moved after the command, one of
-    /// `commands`. When something else follows them (`--help`, `help`, a mistyped command, nothing), they are left
-    /// out if a word follows, so that ArgumentParser shows the help asked for or names the unknown command, and
-    /// left in place otherwise (then the root reports them as unknown: they need a command).
+    /// `commands`. When a word that is no command follows them (`help`, a mistyped command), they are left out, so
+    /// that ArgumentParser shows the help asked for or names the unknown command; when an option or nothing
+    /// follows, they stay in place (`--help` still wins; otherwise the root reports them: they need a command).
     static func reordered(_ arguments: [String], commands: Set<String>) -> [String] {
         var leading = 0
         while leading < arguments.count {
