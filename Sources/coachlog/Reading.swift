@@ -27,6 +27,29 @@ struct ScopeOptions: ParsableArguments {
     }
 }
 
+/// The salesperson of `goals`, `topics` and `sessions`: `--salesperson NAME` like every other command, or, as a
+/// shorthand, the first argument (`coachlog topics dana`).
+struct SalespersonChoice: ParsableArguments {
+    @Argument(help: ArgumentHelp("The salesperson (shorthand for --salesperson).", valueName: "salesperson"))
+    var positional: String?
+    @Option(name: .long, help: "The salesperson.") var salesperson: String?
+
+    func validate() throws {
+        switch (positional, salesperson) {
+        case (nil, nil):
+            throw ValidationError("name the salesperson: --salesperson NAME (or NAME as the first argument)")
+        case (let first?, let option?) where first != option:
+            throw ValidationError(
+                "two salespeople given: \"\(first)\" as the first argument and \"\(option)\" with --salesperson; give one")
+        default:
+            break
+        }
+    }
+
+    /// The one salesperson named (validate() has checked there is one).
+    var name: String { salesperson ?? positional ?? "" }
+}
+
 struct AsOfOption: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date or time (default: now).", valueName: "DATE"))
     var asOf: String?
@@ -170,9 +193,10 @@ struct CadenceCommand: ParsableCommand {
 struct GoalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "goals", abstract: "A salesperson's goals and how the commitments serving them went.",
-        discussion: "Example:\n  coachlog goals dana")
+        discussion: "Example:\n  coachlog goals --salesperson dana\n  coachlog goals dana")
 
-    @Argument(help: "The salesperson.") var salesperson: String
+    @OptionGroup var who: SalespersonChoice
+    var salesperson: String { who.name }
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
 
@@ -192,9 +216,10 @@ struct GoalsCommand: ParsableCommand {
 struct TopicsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topics", abstract: "When each of the four topics was last covered with a salesperson.",
-        discussion: "Example:\n  coachlog topics dana --as-of 2026-11-30")
+        discussion: "Example:\n  coachlog topics --salesperson dana --as-of 2026-11-30\n  coachlog topics dana --as-of 2026-11-30")
 
-    @Argument(help: "The salesperson.") var salesperson: String
+    @OptionGroup var who: SalespersonChoice
+    var salesperson: String { who.name }
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
@@ -221,9 +246,10 @@ struct TopicsCommand: ParsableCommand {
 struct SessionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions", abstract: "A salesperson's sessions; the open one marked.",
-        discussion: "Example:\n  coachlog sessions dana")
+        discussion: "Example:\n  coachlog sessions --salesperson dana\n  coachlog sessions dana")
 
-    @Argument(help: "The salesperson.") var salesperson: String
+    @OptionGroup var who: SalespersonChoice
+    var salesperson: String { who.name }
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
 

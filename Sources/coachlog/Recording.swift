@@ -87,7 +87,7 @@ func record(_ type: String, _ data: [String: JSONValue], on connection: Connecti
 
 struct Session: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Open or close a coaching session.", subcommands: [Open.self, Close.self])
+        commandName: "session", abstract: "Open or close a coaching session.", subcommands: [Open.self, Close.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
