@@ -32,11 +32,11 @@ final class Sandbox: @unchecked Sendable {
     @discardableResult
     func start(
         data: String? = nil, socket: String? = nil, extra: [String] = [], environment: [String: String] = [:],
-        log: String = "daemon"
+        log: String = "daemon", watchdogSeconds: Double = 55
     ) throws -> DaemonProcess {
         let daemon = try DaemonProcess.start(
             data: data ?? self.data, socket: socket ?? self.socket, extra: extra, stderrPath: uniqueLog(log),
-            environment: environment)
+            environment: environment, watchdogSeconds: watchdogSeconds)
         track(daemon)
         return daemon
     }
