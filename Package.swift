@@ -78,7 +78,16 @@ let package = Package(
         .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CoachLogServerTests",
-            dependencies: ["CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
+            dependencies: [
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport",
+                // In-process tests of the connection state machine, its handler and the line decoder.
+                "CoachLogServer", "EventStore", "CoachingDomain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

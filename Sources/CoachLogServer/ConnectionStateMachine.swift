@@ -15,8 +15,8 @@ import NIOCore
 /// - At most `maximumInFlight` lines are read and unanswered at once, and a
 ///   line starts only while the socket is writable.
 /// - At most one of the connection's `.pooled` requests runs at a time.
-/// - A request other than an append runs only after the connection's latest
-///   earlier append completed, so a client reads its own writes; appends are
+/// - A request other than an append runs only after every earlier append of
+///   the connection completed, so a client reads its own writes; appends are
 ///   never held back (the writer commits them in order).
 /// - At most `maximumSubscriptions` subscriptions: live ones and those asked
 ///   for and not yet answered; one more is refused.
@@ -81,12 +81,12 @@ struct ConnectionStateMachine<Request, Reply> {
     private var running: [Int: Kind] = [:]
     /// Completed, not yet handed out (an earlier request is still running).
     private var completed: [Int: (reply: Reply, subscribes: Bool)] = [:]
-    /// Started, waiting for the append `barrier` to complete before they run.
-    private var heldBack: [(sequence: Int, request: Request, barrier: Int)] = []
-    /// Released by their append, to hand out as `.start` in order.
+    /// Appends started and not completed, oldest first.
+    private var runningAppends: [Int] = []
+    /// Started while an earlier append was running: they run once none is.
+    private var heldBack = CircularBuffer<(sequence: Int, request: Request)>()
+    /// Released by the appends before them, to hand out as `.start` in order.
     private var released = CircularBuffer<(sequence: Int, request: Request)>()
-    /// The latest append started and not completed.
-    private var lastAppend: Int?
     private var poolBusy = false
     /// Subscribe requests started and not yet written, and subscriptions live.
     private var pendingSubscriptions = 0
@@ -120,10 +120,9 @@ struct ConnectionStateMachine<Request, Reply> {
         case .pooled: poolBusy = false
         case .subscribe where !subscribes: pendingSubscriptions -= 1
         case .append:
-            if lastAppend == sequence { lastAppend = nil }
-            let (ready, still) = heldBack.partitioned { $0.barrier == sequence }
-            heldBack = still
-            for r in ready { released.append((r.sequence, r.request)) }
+            runningAppends.removeAll { $0 == sequence }
+            let oldest = runningAppends.first ?? Int.max
+            while let next = heldBack.first, next.sequence < oldest { released.append(heldBack.removeFirst()) }
         case .inline, .subscribe: break
         }
         completed[sequence] = (reply, subscribes && kind == .subscribe)
@@ -160,8 +159,9 @@ struct ConnectionStateMachine<Request, Reply> {
         let orphans = completed.sorted { $0.key < $1.key }.map(\.value.reply)
         completed = [:]
         running = [:]
-        heldBack = []
+        heldBack.removeAll()
         released.removeAll()
+        runningAppends = []
         waiting.removeAll()
         return orphans
     }
@@ -198,9 +198,9 @@ struct ConnectionStateMachine<Request, Reply> {
                 if kind == .pooled { poolBusy = true }
                 if kind == .subscribe { pendingSubscriptions += 1 }
                 if kind == .append {
-                    lastAppend = sequence
-                } else if let barrier = lastAppend {
-                    heldBack.append((sequence, request, barrier))
+                    runningAppends.append(sequence)
+                } else if !runningAppends.isEmpty {
+                    heldBack.append((sequence, request))
                     continue
                 }
                 return .start(sequence: sequence, request)
@@ -237,14 +237,4 @@ struct ConnectionStateMachine<Request, Reply> {
     }
 }
 
-extension Array {
-    /// The elements that satisfy `belongs`, and the others, each in order.
-    fileprivate func partitioned(by belongs: (Element) -> Bool) -> (matching: [Element], others: [Element]) {
-        var matching: [Element] = []
-        var others: [Element] = []
-        for e in self {
-            if belongs(e) { matching.append(e) } else { others.append(e) }
-        }
-        return (matching, others)
-    }
-}
+extension ConnectionStateMachine.Action: Equatable where Request: Equatable, Reply: Equatable {}
