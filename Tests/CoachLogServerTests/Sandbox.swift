@@ -1,5 +1,6 @@
 import CoachLogClient
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogProtocol
 import CoachLogTestSupport
 import Foundation
@@ -144,7 +145,7 @@ final class RawClient {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw HarnessError("send: \(String(cString: strerror(errno)))")
+                throw HarnessError("send: \(POSIX.errorMessage(errno))")
             }
             offset += n
         }
