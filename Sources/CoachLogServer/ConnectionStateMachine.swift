@@ -82,7 +82,7 @@ struct ConnectionStateMachine<Request, Reply> {
     /// Completed, not yet handed out (an earlier request is still running).
     private var completed: [Int: (reply: Reply, subscribes: Bool)] = [:]
     /// Appends started and not completed, oldest first.
-    private var runningAppends: [Int] = []
+    private var runningAppends = CircularBuffer<Int>()
     /// Started while an earlier append was running: they run once none is.
     private var heldBack = CircularBuffer<(sequence: Int, request: Request)>()
     /// Released by the appends before them, to hand out as `.start` in order.
@@ -120,7 +120,8 @@ struct ConnectionStateMachine<Request, Reply> {
         case .pooled: poolBusy = false
         case .subscribe where !subscribes: pendingSubscriptions -= 1
         case .append:
-            runningAppends.removeAll { $0 == sequence }
+            // The writer commits in order, so this is nearly always the first.
+            if let index = runningAppends.firstIndex(of: sequence) { runningAppends.remove(at: index) }
             let oldest = runningAppends.first ?? Int.max
             while let next = heldBack.first, next.sequence < oldest { released.append(heldBack.removeFirst()) }
         case .inline, .subscribe: break
@@ -161,7 +162,7 @@ struct ConnectionStateMachine<Request, Reply> {
         running = [:]
         heldBack.removeAll()
         released.removeAll()
-        runningAppends = []
+        runningAppends.removeAll()
         waiting.removeAll()
         return orphans
     }
