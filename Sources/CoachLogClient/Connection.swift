@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogProtocol
 
 #if canImport(Glibc)
@@ -43,30 +44,11 @@ public final class Connection {
             // Do not hand coaching notes to a socket another user could have put there.
             throw ClientError.cannotConnect(path: path, reason: "\(folder) is not a private folder of this user")
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ClientError.cannotConnect(path: path, reason: String(cString: strerror(errno))) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
-            throw ClientError.cannotConnect(path: path, reason: "the path is too long for a Unix socket")
+        do {
+            fd = try POSIX.connectUnixSocket(path)
+        } catch {
+            throw ClientError.cannotConnect(path: path, reason: error.message)
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard rc == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw ClientError.cannotConnect(path: path, reason: reason)
-        }
-        self.fd = fd
     }
 
     deinit { close(fd) }

@@ -17,7 +17,7 @@ struct Outcome: Sendable {
 
 /// Turns requests into store calls and results into reply lines. Shared by
 /// all connections; holds no per-connection state.
-final class RequestRouter: Sendable {
+final class RequestRouter: RequestResponding {
     static let serverName = "coachlogd"
     static let version = "0.1.0"
 
@@ -41,6 +41,9 @@ final class RequestRouter: Sendable {
         self.configuration = configuration
         self.logger = logger
     }
+
+    func connectionOpened() { connections.withLockedValue { $0 += 1 } }
+    func connectionClosed() { connections.withLockedValue { $0 -= 1 } }
 
     func handle(_ request: Request, readOnly: Bool, channel: any Channel) -> EventLoopFuture<Outcome> {
         let eventLoop = channel.eventLoop

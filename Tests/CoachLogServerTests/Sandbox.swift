@@ -1,5 +1,6 @@
 import CoachLogClient
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogProtocol
 import CoachLogTestSupport
 import Foundation
@@ -32,11 +33,11 @@ final class Sandbox: @unchecked Sendable {
     @discardableResult
     func start(
         data: String? = nil, socket: String? = nil, extra: [String] = [], environment: [String: String] = [:],
-        log: String = "daemon"
+        log: String = "daemon", watchdogSeconds: Double = 55
     ) throws -> DaemonProcess {
         let daemon = try DaemonProcess.start(
             data: data ?? self.data, socket: socket ?? self.socket, extra: extra, stderrPath: uniqueLog(log),
-            environment: environment)
+            environment: environment, watchdogSeconds: watchdogSeconds)
         track(daemon)
         return daemon
     }
@@ -144,7 +145,7 @@ final class RawClient {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw HarnessError("send: \(String(cString: strerror(errno)))")
+                throw HarnessError("send: \(POSIX.errorMessage(errno))")
             }
             offset += n
         }

@@ -1,3 +1,4 @@
+import CoachLogPOSIX
 import Foundation
 
 #if canImport(Glibc)
@@ -147,26 +148,9 @@ public func socketAccepts(_ path: String) -> Bool {
 
 /// A connected Unix stream socket, or a thrown reason.
 public func connectUnix(_ path: String) throws -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-        close(fd)
-        throw HarnessError("socket path too long: \(path)")
+    do {
+        return try POSIX.connectUnixSocket(path)
+    } catch {
+        throw HarnessError("\(error)")
     }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        raw.copyBytes(from: bytes)
-        raw[bytes.count] = 0
-    }
-    let rc = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard rc == 0 else {
-        let reason = String(cString: strerror(errno))
-        close(fd)
-        throw HarnessError("connect(\(path)): \(reason)")
-    }
-    return fd
 }
