@@ -11,6 +11,15 @@ public enum CoachingEvent: Sendable, Equatable {
     case commitmentReviewed(CommitmentReviewed)
     case insightNoted(InsightNoted)
     case sessionClosed(SessionClosed)
+    // Corrections: history is never rewritten; these say what the latest word is.
+    case reviewCorrected(ReviewCorrected)
+    case commitmentAmended(CommitmentAmended)
+    case commitmentWithdrawn(CommitmentWithdrawn)
+    case sessionVoided(SessionVoided)
+    case salespersonMerged(SalespersonMerged)
+    case goalAmended(GoalAmended)
+    case goalAchieved(GoalClosed)
+    case goalDropped(GoalClosed)
 
     public struct SessionOpened: Sendable, Equatable {
         public var sessionId: String
@@ -18,6 +27,8 @@ public enum CoachingEvent: Sendable, Equatable {
         public var coach: String
         public var at: Timestamp?
         public var topics: [Topic]
+        /// The client confirms a new person whose name looks like an existing one's.
+        public var newSalesperson: Bool = false
     }
 
     public struct GoalStated: Sendable, Equatable {
@@ -72,6 +83,14 @@ public enum CoachingEvent: Sendable, Equatable {
         case .commitmentReviewed: return .commitmentReviewed
         case .insightNoted: return .insightNoted
         case .sessionClosed: return .sessionClosed
+        case .reviewCorrected: return .reviewCorrected
+        case .commitmentAmended: return .commitmentAmended
+        case .commitmentWithdrawn: return .commitmentWithdrawn
+        case .sessionVoided: return .sessionVoided
+        case .salespersonMerged: return .salespersonMerged
+        case .goalAmended: return .goalAmended
+        case .goalAchieved: return .goalAchieved
+        case .goalDropped: return .goalDropped
         }
     }
 
@@ -84,6 +103,13 @@ public enum CoachingEvent: Sendable, Equatable {
         case .commitmentReviewed(let e): return e.salesperson
         case .insightNoted(let e): return e.salesperson
         case .sessionClosed(let e): return e.salesperson
+        case .reviewCorrected(let e): return e.salesperson
+        case .commitmentAmended(let e): return e.salesperson
+        case .commitmentWithdrawn(let e): return e.salesperson
+        case .sessionVoided(let e): return e.salesperson
+        case .salespersonMerged(let e): return e.salesperson
+        case .goalAmended(let e): return e.salesperson
+        case .goalAchieved(let e), .goalDropped(let e): return e.salesperson
         }
     }
 
@@ -96,6 +122,13 @@ public enum CoachingEvent: Sendable, Equatable {
         case .commitmentReviewed(let e): return e.at
         case .insightNoted(let e): return e.at
         case .sessionClosed(let e): return e.at
+        case .reviewCorrected(let e): return e.at
+        case .commitmentAmended(let e): return e.at
+        case .commitmentWithdrawn(let e): return e.at
+        case .sessionVoided(let e): return e.at
+        case .salespersonMerged(let e): return e.at
+        case .goalAmended(let e): return e.at
+        case .goalAchieved(let e), .goalDropped(let e): return e.at
         }
     }
 }
@@ -114,7 +147,8 @@ extension CoachingEvent {
         case .sessionOpened:
             let e = SessionOpened(
                 sessionId: try reader.id("sessionId"), salesperson: try reader.name("salesperson"),
-                coach: try reader.name("coach"), at: try reader.timestamp("at"), topics: try reader.topics("topics"))
+                coach: try reader.name("coach"), at: try reader.timestamp("at"), topics: try reader.topics("topics"),
+                newSalesperson: try reader.flag("newSalesperson"))
             self = .sessionOpened(e)
         case .goalStated:
             let e = GoalStated(
@@ -146,6 +180,8 @@ extension CoachingEvent {
                 sessionId: try reader.id("sessionId"), salesperson: try reader.name("salesperson"),
                 at: try reader.timestamp("at"))
             self = .sessionClosed(e)
+        default:
+            self = try Self.correction(type, &reader)
         }
         try reader.rejectUnknownFields()
     }
@@ -162,6 +198,7 @@ extension CoachingEvent {
             put("salesperson", e.salesperson)
             put("coach", e.coach)
             if !e.topics.isEmpty { o["topics"] = .array(e.topics.map { .string($0.rawValue) }) }
+            if e.newSalesperson { o["newSalesperson"] = .bool(true) }
         case .goalStated(let e):
             put("goalId", e.goalId)
             put("sessionId", e.sessionId)
@@ -190,6 +227,41 @@ extension CoachingEvent {
         case .sessionClosed(let e):
             put("sessionId", e.sessionId)
             put("salesperson", e.salesperson)
+        case .reviewCorrected(let e):
+            put("commitmentId", e.commitmentId)
+            put("salesperson", e.salesperson)
+            put("outcome", e.outcome?.rawValue)
+            put("note", e.note)
+            put("reason", e.reason)
+        case .commitmentAmended(let e):
+            put("commitmentId", e.commitmentId)
+            put("salesperson", e.salesperson)
+            put("text", e.text)
+            put("kind", e.kind?.rawValue)
+            put("due", e.due?.iso8601)
+            put("goalId", e.goalId)
+            put("reason", e.reason)
+        case .commitmentWithdrawn(let e):
+            put("commitmentId", e.commitmentId)
+            put("salesperson", e.salesperson)
+            put("reason", e.reason)
+        case .sessionVoided(let e):
+            put("sessionId", e.sessionId)
+            put("salesperson", e.salesperson)
+            put("reason", e.reason)
+        case .salespersonMerged(let e):
+            put("salesperson", e.salesperson)
+            put("into", e.into)
+            put("reason", e.reason)
+        case .goalAmended(let e):
+            put("goalId", e.goalId)
+            put("salesperson", e.salesperson)
+            put("text", e.text)
+            put("reason", e.reason)
+        case .goalAchieved(let e), .goalDropped(let e):
+            put("goalId", e.goalId)
+            put("salesperson", e.salesperson)
+            put("reason", e.reason)
         }
         put("at", at?.iso8601)
         return .object(o)
@@ -198,7 +270,7 @@ extension CoachingEvent {
 
 /// Reads typed fields out of an event's data object, tracking which were used
 /// so that unknown fields can be refused.
-private struct FieldReader {
+struct FieldReader {
     let type: String
     let fields: [String: JSONValue]
     var used: Set<String> = []
@@ -303,6 +375,21 @@ private struct FieldReader {
             throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is out of range: it must lie \(Day.acceptedRangeText)")
         }
         return d
+    }
+
+    /// An optional boolean; absent or null reads as false.
+    mutating func flag(_ key: String) throws(DomainError) -> Bool {
+        guard let value = raw(key) else { return false }
+        guard case .bool(let b) = value else {
+            throw DomainError(rule: "field.type", "\(type) data.\(key) must be true or false, not \(value.typeName)")
+        }
+        return b
+    }
+
+    mutating func optionalEnumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ e: E.Type) throws(DomainError) -> E?
+    where E.RawValue == String {
+        guard raw(key) != nil else { return nil }
+        return try enumeration(key, e)
     }
 
     mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(DomainError) -> E

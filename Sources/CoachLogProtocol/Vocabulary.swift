@@ -34,6 +34,24 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case commitmentReviewed = "CommitmentReviewed"
     case insightNoted = "InsightNoted"
     case sessionClosed = "SessionClosed"
+    case reviewCorrected = "ReviewCorrected"
+    case commitmentAmended = "CommitmentAmended"
+    case commitmentWithdrawn = "CommitmentWithdrawn"
+    case sessionVoided = "SessionVoided"
+    case salespersonMerged = "SalespersonMerged"
+    case goalAmended = "GoalAmended"
+    case goalAchieved = "GoalAchieved"
+    case goalDropped = "GoalDropped"
+
+    /// Corrections say what the latest word is on an earlier record; they never rewrite it.
+    public var isCorrection: Bool {
+        switch self {
+        case .sessionOpened, .goalStated, .commitmentMade, .commitmentReviewed, .insightNoted, .sessionClosed: return false
+        case .reviewCorrected, .commitmentAmended, .commitmentWithdrawn, .sessionVoided, .salespersonMerged, .goalAmended,
+            .goalAchieved, .goalDropped:
+            return true
+        }
+    }
 
     public static let wireNames = allCases.map(\.rawValue).joined(separator: ", ")
 }

@@ -102,7 +102,7 @@ public struct InMemoryReadModel: CoachingWriteModel, Sendable, Equatable {
 
     /// Validates and applies one event, as the store does, remembering its data for text look-ups.
     public mutating func record(_ event: CoachingEvent, position: UInt64, recordedAt: Timestamp) throws {
-        try CoachingRules.validate(event, in: self)
+        try CoachingRules.validate(event, in: self, now: recordedAt)
         try CoachingRules.apply(event, position: position, recordedAt: recordedAt, to: &self)
         dataByPosition[position] = event.canonicalData
     }

@@ -16,11 +16,14 @@ public struct SessionRecord: Sendable, Hashable {
     public var topics: [Topic]
     /// Position of the `SessionOpened` event; orders sessions.
     public var position: UInt64
+    /// Voided (recorded by mistake): it and everything recorded in it count nowhere.
+    public var voided = false
 
     public init(
         sessionId: String, salesperson: String, coach: String, openedAt: Timestamp, closedAt: Timestamp?,
-        topics: [Topic], position: UInt64
+        topics: [Topic], position: UInt64, voided: Bool = false
     ) {
+        self.voided = voided
         self.sessionId = sessionId
         self.salesperson = salesperson
         self.coach = coach
@@ -38,10 +41,24 @@ public struct GoalRecord: Sendable, Hashable {
     public var sessionId: String
     public var area: String?
     public var at: Timestamp
-    /// Position of the `GoalStated` event, which holds the text.
+    /// Position of the `GoalStated` event.
     public var position: UInt64
+    /// Position of the event holding the latest text (the statement, or its latest amendment).
+    public var textPosition: UInt64
+    public var status: GoalStatus
+    /// When it was achieved or dropped.
+    public var statusAt: Timestamp?
+    /// Stated in a voided session.
+    public var voided: Bool
 
-    public init(goalId: String, salesperson: String, sessionId: String, area: String?, at: Timestamp, position: UInt64) {
+    public init(
+        goalId: String, salesperson: String, sessionId: String, area: String?, at: Timestamp, position: UInt64,
+        textPosition: UInt64? = nil, status: GoalStatus = .active, statusAt: Timestamp? = nil, voided: Bool = false
+    ) {
+        self.textPosition = textPosition ?? position
+        self.status = status
+        self.statusAt = statusAt
+        self.voided = voided
         self.goalId = goalId
         self.salesperson = salesperson
         self.sessionId = sessionId
@@ -56,10 +73,13 @@ public struct ReviewRecord: Sendable, Hashable {
     public var sessionId: String
     public var outcome: Outcome
     public var at: Timestamp
-    /// Position of the `CommitmentReviewed` event, which holds the note.
+    /// Position of the `CommitmentReviewed` event.
     public var position: UInt64
+    /// Position of the event holding the latest note: the review, or the correction that gave a new one.
+    public var notePosition: UInt64
 
-    public init(sessionId: String, outcome: Outcome, at: Timestamp, position: UInt64) {
+    public init(sessionId: String, outcome: Outcome, at: Timestamp, position: UInt64, notePosition: UInt64? = nil) {
+        self.notePosition = notePosition ?? position
         self.sessionId = sessionId
         self.outcome = outcome
         self.at = at
@@ -76,14 +96,24 @@ public struct CommitmentRecord: Sendable, Hashable {
     public var due: Day
     public var goalId: String?
     public var madeAt: Timestamp
-    /// Position of the `CommitmentMade` event, which holds the text.
+    /// Position of the `CommitmentMade` event.
     public var position: UInt64
     public var review: ReviewRecord?
+    /// Position of the event holding the latest text (the commitment, or its latest amendment).
+    public var textPosition: UInt64
+    /// When it was withdrawn: no longer open, never counted as reviewed.
+    public var withdrawnAt: Timestamp?
+    /// Made in a voided session.
+    public var voided: Bool
 
     public init(
         commitmentId: String, salesperson: String, sessionId: String, kind: CommitmentKind, due: Day, goalId: String?,
-        madeAt: Timestamp, position: UInt64, review: ReviewRecord?
+        madeAt: Timestamp, position: UInt64, review: ReviewRecord?, textPosition: UInt64? = nil,
+        withdrawnAt: Timestamp? = nil, voided: Bool = false
     ) {
+        self.textPosition = textPosition ?? position
+        self.withdrawnAt = withdrawnAt
+        self.voided = voided
         self.commitmentId = commitmentId
         self.salesperson = salesperson
         self.sessionId = sessionId
@@ -103,8 +133,11 @@ public struct InsightRecord: Sendable, Hashable {
     public var topic: Topic
     public var at: Timestamp
     public var position: UInt64
+    /// Noted in a voided session.
+    public var voided: Bool
 
-    public init(salesperson: String, sessionId: String, topic: Topic, at: Timestamp, position: UInt64) {
+    public init(salesperson: String, sessionId: String, topic: Topic, at: Timestamp, position: UInt64, voided: Bool = false) {
+        self.voided = voided
         self.salesperson = salesperson
         self.sessionId = sessionId
         self.topic = topic
@@ -121,11 +154,20 @@ public struct PersonRecord: Sendable, Hashable {
     public var latestSessionId: String
     public var latestSessionAt: Timestamp
     public var latestSessionPosition: UInt64
+    /// Set when this name was merged into another: every query and append goes to that one.
+    public var mergedInto: String?
+    /// The names merged into this one, whose records are this person's too.
+    public var aliases: [String]
+    /// False when every session of theirs was voided: they appear in no projection.
+    public var hasSessions: Bool
 
     public init(
         salesperson: String, coach: String, latestSessionId: String, latestSessionAt: Timestamp,
-        latestSessionPosition: UInt64
+        latestSessionPosition: UInt64, mergedInto: String? = nil, aliases: [String] = [], hasSessions: Bool = true
     ) {
+        self.mergedInto = mergedInto
+        self.aliases = aliases
+        self.hasSessions = hasSessions
         self.salesperson = salesperson
         self.coach = coach
         self.latestSessionId = latestSessionId

@@ -67,7 +67,7 @@ extension EventStore {
         for proposed in append.events {
             position += 1
             version += 1
-            try CoachingRules.validate(proposed.event, in: model)
+            try CoachingRules.validate(proposed.event, in: model, now: now)
             let eventId = proposed.eventId ?? Self.generateEventId(now: now, position: position)
             let idKey = Array(eventId.utf8)
             if try txn.contains(tables.eventIds, key: idKey) {

@@ -50,3 +50,8 @@ public enum Health: String, Sendable, Hashable, CaseIterable, Codable {
         self = rate >= Health.goodFrom ? .good : rate >= Health.fairFrom ? .fair : .poor
     }
 }
+
+/// Where a goal stands.
+public enum GoalStatus: String, Sendable, Hashable, CaseIterable, Codable {
+    case active, achieved, dropped
+}
