@@ -74,7 +74,9 @@ let package = Package(
 
         // Support code shared by the test targets: seeded PRNG, temporary folders, built binaries, daemon harness,
         // JSON comparison by value.
-        .target(name: "CoachLogTestSupport", dependencies: ["CoachLogJSON", "CoachLogPOSIX"], path: "Tests/CoachLogTestSupport", swiftSettings: strict),
+        .target(
+            name: "CoachLogTestSupport", dependencies: ["CoachLogJSON", "CoachLogClient", "CoachLogPOSIX"],
+            path: "Tests/CoachLogTestSupport", swiftSettings: strict),
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
