@@ -56,7 +56,8 @@ let package = Package(
         .executableTarget(
             name: "coachlog",
             dependencies: [
-                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain",
+                // The client and the contract only: every rule lives in the daemon.
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
