@@ -54,7 +54,7 @@ public enum CoachingEvent: Sendable, Equatable {
         public var salesperson: String
         public var kind: CommitmentKind
         public var text: String
-        /// Nil when the client left it out: due 7 days after the day it was made (see `resolvedDue`).
+        /// Nil when the client left it out: the daemon makes it due 7 days after the day its session opened.
         public var due: Day?
         public var goalId: String?
         public var at: Timestamp?
