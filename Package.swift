@@ -56,7 +56,8 @@ let package = Package(
         .executableTarget(
             name: "coachlog",
             dependencies: [
-                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain",
+                // The client and the contract only: every rule lives in the daemon.
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -74,7 +75,9 @@ let package = Package(
 
         // Support code shared by the test targets: seeded PRNG, temporary folders, built binaries, daemon harness,
         // JSON comparison by value.
-        .target(name: "CoachLogTestSupport", dependencies: ["CoachLogJSON", "CoachLogPOSIX"], path: "Tests/CoachLogTestSupport", swiftSettings: strict),
+        .target(
+            name: "CoachLogTestSupport", dependencies: ["CoachLogJSON", "CoachLogClient", "CoachLogPOSIX"],
+            path: "Tests/CoachLogTestSupport", swiftSettings: strict),
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),

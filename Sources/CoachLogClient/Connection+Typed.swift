@@ -82,3 +82,24 @@ extension Connection {
         try request(.query(ProjectionQuery(.sessions, scope: .salesperson(salesperson))), as: SessionsReport.self)
     }
 }
+
+extension Connection {
+    /// Subscribes with typed parameters; read the events with `EventStream.nextEnvelope()`.
+    public func subscribe(_ parameters: SubscribeParameters) throws -> EventStream {
+        try subscribe(
+            after: parameters.after, salesperson: parameters.salesperson, types: parameters.types.map { $0.map(\.rawValue).sorted() })
+    }
+}
+
+extension EventStream {
+    /// The next event envelope, typed; nil at end of stream. Throws `.refused` if the daemon ended the
+    /// subscription, `.connectionLost` if it sent an event that does not match the contract.
+    public func nextEnvelope() throws -> EventEnvelope? {
+        guard let raw = try nextEvent() else { return nil }
+        do {
+            return try JSONValueDecoder().decode(EventEnvelope.self, from: raw)
+        } catch {
+            throw ClientError.connectionLost("the daemon sent an event that does not match the contract: \(error)")
+        }
+    }
+}

@@ -37,6 +37,12 @@ public final class Connection {
     private var start = 0
     private var nextId: Int64 = 1
 
+    /// Sees every line any `Connection` reads, before it is decoded: the socket path and the line
+    /// without its `\n`. Nil by default. The test harness sets it, once, before any connection
+    /// exists, to check every line the daemon writes against Protocol.schema.json; it is read
+    /// without a lock, so set it only then.
+    nonisolated(unsafe) public static var lineObserver: (@Sendable (_ socket: String, _ line: [UInt8]) -> Void)?
+
     public init(path: String) throws {
         self.path = path
         let folder = String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
@@ -114,6 +120,7 @@ public final class Connection {
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 let line = Array(buffer[start..<newline])
                 start = newline + 1
+                Connection.lineObserver?(path, line)
                 if start > 65_536 {
                     buffer.removeFirst(start)
                     start = 0

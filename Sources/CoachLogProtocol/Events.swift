@@ -1,8 +1,10 @@
 import CoachLogJSON
 
-/// A coaching event after its data passed the shape checks: required fields
-/// present with the right types, no unknown fields, text trimmed and within
-/// bounds, dates and enums valid. Rules that need the record so far (does the
+/// A coaching event. Decoded with `CoachingEvent(type:data:)`, it has passed
+/// the shape checks: required fields present with the right types, no unknown
+/// fields, text trimmed and within bounds, dates and enums valid. Built by a
+/// client with the public initializers, it is checked only when the daemon
+/// decodes the proposed event. Rules that need the record so far (does the
 /// session exist, is it closed, ...) are checked by `CoachingRules`.
 public enum CoachingEvent: Sendable, Equatable {
     case sessionOpened(SessionOpened)
@@ -28,7 +30,19 @@ public enum CoachingEvent: Sendable, Equatable {
         public var at: Timestamp?
         public var topics: [Topic]
         /// The client confirms a new person whose name looks like an existing one's.
-        public var newSalesperson: Bool = false
+        public var newSalesperson: Bool
+
+        public init(
+            sessionId: String, salesperson: String, coach: String, at: Timestamp? = nil, topics: [Topic] = [],
+            newSalesperson: Bool = false
+        ) {
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.coach = coach
+            self.at = at
+            self.topics = topics
+            self.newSalesperson = newSalesperson
+        }
     }
 
     public struct GoalStated: Sendable, Equatable {
@@ -38,6 +52,15 @@ public enum CoachingEvent: Sendable, Equatable {
         public var text: String
         public var area: String?
         public var at: Timestamp?
+
+        public init(goalId: String, sessionId: String, salesperson: String, text: String, area: String? = nil, at: Timestamp? = nil) {
+            self.goalId = goalId
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.text = text
+            self.area = area
+            self.at = at
+        }
     }
 
     public struct CommitmentMade: Sendable, Equatable {
@@ -46,10 +69,24 @@ public enum CoachingEvent: Sendable, Equatable {
         public var salesperson: String
         public var kind: CommitmentKind
         public var text: String
-        /// Nil when the client left it out: due 7 days after the day it was made (see `resolvedDue`).
+        /// Nil when the client left it out: the daemon makes it due 7 days after the day its session opened.
         public var due: Day?
         public var goalId: String?
         public var at: Timestamp?
+
+        public init(
+            commitmentId: String, sessionId: String, salesperson: String, kind: CommitmentKind, text: String, due: Day? = nil,
+            goalId: String? = nil, at: Timestamp? = nil
+        ) {
+            self.commitmentId = commitmentId
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.kind = kind
+            self.text = text
+            self.due = due
+            self.goalId = goalId
+            self.at = at
+        }
     }
 
     public struct CommitmentReviewed: Sendable, Equatable {
@@ -59,6 +96,17 @@ public enum CoachingEvent: Sendable, Equatable {
         public var outcome: Outcome
         public var note: String?
         public var at: Timestamp?
+
+        public init(
+            commitmentId: String, sessionId: String, salesperson: String, outcome: Outcome, note: String? = nil, at: Timestamp? = nil
+        ) {
+            self.commitmentId = commitmentId
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.outcome = outcome
+            self.note = note
+            self.at = at
+        }
     }
 
     public struct InsightNoted: Sendable, Equatable {
@@ -67,12 +115,26 @@ public enum CoachingEvent: Sendable, Equatable {
         public var topic: Topic
         public var text: String
         public var at: Timestamp?
+
+        public init(sessionId: String, salesperson: String, topic: Topic, text: String, at: Timestamp? = nil) {
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.topic = topic
+            self.text = text
+            self.at = at
+        }
     }
 
     public struct SessionClosed: Sendable, Equatable {
         public var sessionId: String
         public var salesperson: String
         public var at: Timestamp?
+
+        public init(sessionId: String, salesperson: String, at: Timestamp? = nil) {
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.at = at
+        }
     }
 
     public var type: EventType {

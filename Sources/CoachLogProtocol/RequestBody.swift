@@ -122,7 +122,7 @@ public struct AppendParameters: Sendable, Equatable {
             let type = try event.requiredString("type")
             // The data's shape is the request's shape: a missing or non-object data is bad_request;
             // what is inside it is checked against the event type's rules (validation).
-            guard let data = event.value("data") else {
+            guard let data = o["data"] else {
                 throw ProtocolError(.badRequest, "events[\(index)] has no \"data\"; send the \(type) fields as an object")
             }
             guard case .object = data else {

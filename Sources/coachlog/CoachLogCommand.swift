@@ -111,3 +111,13 @@ struct OutputOptions: ParsableArguments {
 func printJSON(_ value: JSONValue) {
     print(JSONWriter.string(value))
 }
+
+/// A result received raw (to print it unchanged with `--json`), typed; a result that does not match the
+/// contract is reported like a broken connection, as the client's typed methods do.
+func typed<Result: WireResult>(_ result: JSONValue, as _: Result.Type) throws -> Result {
+    do {
+        return try Result(wire: result)
+    } catch {
+        throw ClientError.connectionLost(error.message)
+    }
+}

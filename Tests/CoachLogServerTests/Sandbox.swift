@@ -134,9 +134,13 @@ func raiseOpenFileLimit() {
 /// close the connection (a blocking read must never hang the run).
 final class RawClient {
     let fd: Int32
+    let path: String
     private var buffer: [UInt8] = []
 
-    init(path: String) throws { fd = try connectUnix(path) }
+    init(path: String) throws {
+        self.path = path
+        fd = try connectUnix(path)
+    }
     deinit { close(fd) }
 
     func send(_ bytes: [UInt8]) throws {
@@ -153,6 +157,7 @@ final class RawClient {
 
     /// Reads until end of stream; nil if it does not come within `timeout` seconds.
     func readToEnd(timeout: Double) -> [UInt8]? {
+        defer { WireCapture.record(stream: buffer, socket: path) }  // checked against Protocol.schema.json
         let deadline = Date().addingTimeInterval(timeout)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
