@@ -17,22 +17,21 @@ public enum Projections {
 
     // MARK: Scope
 
-    /// The people in scope, each with their coach as of `asOf`.
+    /// The people in scope, each with their coach as of `asOf`. Names merged
+    /// into another and people whose every session was voided are nobody's.
     static func people(
         in scope: Scope, asOf: AsOf, model: some CoachingReadModel
     ) throws -> [(person: PersonRecord, coach: String)] {
         switch scope {
         case .salesperson(let name):
-            guard let person = try model.person(name) else {
-                throw NotFound("no salesperson named \"\(name)\" has a session on record")
-            }
+            let person = try requirePerson(name, model: model)
             guard let coach = try coachOf(person, asOf: asOf, model: model) else {
                 throw NotFound("\(name) has no session opened before \(asOf.text)")
             }
             return [(person, coach)]
         case .coach, .everyone:
             var result: [(PersonRecord, String)] = []
-            for person in try model.people() {
+            for person in try model.people() where person.hasSessions && person.mergedInto == nil {
                 guard let coach = try coachOf(person, asOf: asOf, model: model) else { continue }
                 if case .coach(let wanted) = scope, !sameKey(coach, wanted) { continue }
                 result.append((person, coach))
@@ -46,9 +45,9 @@ public enum Projections {
 
     /// The coach of the salesperson's latest session opened before `asOf.end`.
     static func coachOf(_ person: PersonRecord, asOf: AsOf, model: some CoachingReadModel) throws -> String? {
-        if asOf.includes(person.latestSessionAt) { return person.coach }
+        if person.aliases.isEmpty, asOf.includes(person.latestSessionAt) { return person.coach }
         var best: SessionRecord?
-        for s in try model.sessions(of: person.salesperson) where asOf.includes(s.openedAt) {
+        for s in try model.liveSessions(of: person) where asOf.includes(s.openedAt) {
             if let b = best, (b.openedAt, b.position) > (s.openedAt, s.position) { continue }
             best = s
         }
@@ -80,7 +79,7 @@ public enum Projections {
         var beforeByKind = ByKind()
         var perWeek = Array(repeating: Tally(), count: weekly.count)
         for (person, _) in people {
-            for review in try model.reviews(of: person.salesperson) {
+            for review in try model.liveReviews(of: person) {
                 if current.contains(review.at) {
                     total.add(review.outcome)
                     byKind[review.kind].add(review.outcome)
@@ -112,7 +111,7 @@ public enum Projections {
         var overdueCount = 0
         var openCount = 0
         for (person, coach) in try people(in: scope, asOf: asOf, model: model) {
-            for c in try model.commitments(of: person.salesperson) where asOf.includes(c.madeAt) {
+            for c in try model.liveCommitments(of: person) where asOf.includes(c.madeAt) {
                 if let review = c.review, asOf.includes(review.at) { continue }
                 let overdue = c.due < today
                 openCount += 1
@@ -120,7 +119,7 @@ public enum Projections {
                 if overdueOnly && !overdue { continue }
                 let row = OpenCommitment(
                     commitmentId: c.commitmentId, salesperson: c.salesperson, coach: coach, sessionId: c.sessionId,
-                    kind: c.kind, text: try model.eventData(at: c.position)?["text"]?.stringValue, due: c.due,
+                    kind: c.kind, text: try model.text(at: c.textPosition), due: c.due,
                     goalId: c.goalId, madeAt: c.madeAt, overdue: overdue,
                     daysOverdue: overdue ? Int(today.number - c.due.number) : 0)
                 rows.append((c.position, row))
@@ -140,7 +139,7 @@ public enum Projections {
         let today = asOf.day
         var rows: [CadenceRow] = []
         for (person, coach) in try people(in: scope, asOf: asOf, model: model) {
-            let days = try model.sessions(of: person.salesperson).filter { asOf.includes($0.openedAt) }
+            let days = try model.liveSessions(of: person).filter { asOf.includes($0.openedAt) }
                 .map(\.openedAt.day).sorted()
             guard let first = days.first, let last = days.last else { continue }
             let meanGap = days.count < 2 ? nil : Double(last.number - first.number) / Double(days.count - 1)
@@ -154,19 +153,23 @@ public enum Projections {
 
     // MARK: Per-salesperson views
 
+    /// The person named, resolved: a merged name points at the one it was merged into.
     static func requirePerson(_ salesperson: String, model: some CoachingReadModel) throws -> PersonRecord {
-        guard let person = try model.person(salesperson) else {
+        guard let person = try model.person(salesperson), person.hasSessions else {
             throw NotFound("no salesperson named \"\(salesperson)\" has a session on record")
+        }
+        if let target = person.mergedInto {
+            throw NotFound("\(salesperson) was merged into \(target); ask about \(target)")
         }
         return person
     }
 
     /// A salesperson's goals, each with the follow-through of its commitments (all time).
     public static func goals(salesperson: String, model: some CoachingReadModel) throws -> GoalsReport {
-        _ = try requirePerson(salesperson, model: model)
-        let commitments = try model.commitments(of: salesperson)
+        let person = try requirePerson(salesperson, model: model)
+        let commitments = try model.liveCommitments(of: person)
         var rows: [GoalRow] = []
-        for goal in try model.goals(of: salesperson) {
+        for goal in try model.liveGoals(of: person) {
             var linked = Tally()
             var count = 0
             for c in commitments where c.goalId.map({ sameKey($0, goal.goalId) }) ?? false {
@@ -175,22 +178,23 @@ public enum Projections {
             }
             rows.append(
                 GoalRow(
-                    goalId: goal.goalId, text: try model.eventData(at: goal.position)?["text"]?.stringValue,
-                    area: goal.area, sessionId: goal.sessionId, statedAt: goal.at, commitments: count, tally: linked))
+                    goalId: goal.goalId, text: try model.text(at: goal.textPosition),
+                    area: goal.area, sessionId: goal.sessionId, statedAt: goal.at, commitments: count, tally: linked,
+                    status: goal.status, statusAt: goal.statusAt))
         }
         return GoalsReport(salesperson: salesperson, goals: rows)
     }
 
     /// When each topic was last covered before `asOf`.
     public static func topics(salesperson: String, asOf: AsOf, model: some CoachingReadModel) throws -> TopicsReport {
-        _ = try requirePerson(salesperson, model: model)
+        let person = try requirePerson(salesperson, model: model)
         var last: [Topic: Day] = [:]
         func cover(_ topic: Topic, _ at: Timestamp) {
             guard asOf.includes(at) else { return }
             if last[topic].map({ $0 < at.day }) ?? true { last[topic] = at.day }
         }
-        for s in try model.sessions(of: salesperson) { for t in s.topics { cover(t, s.openedAt) } }
-        for i in try model.insights(of: salesperson) { cover(i.topic, i.at) }
+        for s in try model.liveSessions(of: person) { for t in s.topics { cover(t, s.openedAt) } }
+        for i in try model.liveInsights(of: person) { cover(i.topic, i.at) }
         return TopicsReport(
             salesperson: salesperson, asOf: asOf.text, lastCovered: PerTopic { last[$0] },
             daysSince: PerTopic { topic in last[topic].map { Int(asOf.day.number - $0.number) } })
@@ -199,7 +203,7 @@ public enum Projections {
     /// A salesperson's sessions in the order opened; the latest open one named.
     public static func sessions(salesperson: String, model: some CoachingReadModel) throws -> SessionsReport {
         let person = try requirePerson(salesperson, model: model)
-        let sessions = try model.sessions(of: salesperson)
+        let sessions = try model.liveSessions(of: person)
         return SessionsReport(
             salesperson: salesperson, coach: person.coach,
             openSession: sessions.last(where: { $0.closedAt == nil })?.sessionId,

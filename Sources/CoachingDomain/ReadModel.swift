@@ -38,10 +38,12 @@ public struct ReviewFact: Sendable, Equatable {
 }
 
 extension CoachingReadModel {
-    /// Derived from the full records; stores may answer faster.
+    /// Derived from the full records; stores may answer faster. Withdrawn
+    /// commitments and those made in a voided session never count.
     public func reviews(of salesperson: String) throws -> [ReviewFact] {
         try commitments(of: salesperson).compactMap { c in
-            c.review.map { ReviewFact(kind: c.kind, outcome: $0.outcome, at: $0.at) }
+            guard c.counts else { return nil }
+            return c.review.map { ReviewFact(kind: c.kind, outcome: $0.outcome, at: $0.at) }
         }
     }
 }

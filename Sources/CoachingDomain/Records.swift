@@ -175,3 +175,8 @@ public struct PersonRecord: Sendable, Hashable {
         self.latestSessionPosition = latestSessionPosition
     }
 }
+
+extension CommitmentRecord {
+    /// Neither withdrawn nor made in a voided session: it is open until reviewed, and its review counts.
+    public var counts: Bool { !voided && withdrawnAt == nil }
+}

@@ -4,6 +4,8 @@ import CoachLogJSON
 import CoachLogProtocol
 import Foundation
 
+private func reason(_ text: String?) -> String { text.map { " (reason: \($0))" } ?? "" }
+
 /// One line of history: position, when, who, what.
 func describe(_ envelope: EventEnvelope) -> [String] {
     let event = try? envelope.decoded()
@@ -20,6 +22,19 @@ func describe(_ envelope: EventEnvelope) -> [String] {
     case .commitmentReviewed(let e)?: summary = "\(e.commitmentId) \(e.outcome.rawValue)"
     case .insightNoted(let e)?: summary = "\(TopicName.display(e.topic)): \(e.text)"
     case .sessionClosed(let e)?: summary = e.sessionId
+    case .reviewCorrected(let e)?:
+        summary = "\(e.commitmentId) review corrected" + (e.outcome.map { ": \($0.rawValue)" } ?? "")
+            + (e.note.map { " · note: \($0)" } ?? "") + reason(e.reason)
+    case .commitmentAmended(let e)?:
+        let changes = [e.text.map { "text: \($0)" }, e.kind.map { "kind: \($0.rawValue)" }, e.due.map { "due: \($0.iso8601)" },
+                       e.goalId.map { "goal: \($0)" }].compactMap { $0 }
+        summary = "\(e.commitmentId) amended: " + changes.joined(separator: ", ") + reason(e.reason)
+    case .commitmentWithdrawn(let e)?: summary = "\(e.commitmentId) withdrawn" + reason(e.reason)
+    case .sessionVoided(let e)?: summary = "\(e.sessionId) voided" + reason(e.reason)
+    case .salespersonMerged(let e)?: summary = "\(e.salesperson) merged into \(e.into)" + reason(e.reason)
+    case .goalAmended(let e)?: summary = "\(e.goalId) restated: \(e.text)" + reason(e.reason)
+    case .goalAchieved(let e)?: summary = "\(e.goalId) achieved" + reason(e.reason)
+    case .goalDropped(let e)?: summary = "\(e.goalId) dropped" + reason(e.reason)
     case nil: summary = ""
     }
     return ["\(envelope.position)", at, envelope.salesperson, envelope.type.rawValue, summary]
@@ -242,6 +257,14 @@ extension CoachingEvent {
         case .commitmentReviewed(var e): e.at = time; return .commitmentReviewed(e)
         case .insightNoted(var e): e.at = time; return .insightNoted(e)
         case .sessionClosed(var e): e.at = time; return .sessionClosed(e)
+        case .reviewCorrected(var e): e.at = time; return .reviewCorrected(e)
+        case .commitmentAmended(var e): e.at = time; return .commitmentAmended(e)
+        case .commitmentWithdrawn(var e): e.at = time; return .commitmentWithdrawn(e)
+        case .sessionVoided(var e): e.at = time; return .sessionVoided(e)
+        case .salespersonMerged(var e): e.at = time; return .salespersonMerged(e)
+        case .goalAmended(var e): e.at = time; return .goalAmended(e)
+        case .goalAchieved(var e): e.at = time; return .goalAchieved(e)
+        case .goalDropped(var e): e.at = time; return .goalDropped(e)
         }
     }
 }

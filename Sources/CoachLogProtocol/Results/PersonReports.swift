@@ -6,11 +6,19 @@ public struct GoalRow: Sendable, Equatable, Codable {
     public var area: String?
     public var sessionId: String
     public var statedAt: Timestamp
-    /// Commitments made for this goal, reviewed or not.
+    /// Commitments made for this goal, reviewed or not (withdrawn ones not counted).
     public var commitments: Int
     public var tally: Tally
+    public var status: GoalStatus
+    /// When it was achieved or dropped; null while active.
+    public var statusAt: Timestamp?
 
-    public init(goalId: String, text: String?, area: String?, sessionId: String, statedAt: Timestamp, commitments: Int, tally: Tally) {
+    public init(
+        goalId: String, text: String?, area: String?, sessionId: String, statedAt: Timestamp, commitments: Int, tally: Tally,
+        status: GoalStatus = .active, statusAt: Timestamp? = nil
+    ) {
+        self.status = status
+        self.statusAt = statusAt
         self.goalId = goalId
         self.text = text
         self.area = area
@@ -20,7 +28,7 @@ public struct GoalRow: Sendable, Equatable, Codable {
         self.tally = tally
     }
 
-    private enum CodingKeys: String, CodingKey { case goalId, text, area, sessionId, statedAt, commitments }
+    private enum CodingKeys: String, CodingKey { case goalId, text, area, sessionId, statedAt, commitments, status, statusAt }
 
     public init(from decoder: any Decoder) throws {
         tally = try Tally(from: decoder)
@@ -31,6 +39,8 @@ public struct GoalRow: Sendable, Equatable, Codable {
         sessionId = try c.decode(String.self, forKey: .sessionId)
         statedAt = try c.decode(Timestamp.self, forKey: .statedAt)
         commitments = try c.decode(Int.self, forKey: .commitments)
+        status = try c.decode(GoalStatus.self, forKey: .status)
+        statusAt = try c.decodeIfPresent(Timestamp.self, forKey: .statusAt)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,6 +52,8 @@ public struct GoalRow: Sendable, Equatable, Codable {
         try c.encode(sessionId, forKey: .sessionId)
         try c.encode(statedAt, forKey: .statedAt)
         try c.encode(commitments, forKey: .commitments)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(statusAt, forKey: .statusAt)
     }
 }
 
