@@ -40,10 +40,13 @@ struct CoachLogCommand: ParsableCommand {
             and the next week:
               coachlog review c-7k2m9q kept --salesperson dana
               coachlog followthrough --salesperson dana --weeks 4
+            and to put a mistake right (the log keeps both):
+              coachlog review correct c-7k2m9q partial --salesperson dana --reason "three of five"
             """,
         version: "0.1.0",
         subcommands: [
             Session.self, GoalCommand.self, CommitCommand.self, ReviewCommand.self, InsightCommand.self,
+            CommitmentCommand.self, MergeCommand.self,
             FollowThroughCommand.self, OpenCommand.self, CadenceCommand.self, GoalsCommand.self, TopicsCommand.self,
             SessionsCommand.self, LogCommand.self, TailCommand.self, StatsCommand.self, PingCommand.self,
             BackupCommand.self, ExportCommand.self, ImportCommand.self,
@@ -53,12 +56,17 @@ struct CoachLogCommand: ParsableCommand {
     static func main() {
         do {
             let commands = Set(configuration.subcommands.compactMap { $0.configuration.commandName })
-            var command = try parseAsRoot(GlobalOptions.reordered(Array(CommandLine.arguments.dropFirst()), commands: commands))
+            let arguments = GlobalOptions.reordered(Array(CommandLine.arguments.dropFirst()), commands: commands)
+            if let unknown = Guidance.unknownHelpTopic(arguments, root: Self.self) {
+                printError("coachlog: \(unknown)")
+                Glibc.exit(ExitStatus.usage.rawValue)
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as ClientError {
             switch error {
-            case .cannotConnect:
-                printError("coachlog: \(error)")
+            case .cannotConnect(let path, let reason):
+                printError(Guidance.cannotConnect(socket: path, reason: reason))
                 Glibc.exit(ExitStatus.cannotConnect.rawValue)
             case .refused(let reason):
                 printError("coachlog: \(reason.message)" + (reason.rule.map { " [\($0)]" } ?? ""))

@@ -4,71 +4,49 @@ import CoachLogJSON
 import CoachLogProtocol
 import Foundation
 
-private func reason(_ text: String?) -> String { text.map { " (reason: \($0))" } ?? "" }
-
-/// One line of history: position, when, who, what.
-func describe(_ envelope: EventEnvelope) -> [String] {
-    let event = try? envelope.decoded()
-    let at = (event?.at ?? envelope.recordedAt).iso8601
-    var summary: String
-    switch event {
-    case .sessionOpened(let e)?:
-        let topics = e.topics.map(TopicName.display).joined(separator: ",")
-        summary = "\(e.sessionId) with \(e.coach)" + (topics.isEmpty ? "" : " · \(topics)")
-    case .goalStated(let e)?: summary = "\(e.goalId): \(e.text)"
-    case .commitmentMade(let e)?:
-        // A commitment recorded without a due date shows none: the daemon resolves it in its projections.
-        summary = "\(e.commitmentId) \(e.kind.rawValue): \(e.text)" + (e.due.map { " (due \($0.iso8601))" } ?? "")
-    case .commitmentReviewed(let e)?: summary = "\(e.commitmentId) \(e.outcome.rawValue)"
-    case .insightNoted(let e)?: summary = "\(TopicName.display(e.topic)): \(e.text)"
-    case .sessionClosed(let e)?: summary = e.sessionId
-    case .reviewCorrected(let e)?:
-        summary = "\(e.commitmentId) review corrected" + (e.outcome.map { ": \($0.rawValue)" } ?? "")
-            + (e.note.map { " · note: \($0)" } ?? "") + reason(e.reason)
-    case .commitmentAmended(let e)?:
-        let changes = [e.text.map { "text: \($0)" }, e.kind.map { "kind: \($0.rawValue)" }, e.due.map { "due: \($0.iso8601)" },
-                       e.goalId.map { "goal: \($0)" }].compactMap { $0 }
-        summary = "\(e.commitmentId) amended: " + changes.joined(separator: ", ") + reason(e.reason)
-    case .commitmentWithdrawn(let e)?: summary = "\(e.commitmentId) withdrawn" + reason(e.reason)
-    case .sessionVoided(let e)?: summary = "\(e.sessionId) voided" + reason(e.reason)
-    case .salespersonMerged(let e)?: summary = "\(e.salesperson) merged into \(e.into)" + reason(e.reason)
-    case .goalAmended(let e)?: summary = "\(e.goalId) restated: \(e.text)" + reason(e.reason)
-    case .goalAchieved(let e)?: summary = "\(e.goalId) achieved" + reason(e.reason)
-    case .goalDropped(let e)?: summary = "\(e.goalId) dropped" + reason(e.reason)
-    case nil: summary = ""
-    }
-    return ["\(envelope.position)", at, envelope.salesperson, envelope.type.rawValue, summary]
-}
-
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "The recorded history, oldest first.",
-        discussion: "Example:\n  coachlog log --salesperson dana")
+        commandName: "log", abstract: "The recorded history, oldest first, corrections included.",
+        discussion: """
+            Each line shows the event's texts and notes; a correction names what it corrects and, when the
+            listing holds it, what it was. With --json: JSON Lines, one event envelope per line (Protocol.md).
+            Example:
+              coachlog log --salesperson dana
+            """)
 
     @Option(name: .long, help: "Only this salesperson's events.") var salesperson: String?
     @Option(name: .long, help: "Start after this position.") var after: UInt64 = 0
     @Option(name: .long, help: "At most this many events (default: all).") var limit: Int?
+    @Flag(name: .long, help: "Print JSON Lines: one event envelope per line, for scripts.") var json = false
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
-    @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
         let c = try connection.connect()
         var cursor = after
         var rows: [[String]] = []
+        var memory = LogMemory()
         var remaining = limit ?? Int.max
         while remaining > 0 {
-            let result = try c.request(.read(ReadParameters(after: cursor, limit: min(remaining, 1000), salesperson: salesperson)))
-            let page = try typed(result, as: ReadReply.self)
-            if output.json { printJSON(result) } else { rows += page.events.map(describe) }
+            let page = try c.read(after: cursor, limit: min(remaining, 1000), salesperson: salesperson)
+            if json {
+                var lines = Data()
+                for event in page.events {
+                    lines.append(contentsOf: JSONWriter.bytes(event.json))
+                    lines.append(0x0A)
+                }
+                FileHandle.standardOutput.write(lines)
+            } else {
+                rows += page.events.map { describe($0, memory: &memory) }
+            }
             remaining -= page.events.count
             if page.events.isEmpty || page.next <= cursor { break }
             cursor = page.next
         }
-        if !output.json {
+        if !json {
             if rows.isEmpty { return print("no events") }
             print(Render.table(["#", "at", "salesperson", "event", "details"], rows, numeric: [0]))
         }
@@ -89,8 +67,10 @@ struct TailCommand: ParsableCommand {
         let c = try connection.connect()
         let start = try after ?? c.stats().position
         let stream = try c.subscribe(SubscribeParameters(after: start, salesperson: salesperson))
+        var memory = LogMemory()
         while let event = try stream.nextEnvelope() {
-            let line = output.json ? JSONWriter.string(event.json) : describe(event).filter { !$0.isEmpty }.joined(separator: "  ")
+            let line =
+                output.json ? JSONWriter.string(event.json) : describe(event, memory: &memory).filter { !$0.isEmpty }.joined(separator: "  ")
             // Unbuffered, so that `coachlog tail | grep` shows events as they happen.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

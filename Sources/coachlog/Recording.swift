@@ -1,6 +1,11 @@
 import ArgumentParser
 import CoachLogClient
 import CoachLogProtocol
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A short id people can type: a prefix and six characters without look-alikes.
 func shortId(_ prefix: String) -> String {
@@ -55,12 +60,20 @@ struct RecordOptions: ParsableArguments {
 
 struct Session: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "session", abstract: "Open or close a coaching session.", subcommands: [Open.self, Close.self])
+        commandName: "session", abstract: "Open or close a coaching session, or void one recorded by mistake.",
+        subcommands: [Open.self, Close.self, VoidSession.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Open a session with a salesperson.",
-            discussion: "Example:\n  coachlog session open --salesperson dana --coach lee \\\n      --topics self-concept,goals")
+            discussion: """
+                A name that differs from an existing salesperson's only by case, spacing or accents is refused
+                ("did you mean ...?"): on a terminal coachlog asks whether it is a new person; elsewhere pass
+                --new-salesperson to confirm one.
+                Example:
+                  coachlog session open --salesperson dana --coach lee \\
+                      --topics self-concept,goals
+                """)
 
         @Option(name: .long, help: "The salesperson being coached.") var salesperson: String
         @Option(name: .long, help: "The coach holding the session.") var coach: String
@@ -69,14 +82,28 @@ struct Session: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The new session's id (default: generated).", valueName: "ID")) var id: String?
         @Option(name: .long, help: ArgumentHelp("When it started (default: now).", valueName: "TIME"), transform: parseTime)
         var at: Timestamp?
+        @Flag(name: .long, help: "Confirm a new salesperson whose name looks like an existing one's.")
+        var newSalesperson = false
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {
             let sessionId = id ?? shortId("s")
             let list = try (topics ?? "").split(separator: ",").map { try TopicName.topic(String($0)) }
             let c = try connection.connect()
-            _ = try c.append(
-                .sessionOpened(.init(sessionId: sessionId, salesperson: salesperson, coach: coach, at: at, topics: list)))
+            var event = CoachingEvent.SessionOpened(
+                sessionId: sessionId, salesperson: salesperson, coach: coach, at: at, topics: list, newSalesperson: newSalesperson)
+            do {
+                _ = try c.append(.sessionOpened(event))
+            } catch ClientError.refused(let error) where error.rule == "salesperson.similar" && !event.newSalesperson {
+                // The daemon decides what looks alike; the person at the keyboard decides whether it is someone new.
+                printError("coachlog: \(error.message) [salesperson.similar]")
+                guard confirm("\(salesperson) is a new salesperson? [y/N] ") else {
+                    throw Refusal(
+                        message: "nothing recorded; if \(salesperson) is a new salesperson, run it again with --new-salesperson")
+                }
+                event.newSalesperson = true
+                _ = try c.append(.sessionOpened(event))
+            }
             print("opened session \(sessionId) for \(salesperson) with \(coach)")
         }
     }
@@ -99,7 +126,27 @@ struct Session: ParsableCommand {
 
 struct GoalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "goal", abstract: "Record a personal goal the salesperson states.",
+        commandName: "goal", abstract: "Record a personal goal the salesperson states; restate it, mark it achieved or dropped.",
+        usage: """
+            coachlog goal <text> --salesperson <name> [--area <area>] [--id <ID>] [--session <ID>] [--at <TIME>]
+            coachlog goal amend <goal> <text> --salesperson <name> [--reason <text>] [--at <TIME>]
+            coachlog goal achieved|dropped <goal> --salesperson <name> [--reason <text>] [--at <TIME>]
+            """,
+        discussion: """
+            Examples:
+              coachlog goal "Lead a team within two years" --salesperson dana \\
+                  --area leadership
+              coachlog goal amend g-4hx2pq "Lead a team of five within two years" \\
+                  --salesperson dana --reason "she made it concrete"
+              coachlog goal achieved g-4hx2pq --salesperson dana
+              coachlog goal dropped g-4hx2pq --salesperson dana --reason "moved to a new role"
+            """,
+        subcommands: [StateGoal.self, AmendGoal.self, GoalAchieved.self, GoalDropped.self], defaultSubcommand: StateGoal.self)
+}
+
+struct StateGoal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state", abstract: "Record a personal goal the salesperson states (the default: `coachlog goal TEXT`).",
         discussion: "Example:\n  coachlog goal \"Lead a team within two years\" --salesperson dana \\\n      --area leadership")
 
     @Argument(help: "The goal, in the salesperson's words.") var text: String
@@ -122,7 +169,8 @@ struct CommitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "commit", abstract: "Record a commitment for the coming week: \(choices(CommitmentKind.self)).",
         discussion: """
-            The due date defaults to a week after the session.
+            The due date defaults to a week after the session. The kind may be written in any case or shortened
+            while it stays unambiguous (More, b, diff).
             Example:
               coachlog commit more "Follow up within two days" --salesperson dana \\
                   --goal g-4hx2pq
@@ -168,7 +216,25 @@ struct CommitCommand: ParsableCommand {
 
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "review", abstract: "Review a commitment in a later session: \(choices(Outcome.self)).",
+        commandName: "review", abstract: "Review a commitment in a later session: \(choices(Outcome.self)); correct a review.",
+        usage: """
+            coachlog review <commitment> <outcome> --salesperson <name> [--note <text>] [--session <ID>] [--at <TIME>]
+            coachlog review correct <commitment> [<outcome>] --salesperson <name> [--note <text>] [--reason <text>] [--at <TIME>]
+            """,
+        discussion: """
+            The outcome may be written in any case or shortened while it stays unambiguous (Kept, k, part).
+            Examples:
+              coachlog review c-7k2m9q kept --salesperson dana \\
+                  --note "Called all five"
+              coachlog review correct c-7k2m9q partial --salesperson dana \\
+                  --reason "she called three of five"
+            """,
+        subcommands: [RecordReview.self, CorrectReview.self], defaultSubcommand: RecordReview.self)
+}
+
+struct RecordReview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record", abstract: "Review a commitment in a later session (the default: `coachlog review ID OUTCOME`).",
         discussion: "Example:\n  coachlog review c-7k2m9q kept --salesperson dana \\\n      --note \"Called all five\"")
 
     @Argument(help: "The commitment's id.") var commitment: String

@@ -38,11 +38,19 @@ func choices<Word: CaseIterable & RawRepresentable>(_: Word.Type) -> String wher
     return names.dropLast().joined(separator: ", ") + " or " + last
 }
 
-/// The word of `Word` that `text` names, or a usage error listing the choices.
+/// The word of `Word` that `text` names, whatever its case, or an unambiguous beginning of it (`Kept`, `K`,
+/// `part`, `diff`); anything else is a usage error listing the choices. The commands echo the full word recorded.
 func word<Word: CaseIterable & RawRepresentable>(_ text: String, _: Word.Type, what: String) throws -> Word
 where Word.RawValue == String {
-    guard let word = Word(rawValue: text) else { throw ValidationError("the \(what) must be \(choices(Word.self)), not \"\(text)\"") }
-    return word
+    let typed = text.trimmingSpaces.lowercased()
+    if let exact = Word.allCases.first(where: { $0.rawValue == typed }) { return exact }
+    let matches = typed.isEmpty ? [] : Word.allCases.filter { $0.rawValue.hasPrefix(typed) }
+    if matches.count == 1, let only = matches.first { return only }
+    if matches.count > 1 {
+        let names = matches.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        throw ValidationError("\"\(text)\" could be \(names); the \(what) must be \(choices(Word.self))")
+    }
+    throw ValidationError("the \(what) must be \(choices(Word.self)), not \"\(text)\"")
 }
 
 extension String {
