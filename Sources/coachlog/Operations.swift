@@ -145,13 +145,30 @@ struct BackupCommand: ParsableCommand {
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write every event as JSON Lines, with its eventId (default: to standard output).",
-        discussion: "Example:\n  coachlog export coaching-2026.jsonl")
+        commandName: "export",
+        abstract: "Write every event as JSON Lines, with its eventId, or a CSV table for spreadsheets (default: to standard output).",
+        discussion: """
+            --format csv writes one table (RFC 4180, with a header row): --table commitments (the default) has one row
+            per commitment with its review: commitment, salesperson, session, kind, text, goal, due, made_at, outcome,
+            reviewed_at, note and status (open, reviewed, withdrawn or voided), each as corrected; --table sessions
+            has session, salesperson, coach, opened, closed, topics and voided. Due dates and times are the daemon's.
+            Examples:
+              coachlog export coaching-2026.jsonl
+              coachlog export --format csv --table sessions sessions.csv
+            """)
 
     @Argument(help: "The file to write (must not exist).") var file: String?
+    @Option(name: .long, help: "jsonl (every event, for `coachlog import`) or csv (one table).") var format: ExportFormat = .jsonl
+    @Option(name: .long, help: "With --format csv: commitments (default) or sessions.") var table: CSVTable?
     @OptionGroup var connection: ConnectionOptions
 
+    func validate() throws {
+        if table != nil && format != .csv { throw ValidationError("--table goes with --format csv") }
+        if let file, FileManager.default.fileExists(atPath: file) { throw ValidationError("\(file) already exists; choose a new file name") }
+    }
+
     func run() throws {
+        if format == .csv { return try exportCSV() }
         let c = try connection.connect()
         var out = Data()
         var cursor: UInt64 = 0
@@ -174,6 +191,21 @@ struct ExportCommand: ParsableCommand {
             printError("exported \(count) events to \(file)")
         } else {
             FileHandle.standardOutput.write(out)
+        }
+    }
+
+    func exportCSV() throws {
+        let exporter = try CSVExporter(connection: try connection.connect())
+        let chosen = table ?? .commitments
+        let text = chosen == .commitments ? try exporter.commitmentsTable() : try exporter.sessionsTable()
+        let count = chosen == .commitments ? exporter.facts.commitments.count : exporter.facts.sessions.count
+        if let file {
+            guard FileManager.default.createFile(atPath: file, contents: Data(text.utf8)) else {
+                throw ValidationError("cannot write \(file)")
+            }
+            printError("exported \(count) \(chosen.rawValue) to \(file)")
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 }

@@ -20,10 +20,9 @@ import Testing
             #expect(given.stdout == "commitment c3 (different) due 2026-09-30 recorded for dana\n", "\(given)")
 
             // What was sent: no due unless --due was given.
-            // One page per line; the first holds them all.
-            let pages = try cli.ok(["log", "--salesperson", "dana", "--json"])
-            let page = try #require(try? JSONParser.parse(pages.lines.first ?? ""), "\(pages)")
-            let made = (page["events"]?.arrayValue ?? []).filter { $0["type"] == "CommitmentMade" }
+            // One event envelope per line (JSON Lines).
+            let lines = try cli.ok(["log", "--salesperson", "dana", "--json"])
+            let made = lines.lines.compactMap { try? JSONParser.parse($0) }.filter { $0["type"] == "CommitmentMade" }
             #expect(made.map { $0["data"]?["commitmentId"] } == ["c1", "c2", "c3"])
             #expect(made.map { $0["data"]?["due"] } == [nil, nil, "2026-09-30"], "\(made)")
             // The human log shows a due date only where one was recorded.

@@ -1,4 +1,5 @@
 import CoachLogJSON
+import Foundation
 import Testing
 
 #if canImport(Glibc)
@@ -103,16 +104,25 @@ import Glibc
         let stalePath = sandbox.path("stale.sock")
         let fd = try staleSocket(stalePath)
         defer { close(fd) }
+        let data = sandbox.path("data")
         for path in [missing, stalePath] {
             let cli = sandbox.client(socket: path)
             for args in [["ping"], ["followthrough", "--salesperson", "dana"], ["session", "open", "--salesperson", "dana", "--coach", "lee"]] {
-                let result = try cli.run(args)
+                let result = try cli.run(args, env: ["COACHLOG_DATA": data])
                 #expect(result.status == 3, "coachlog \(args.joined(separator: " ")) at \(path): \(result)")
                 #expect(result.stderr.contains("cannot reach coachlogd at \(path)"), "\(result)")
-                #expect(result.stderr.contains("coachlogd --socket \(path)"), "\(result)")
+                // The hint names the data folder the daemon would use, and says there is no store in it yet.
+                #expect(result.stderr.contains("coachlogd --socket \(path) --data \(data)\n"), "\(result)")
+                #expect(result.stderr.contains("scripts/serve --socket \(path) --data \(data)\n"), "\(result)")
+                #expect(result.stderr.contains("default data folder, \(data) (it holds no store yet"), "\(result)")
                 #expect(result.stdout.isEmpty, "\(result)")
             }
         }
+        // A folder holding a store is said to hold one.
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: data + "/coachlog.mdb", contents: Data())
+        let withStore = try sandbox.client(socket: missing).run(["ping"], env: ["COACHLOG_DATA": data])
+        #expect(withStore.status == 3 && withStore.stderr.contains("default data folder, \(data) (it holds a store):"), "\(withStore)")
         // --socket wins over $COACHLOG_SOCKET, in both directions.
         let good = try sandbox.startDaemon()
         let viaFlag = try sandbox.client(socket: missing).run(["ping", "--socket", good.socket])

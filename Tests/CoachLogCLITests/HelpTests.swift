@@ -5,7 +5,9 @@ import Testing
 @Suite struct HelpTests {
     @Test(arguments: [
         ["help", "commit"], ["help", "review"], ["help", "followthrough"], ["help", "open"], ["help", "session", "open"],
-        ["commit", "--help"], ["topics", "--help"], ["export", "--help"],
+        ["commit", "--help"], ["topics", "--help"], ["export", "--help"], ["help", "goal"], ["help", "review", "correct"],
+        ["help", "commitment"], ["help", "commitment", "amend"], ["help", "commitment", "withdraw"], ["help", "session", "void"],
+        ["help", "merge"], ["help", "goal", "amend"], ["help", "goal", "achieved"], ["help", "goal", "dropped"], ["merge", "--help"],
     ])
     func helpShowsAnExample(_ args: [String]) throws {
         let sandbox = try Sandbox()
@@ -37,6 +39,41 @@ import Testing
         for command in ["session", "goal", "commit", "review", "insight", "followthrough", "open", "cadence", "topics", "export", "import"] {
             #expect(result.lines.contains { $0.hasPrefix("  \(command) ") }, "\(command) missing from help")
         }
+    }
+
+    @Test(arguments: [
+        (["help", "frobnicate"], "there is no command \"frobnicate\"; `coachlog --help` lists them"),
+        (["help", "session", "reopen"], "coachlog session has no subcommand \"reopen\"; `coachlog session --help` lists them"),
+        (["help", "goal", "achieved", "twice"], "coachlog goal achieved has no subcommand \"twice\""),
+    ])
+    func helpOnAnUnknownCommandIsAUsageError(_ args: [String], message: String) throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let result = try sandbox.client(socket: sandbox.path("none.sock")).run(args)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains(message), "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+    }
+
+    @Test func groupsListTheirCorrectionsAndKeepTheirDefault() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let cli = sandbox.client(socket: sandbox.path("none.sock"))
+        let goal = try cli.run(["help", "goal"])
+        for line in ["state (default)", "amend ", "achieved ", "dropped "] {
+            #expect(goal.lines.contains { $0.hasPrefix("  " + line) }, "\(line): \(goal)")
+        }
+        #expect(goal.stdout.contains("USAGE: coachlog goal <text> --salesperson <name>"), "\(goal)")
+        let review = try cli.run(["help", "review"])
+        #expect(review.lines.contains { $0.hasPrefix("  record (default)") } && review.lines.contains { $0.hasPrefix("  correct ") }, "\(review)")
+        #expect(review.stdout.contains("any case or shortened while it stays unambiguous"), "\(review)")
+        let session = try cli.run(["help", "session"])
+        #expect(session.lines.contains { $0.hasPrefix("  void ") }, "\(session)")
+        let top = try cli.run(["--help"])
+        for command in ["commitment", "merge"] {
+            #expect(top.lines.contains { $0.hasPrefix("  \(command) ") }, "\(command) missing from help")
+        }
+        #expect(top.stdout.contains("coachlog review correct c-7k2m9q partial"), "\(top)")
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])

@@ -19,11 +19,11 @@ import Glibc
             let dana = try cli.ok(["log", "--salesperson", "dana", "--limit", "3"])
             #expect(dana.lines.count == 4, "\(dana)")
             #expect(dana.lines.dropFirst().allSatisfy { $0.contains("dana") })
-            // --json pages are the daemon's read results, unchanged.
+            // --json: the events after 40, one envelope per line.
             let json = try cli.ok(["log", "--json", "--after", "40"])
-            let page = try #require(try? JSONParser.parse(Array(json.lines[0].utf8)))
-            #expect(page["events"]?.arrayValue?.count == Scenario.eventCount - 40)
-            #expect(page["next"]?.integerValue == Int64(Scenario.eventCount))
+            #expect(json.lines.count == Scenario.eventCount - 40, "\(json)")
+            let event = try #require(try? JSONParser.parse(Array((json.lines.first ?? "").utf8)), "\(json)")
+            #expect(event["position"]?.integerValue == Int64(Scenario.eventCount))
         }
     }
 

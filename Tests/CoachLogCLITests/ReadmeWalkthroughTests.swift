@@ -9,7 +9,7 @@ import Testing
 
     /// Commands that record at "now" unless given `--at`, and reads that answer as of "now" unless given `--as-of`:
     /// in a transcript they must be pinned, or its output would depend on the day the test runs.
-    static let recording: Set<String> = ["session", "goal", "commit", "review", "insight"]
+    static let recording: Set<String> = ["session", "goal", "commit", "review", "insight", "commitment", "merge"]
     static let asOfReads: Set<String> = ["followthrough", "open", "cadence", "topics"]
 
     @Test func readmeTranscriptsPrintWhatTheReadmeShows() throws {

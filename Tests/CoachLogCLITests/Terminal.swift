@@ -65,6 +65,67 @@ extension CLI {
     }
 }
 
+extension CLI {
+    /// Runs `coachlog ARGS` with its standard input on a pseudo-terminal, as a person typing `input` there would
+    /// (standard output and error go to files, as in `run`).
+    func runWithTerminalInput(_ args: [String], input: String) throws -> CLIResult {
+        try Binaries.require(Binaries.coachlog)
+        let master = PseudoTerminal.openMaster(O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard master >= 0, PseudoTerminal.grant(master) == 0, PseudoTerminal.unlock(master) == 0 else {
+            if master >= 0 { close(master) }
+            throw HarnessError("no pseudo-terminal: \(PseudoTerminal.lastError)")
+        }
+        defer { close(master) }
+        var name = [CChar](repeating: 0, count: 128)
+        guard PseudoTerminal.name(master, &name, name.count) == 0 else { throw HarnessError("ptsname_r: \(PseudoTerminal.lastError)") }
+        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard slave >= 0 else { throw HarnessError("open \(path): \(PseudoTerminal.lastError)") }
+
+        let id = UUID().uuidString
+        let outPath = sandbox.path("typed-\(id).out")
+        let errPath = sandbox.path("typed-\(id).err")
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        defer {
+            try? out.close()
+            try? err.close()
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.coachlog)
+        process.arguments = args
+        process.environment = childEnvironment(["COACHLOG_SOCKET": socket, "NO_COLOR": "1"])
+        process.standardInput = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        process.standardOutput = out
+        process.standardError = err
+        do {
+            try process.run()
+        } catch {
+            close(slave)
+            throw error
+        }
+        close(slave)
+        // The terminal keeps what is typed until the program reads its line.
+        let bytes = Array(input.utf8)
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+        // Drain the terminal's echo so that it never fills up.
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline {
+            var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            if poll(&poller, 1, 50) > 0 { _ = read(master, &buffer, buffer.count) }
+        }
+        let status = waitForExit(process, timeout: 5)
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return CLIResult(status: status, stdout: stdout, stderr: stderr)
+    }
+}
+
 /// glibc's pseudo-terminal calls, which the Glibc module does not export (they sit behind _XOPEN_SOURCE),
 /// looked up in the running program.
 enum PseudoTerminal {
