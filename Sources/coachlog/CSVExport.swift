@@ -241,7 +241,8 @@ struct CSVExporter {
 
         let rows = facts.commitments.map { c -> [String] in
             let key = ExactName(c.made.commitmentId)
-            let row = resolved[key]
+            // Withdrawn and voided ones count nowhere: they show what was recorded.
+            let row = c.withdrawn || facts.voided(c) ? nil : resolved[key]
             let status: String
             var outcome = ""
             var note = ""

@@ -70,6 +70,7 @@ struct CoachLogCommand: ParsableCommand {
                 Glibc.exit(ExitStatus.cannotConnect.rawValue)
             case .refused(let reason):
                 printError("coachlog: \(reason.message)" + (reason.rule.map { " [\($0)]" } ?? ""))
+                if let next = Guidance.nextStep(afterRefusal: reason.rule) { printError("coachlog: \(next)") }
                 Glibc.exit(ExitStatus.refused.rawValue)
             case .connectionLost:
                 printError("coachlog: \(error)")

@@ -42,4 +42,19 @@ enum Guidance {
               or, from a CoachLog checkout, scripts/serve --socket \(socket) --data \(data)
             """
     }
+
+    /// The command that does what a refusal's message asks for, when the daemon names it in protocol terms
+    /// (an event type): the CLI's words for the same step. Keyed by rule id; the daemon's message is shown too.
+    static func nextStep(afterRefusal rule: String?) -> String? {
+        switch rule {
+        case "commitment.reviewedOnce", "commitment.reviewed":
+            return "to change a review: coachlog review correct COMMITMENT OUTCOME --salesperson NAME [--note TEXT]"
+        case "correction.notReviewed":
+            return "to review it: coachlog review COMMITMENT OUTCOME --salesperson NAME"
+        case "merge.openSession":
+            return "close it (coachlog session close) or void it (coachlog session void SESSION) first"
+        default:
+            return nil
+        }
+    }
 }

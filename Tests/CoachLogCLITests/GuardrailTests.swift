@@ -14,7 +14,7 @@ import Testing
     }
 
     static func events(_ cli: CLI) throws -> Int64? {
-        try parseJSON(try cli.ok(["stats", "--json"]))?["events"]?.integerValue
+        parseJSON(try cli.ok(["stats", "--json"]))?["events"]?.integerValue
     }
 
     @Test func aLookAlikeNameIsRefusedWithTheFlagToConfirmIt() throws {
