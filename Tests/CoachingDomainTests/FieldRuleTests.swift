@@ -12,7 +12,7 @@ import Testing
         var testDescription: String { "\(rule) \(type) \(JSONWriter.string(data))" }
     }
 
-    static let open: JSONValue = ["sessionId": "s9", "salesperson": "dana", "coach": "lee"]
+    static let open: JSONValue = ["sessionId": "s9", "salesperson": "zoe", "coach": "lee"]
     static let commitment: JSONValue = ["commitmentId": "c9", "sessionId": "s2", "salesperson": "dana",
                                         "kind": "more", "text": "Ask for referrals", "due": "2026-09-30"]
     static let review: JSONValue = ["commitmentId": "c2", "sessionId": "s2", "salesperson": "dana", "outcome": "kept"]

@@ -48,7 +48,7 @@ enum HistoryGenerator {
     private struct Person {
         var coach: String
         var sessionCount = 0
-        var current: (id: String, index: Int)?
+        var current: (id: String, index: Int, openedAt: Timestamp)?
         var goals: [String] = []
         /// Unreviewed commitments: id, index of the session they were made in, and their place in `commitments`.
         var open: [(id: String, sessionIndex: Int, slot: Int)] = []
@@ -88,14 +88,17 @@ enum HistoryGenerator {
             var p = people[name]!
             nextId += 1
             let sp = JSONValue.string(name)
-            if p.current == nil || rng.percent(12) {
-                if let current = p.current, rng.percent(70) {
+            // One open session per person, and none older than a day: records without `at` then
+            // happen when they were recorded (a session begun more than a day before takes its own time).
+            let stale = p.current.map { clock.milliseconds - $0.openedAt.milliseconds > 20 * 3_600_000 } ?? false
+            if p.current == nil || stale || rng.percent(12) {
+                if let current = p.current {
                     emit("SessionClosed", ["sessionId": .string(current.id), "salesperson": sp])
                 }
                 if rng.percent(10) { p.coach = rng.pickDrawing(coaches) }
                 p.sessionCount += 1
                 let id = "\(name)-s\(p.sessionCount)"
-                p.current = (id, p.sessionCount)
+                p.current = (id, p.sessionCount, clock)
                 let topics = Topic.allCases.filter { _ in rng.percent(30) }.map { JSONValue.string($0.rawValue) }
                 emit("SessionOpened", ["sessionId": .string(id), "salesperson": sp, "coach": .string(p.coach),
                                        "topics": .array(topics)])
