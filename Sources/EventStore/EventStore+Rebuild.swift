@@ -69,7 +69,15 @@ extension EventStore {
             return envelopes.count < limit
         }
         for envelope in envelopes {
-            try CoachingRules.apply(envelope.decoded(), position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
+            let event: CoachingEvent
+            do {
+                event = try envelope.decoded()
+            } catch {
+                // A stored event that no longer reads as an event is damage, not a client's mistake.
+                throw StoreError(
+                    .storage, "event \(envelope.position) in the log cannot be replayed (\(error)); restore from a backup")
+            }
+            try CoachingRules.apply(event, position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
         }
         return (envelopes.count, envelopes.last?.position)
     }
