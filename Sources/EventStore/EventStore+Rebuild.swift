@@ -75,7 +75,8 @@ extension EventStore {
             } catch {
                 // A stored event that no longer reads as an event is damage, not a client's mistake.
                 throw StoreError(
-                    .storage, "event \(envelope.position) in the log cannot be replayed (\(error)); restore from a backup")
+                    .storage,
+                    "event \(envelope.position) in the log cannot be replayed (\(error)); restore from a backup")
             }
             try CoachingRules.apply(event, position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
         }

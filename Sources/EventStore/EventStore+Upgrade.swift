@@ -63,7 +63,8 @@ extension EventStore {
     func upgradeLog(committed: inout Int) throws {
         while true {
             let more = try environment.write { txn -> Bool? in
-                guard let next = try txn.withValue(tables.meta, key: MetaKey.upgradeNext, { decodeBigEndian($0) }) ?? nil
+                guard
+                    let next = try txn.withValue(tables.meta, key: MetaKey.upgradeNext, { decodeBigEndian($0) }) ?? nil
                 else { return nil }
                 var converted: [(key: [UInt8], value: [UInt8])] = []
                 var count = 0

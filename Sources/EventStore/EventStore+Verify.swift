@@ -34,7 +34,8 @@ extension EventStore {
         do {
             let path = directory + "/" + dataFileName
             guard try checkDataFile(path) else {
-                throw StoreError(.format, "there is no CoachLog store in \(directory) (no \(dataFileName)); nothing to verify")
+                throw StoreError(
+                    .format, "there is no CoachLog store in \(directory) (no \(dataFileName)); nothing to verify")
             }
             let lock = try lockDirectoryShared(directory)
             defer { if let lock { close(lock) } }
@@ -110,14 +111,19 @@ extension EventStore {
             if envelope.streamVersion != version {
                 problems.append("event \(position) has stream version \(envelope.streamVersion), expected \(version)")
             }
-            let stored = try txn.withValue(tables.eventIds, key: Array(envelope.eventId.utf8)) { decodeBigEndian($0) } ?? nil
-            if stored != position { problems.append("eventId \(envelope.eventId) does not point at its event \(position)") }
+            let stored =
+                try txn.withValue(tables.eventIds, key: Array(envelope.eventId.utf8)) { decodeBigEndian($0) } ?? nil
+            if stored != position {
+                problems.append("eventId \(envelope.eventId) does not point at its event \(position)")
+            }
             return true
         }
         let events = Int(expected - 1)
         for (salesperson, version) in versions {
             let stored = try streamVersion(salesperson, txn: txn, tables: tables)
-            if stored != version { problems.append("\(salesperson)'s stream version is \(stored), expected \(version)") }
+            if stored != version {
+                problems.append("\(salesperson)'s stream version is \(stored), expected \(version)")
+            }
         }
         if try txn.count(tables.eventIds) != events {
             problems.append("\(try txn.count(tables.eventIds)) eventIds for \(events) events")
@@ -167,7 +173,8 @@ extension EventStore {
     static func scratchFolder() throws -> String {
         let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(base)/coachlog-verify-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } })
+        guard
+            let made = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } })
         else {
             let reason = String(cString: strerror(errno))
             throw StoreError(

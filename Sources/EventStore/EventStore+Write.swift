@@ -103,8 +103,8 @@ extension EventStore {
                 return try txn.withValue(tables.log, key: bigEndianKey(position)) { stored in
                     var reader = ByteReader(stored)
                     let header = try RecordCodec.decodeHeader(&reader)
-                    return Original(
-                        position: position, header: header, sameData: Self.sameContent(reader.rest(), header, event.dataBytes))
+                    let same = Self.sameContent(reader.rest(), header, event.dataBytes)
+                    return Original(position: position, header: header, sameData: same)
                 }
             }
             originals.append(original ?? nil)

@@ -245,7 +245,7 @@ public final class EventStore: @unchecked Sendable {
 
     /// The named database, or nil when the file has none of that name.
     static func existingDatabase(_ txn: Transaction, _ name: String) throws -> Database? {
-        let result: Result<Database, LMDBError> = Result { () throws(LMDBError) in try txn.openDatabase(name, create: false) }
+        let result = Result { () throws(LMDBError) -> Database in try txn.openDatabase(name, create: false) }
         switch result {
         case .success(let database): return database
         case .failure(let error) where error.isNotFound: return nil
@@ -256,7 +256,8 @@ public final class EventStore: @unchecked Sendable {
     /// The `meta` table and format of an existing file, refusing anything that
     /// is not a CoachLog store this binary can read.
     static func storedFormat(_ txn: Transaction, path: String) throws -> (meta: Database, format: UInt64) {
-        guard let meta = try existingDatabase(txn, "meta"), try txn.get(meta, key: MetaKey.marker) == MetaKey.markerValue
+        guard let meta = try existingDatabase(txn, "meta"),
+            try txn.get(meta, key: MetaKey.marker) == MetaKey.markerValue
         else {
             throw StoreError(.format, "\(path) is an LMDB file but not a CoachLog store; it was left untouched")
         }

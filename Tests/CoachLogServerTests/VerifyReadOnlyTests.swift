@@ -48,7 +48,9 @@ struct VerifyReadOnlyTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
     }
 
-    @Test("verify changes no byte of an older store and says it needs an upgrade (exit 2); after the daemon upgraded it, verify passes and still changes nothing")
+    @Test(
+        "verify changes no byte of an older store and says it needs an upgrade (exit 2); after the daemon upgraded it, verify passes and still changes nothing"
+    )
     func verifyNeverWrites() throws {
         try withSandbox { sandbox in
             let original = try Data(contentsOf: URL(fileURLWithPath: Self.fixture))
@@ -64,7 +66,8 @@ struct VerifyReadOnlyTests {
                 let verification = Reliability.verify(data: data)
                 #expect(verification.status == 2, "\(name): exit \(verification.status): \(verification.output)")
                 #expect(verification.output.contains("needs an upgrade"), "\(name): \(verification.output)")
-                #expect(verification.output.contains("start coachlogd"), "\(name): says what to do: \(verification.output)")
+                #expect(
+                    verification.output.contains("start coachlogd"), "\(name): says what to do: \(verification.output)")
                 #expect(try Fingerprint(file) == before, "\(name): verify changed the data file")
                 // No LMDB lock file either: verify opens the file with MDB_RDONLY | MDB_NOLOCK.
                 #expect(!Self.files(in: data).contains("coachlog.mdb-lock"), "\(name): \(Self.files(in: data))")

@@ -33,22 +33,87 @@ func hexString(_ bytes: [UInt8]) -> String {
         let s2: JSONValue = "s2"
         return [
             [
-                event("e1", "SessionOpened", ["sessionId": s1, "salesperson": "ana", "coach": "lee", "topics": ["behavioralReflection", "selfConcept"], "at": "2026-09-07T09:00:00Z"]),
-                event("e2", "GoalStated", ["goalId": "g1", "sessionId": s1, "salesperson": "ana", "text": "Lead", "area": "career", "at": "2026-09-07T09:01:00Z"]),
-                event("e3", "CommitmentMade", ["commitmentId": "c1", "sessionId": s1, "salesperson": "ana", "kind": "more", "text": "T", "due": "2026-09-14", "goalId": "g1", "at": "2026-09-07T09:02:00Z"]),
-                event("e4", "CommitmentMade", ["commitmentId": "c2", "sessionId": s1, "salesperson": "ana", "kind": "better", "text": "T", "due": "2026-09-14", "at": "2026-09-07T09:03:00Z"]),
-                event("e5", "CommitmentMade", ["commitmentId": "c3", "sessionId": s1, "salesperson": "ana", "kind": "different", "text": "T", "due": "2026-09-14", "at": "2026-09-07T09:04:00Z"]),
-                event("e6", "InsightNoted", ["sessionId": s1, "salesperson": "ana", "topic": "selfConcept", "text": "T", "at": "2026-09-07T09:05:00Z"]),
-                event("e7", "InsightNoted", ["sessionId": s1, "salesperson": "ana", "topic": "identityRole", "text": "T", "at": "2026-09-07T09:06:00Z"]),
-                event("e8", "InsightNoted", ["sessionId": s1, "salesperson": "ana", "topic": "personalGoals", "text": "T", "at": "2026-09-07T09:07:00Z"]),
-                event("e9", "InsightNoted", ["sessionId": s1, "salesperson": "ana", "topic": "behavioralReflection", "text": "T", "at": "2026-09-07T09:08:00Z"]),
+                event(
+                    "e1", "SessionOpened",
+                    [
+                        "sessionId": s1, "salesperson": "ana", "coach": "lee",
+                        "topics": ["behavioralReflection", "selfConcept"], "at": "2026-09-07T09:00:00Z",
+                    ]),
+                event(
+                    "e2", "GoalStated",
+                    [
+                        "goalId": "g1", "sessionId": s1, "salesperson": "ana", "text": "Lead", "area": "career",
+                        "at": "2026-09-07T09:01:00Z",
+                    ]),
+                event(
+                    "e3", "CommitmentMade",
+                    [
+                        "commitmentId": "c1", "sessionId": s1, "salesperson": "ana", "kind": "more", "text": "T",
+                        "due": "2026-09-14", "goalId": "g1", "at": "2026-09-07T09:02:00Z",
+                    ]),
+                event(
+                    "e4", "CommitmentMade",
+                    [
+                        "commitmentId": "c2", "sessionId": s1, "salesperson": "ana", "kind": "better", "text": "T",
+                        "due": "2026-09-14", "at": "2026-09-07T09:03:00Z",
+                    ]),
+                event(
+                    "e5", "CommitmentMade",
+                    [
+                        "commitmentId": "c3", "sessionId": s1, "salesperson": "ana", "kind": "different", "text": "T",
+                        "due": "2026-09-14", "at": "2026-09-07T09:04:00Z",
+                    ]),
+                event(
+                    "e6", "InsightNoted",
+                    [
+                        "sessionId": s1, "salesperson": "ana", "topic": "selfConcept", "text": "T",
+                        "at": "2026-09-07T09:05:00Z",
+                    ]),
+                event(
+                    "e7", "InsightNoted",
+                    [
+                        "sessionId": s1, "salesperson": "ana", "topic": "identityRole", "text": "T",
+                        "at": "2026-09-07T09:06:00Z",
+                    ]),
+                event(
+                    "e8", "InsightNoted",
+                    [
+                        "sessionId": s1, "salesperson": "ana", "topic": "personalGoals", "text": "T",
+                        "at": "2026-09-07T09:07:00Z",
+                    ]),
+                event(
+                    "e9", "InsightNoted",
+                    [
+                        "sessionId": s1, "salesperson": "ana", "topic": "behavioralReflection", "text": "T",
+                        "at": "2026-09-07T09:08:00Z",
+                    ]),
                 event("e10", "SessionClosed", ["sessionId": s1, "salesperson": "ana", "at": "2026-09-07T10:00:00Z"]),
             ],
             [
-                event("e11", "SessionOpened", ["sessionId": s2, "salesperson": "ana", "coach": "lee", "topics": ["identityRole", "personalGoals"], "at": "2026-09-14T09:00:00Z"]),
-                event("e12", "CommitmentReviewed", ["commitmentId": "c1", "sessionId": s2, "salesperson": "ana", "outcome": "kept", "at": "2026-09-14T09:01:00Z"]),
-                event("e13", "CommitmentReviewed", ["commitmentId": "c2", "sessionId": s2, "salesperson": "ana", "outcome": "partial", "at": "2026-09-14T09:02:00Z"]),
-                event("e14", "CommitmentReviewed", ["commitmentId": "c3", "sessionId": s2, "salesperson": "ana", "outcome": "missed", "at": "2026-09-14T09:03:00Z"]),
+                event(
+                    "e11", "SessionOpened",
+                    [
+                        "sessionId": s2, "salesperson": "ana", "coach": "lee",
+                        "topics": ["identityRole", "personalGoals"], "at": "2026-09-14T09:00:00Z",
+                    ]),
+                event(
+                    "e12", "CommitmentReviewed",
+                    [
+                        "commitmentId": "c1", "sessionId": s2, "salesperson": "ana", "outcome": "kept",
+                        "at": "2026-09-14T09:01:00Z",
+                    ]),
+                event(
+                    "e13", "CommitmentReviewed",
+                    [
+                        "commitmentId": "c2", "sessionId": s2, "salesperson": "ana", "outcome": "partial",
+                        "at": "2026-09-14T09:02:00Z",
+                    ]),
+                event(
+                    "e14", "CommitmentReviewed",
+                    [
+                        "commitmentId": "c3", "sessionId": s2, "salesperson": "ana", "outcome": "missed",
+                        "at": "2026-09-14T09:03:00Z",
+                    ]),
             ],
         ]
     }
@@ -76,24 +141,39 @@ func hexString(_ bytes: [UInt8]) -> String {
     static let records: [(table: String, key: [UInt8], value: [UInt8])] = [
         // Commitments (tag C): id, salesperson, session, KIND, due day, goalId?, made at, position, review?
         // (session, OUTCOME, at, position). more = 1 / kept = 1, better = 2 / partial = 2, different = 3 / missed = 3.
-        ("byPerson", hex("616e61 00 43 0000000000000003"),
-         hex("02 6331 03 616e61 02 7331 01 00000000000050e6 01 02 6731 000001a07b1a5b40 03"
-             + " 01 02 7332 01 000001a09f25f4e0 0c")),
-        ("byPerson", hex("616e61 00 43 0000000000000004"),
-         hex("02 6332 03 616e61 02 7331 02 00000000000050e6 00 000001a07b1b45a0 04"
-             + " 01 02 7332 02 000001a09f26df40 0d")),
-        ("byPerson", hex("616e61 00 43 0000000000000005"),
-         hex("02 6333 03 616e61 02 7331 03 00000000000050e6 00 000001a07b1c3000 05"
-             + " 01 02 7332 03 000001a09f27c9a0 0e")),
+        (
+            "byPerson", hex("616e61 00 43 0000000000000003"),
+            hex(
+                "02 6331 03 616e61 02 7331 01 00000000000050e6 01 02 6731 000001a07b1a5b40 03"
+                    + " 01 02 7332 01 000001a09f25f4e0 0c")
+        ),
+        (
+            "byPerson", hex("616e61 00 43 0000000000000004"),
+            hex(
+                "02 6332 03 616e61 02 7331 02 00000000000050e6 00 000001a07b1b45a0 04"
+                    + " 01 02 7332 02 000001a09f26df40 0d")
+        ),
+        (
+            "byPerson", hex("616e61 00 43 0000000000000005"),
+            hex(
+                "02 6333 03 616e61 02 7331 03 00000000000050e6 00 000001a07b1c3000 05"
+                    + " 01 02 7332 03 000001a09f27c9a0 0e")
+        ),
         // Goal (tag G): id, salesperson, session, area?, at, position.
-        ("byPerson", hex("616e61 00 47 0000000000000002"),
-         hex("02 6731 03 616e61 02 7331 01 06 636172656572 000001a07b1970e0 02")),
+        (
+            "byPerson", hex("616e61 00 47 0000000000000002"),
+            hex("02 6731 03 616e61 02 7331 01 06 636172656572 000001a07b1970e0 02")
+        ),
         // Sessions (tag S): id, salesperson, coach, opened at, closed?, TOPIC MASK (bit = code - 1), position.
         // s1: selfConcept (1) + behavioralReflection (4) = 0x09; s2: identityRole (2) + personalGoals (3) = 0x06.
-        ("byPerson", hex("616e61 00 53 0000000000000001"),
-         hex("02 7331 03 616e61 03 6c6565 000001a07b188680 01 000001a07b4f7500 09 01")),
-        ("byPerson", hex("616e61 00 53 000000000000000b"),
-         hex("02 7332 03 616e61 03 6c6565 000001a09f250a80 00 06 0b")),
+        (
+            "byPerson", hex("616e61 00 53 0000000000000001"),
+            hex("02 7331 03 616e61 03 6c6565 000001a07b188680 01 000001a07b4f7500 09 01")
+        ),
+        (
+            "byPerson", hex("616e61 00 53 000000000000000b"),
+            hex("02 7332 03 616e61 03 6c6565 000001a09f250a80 00 06 0b")
+        ),
         // Insights: salesperson, session, TOPIC, at, position. selfConcept 1, identityRole 2, personalGoals 3,
         // behavioralReflection 4.
         ("insights", hex("616e61 00 0000000000000006"), hex("03 616e61 02 7331 01 000001a07b1d1a60 06")),
@@ -118,7 +198,9 @@ func hexString(_ bytes: [UInt8]) -> String {
                 guard index < Self.envelopeHeaders.count else { return false }
                 let header = Self.envelopeHeaders[index]
                 let data = JSONWriter.bytes(Self.canonical(Self.history().joined().map { $0 }[index]))
-                #expect(Array(value) == header + data, "event \(index + 1): \(hexString(Array(value.prefix(header.count))))")
+                #expect(
+                    Array(value) == header + data, "event \(index + 1): \(hexString(Array(value.prefix(header.count))))"
+                )
                 return true
             }
             #expect(index == Self.envelopeHeaders.count)
@@ -186,7 +268,9 @@ func hexString(_ bytes: [UInt8]) -> String {
             try store.append(open("dana", "s1"))
         }
         // sessionId, salesperson, coach, openedAt, closed flag, then the topic mask.
-        try Self.patch(folder.path, table: "byPerson", key: hex("64616e61 00 53 0000000000000001")) { $0[3 + 5 + 4 + 8 + 1] = 0x10 }
+        try Self.patch(folder.path, table: "byPerson", key: hex("64616e61 00 53 0000000000000001")) {
+            $0[3 + 5 + 4 + 8 + 1] = 0x10
+        }
         let store = try EventStore(directory: folder.path)
         #expect(throws: StoreError.self) { _ = try store.query { try $0.sessions(of: "dana") } }
     }

@@ -42,10 +42,13 @@ import Testing
         }
         var memory = InMemoryReadModel()
         for event in events {
-            try CoachingRules.apply(event.decoded(), position: event.position, recordedAt: event.recordedAt, to: &memory)
+            try CoachingRules.apply(
+                event.decoded(), position: event.position, recordedAt: event.recordedAt, to: &memory)
         }
         func sortedTopics(_ sessions: [SessionRecord]) -> [SessionRecord] {
-            sessions.map { var s = $0; s.topics.sort(); return s }
+            sessions.map {
+                var s = $0; s.topics.sort(); return s
+            }
         }
         let jose = "Jos\u{E9}"
         for person in ["dana", jose] {
@@ -71,12 +74,16 @@ import Testing
     }
 
     /// The meta entries and the first byte of every envelope, read without the store.
-    static func layout(_ folder: TemporaryFolder) throws -> (format: UInt64?, upgrading: Bool, envelopeVersions: Set<UInt8>) {
+    static func layout(_ folder: TemporaryFolder) throws -> (
+        format: UInt64?, upgrading: Bool, envelopeVersions: Set<UInt8>
+    ) {
         let env = try Environment(
             path: folder.path + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))
         return try env.read { txn in
             let meta = try txn.openDatabase("meta", create: false)
-            let format = try txn.get(meta, key: Array("format".utf8)).map { $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+            let format = try txn.get(meta, key: Array("format".utf8)).map {
+                $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            }
             let upgrading = try txn.get(meta, key: Array("upgradeNext".utf8)) != nil
             var versions: Set<UInt8> = []
             try txn.scan(try txn.openDatabase("log", create: false)) { _, value in
@@ -127,9 +134,11 @@ import Testing
     @Test(arguments: 1...10)
     func interruptedUpgradeResumesAtTheNextOpen(_ stopAfter: Int) throws {
         let folder = try Self.format2Store()
-        let options = EventStore.Options(chunkEvents: 4, afterChunk: { committed in
-            if committed == stopAfter { throw Interrupted() }
-        })
+        let options = EventStore.Options(
+            chunkEvents: 4,
+            afterChunk: { committed in
+                if committed == stopAfter { throw Interrupted() }
+            })
         #expect(throws: StoreError.self) { _ = try EventStore(directory: folder.path, options: options) }
         let layout = try Self.layout(folder)
         #expect(layout.format == EventStore.formatVersion)
@@ -155,7 +164,9 @@ import Testing
             _ = try? EventStore(directory: folder.path, options: options)
             reasons.append(try EventStore.verify(directory: folder.path).upgradeNeeded ?? "")
         }
-        #expect(reasons[0].contains("upgrade to store format \(EventStore.formatVersion) stopped before event 5"), "\(reasons[0])")
+        #expect(
+            reasons[0].contains("upgrade to store format \(EventStore.formatVersion) stopped before event 5"),
+            "\(reasons[0])")
         #expect(reasons[1].contains("projections are version 2"), "\(reasons[1])")
         #expect(reasons[2].contains("projections stop at event 4 of 19"), "\(reasons[2])")
     }
