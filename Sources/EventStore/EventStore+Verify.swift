@@ -22,10 +22,10 @@ public struct VerificationReport: Sendable, Equatable {
 extension EventStore {
     /// Checks the stopped store in `directory` without writing to it: the data
     /// file is opened read-only (MDB_RDONLY) and without LMDB's lock file
-    /// (MDB_NOLOCK), under a shared hold of the folder lock, so that no daemon
-    /// can start meanwhile and a running one makes this fail with `.locked`.
-    /// The only thing it may create is that lock file, empty, where no daemon
-    /// ever ran. An older store is reported (`upgradeNeeded`), never upgraded.
+    /// (MDB_NOLOCK), under a shared hold of the folder lock (where a daemon
+    /// ever created one), so that no daemon can start meanwhile and a running
+    /// one makes this fail with `.locked`. It creates nothing in the folder.
+    /// An older store is reported (`upgradeNeeded`), never upgraded.
     ///
     /// The comparison with a rebuild replays the log into a scratch store in
     /// the temporary folder (`TMPDIR`), removed afterwards: it needs room for
@@ -35,7 +35,8 @@ extension EventStore {
             let path = directory + "/" + dataFileName
             guard try checkDataFile(path) else {
                 throw StoreError(
-                    .format, "there is no CoachLog store in \(directory) (no \(dataFileName)); nothing to verify")
+                    .format,
+                    "there is no CoachLog store in \(directory) (no \(dataFileName), or an empty one); nothing to verify")
             }
             let lock = try lockDirectoryShared(directory)
             defer { if let lock { close(lock) } }

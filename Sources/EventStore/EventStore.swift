@@ -163,16 +163,14 @@ public final class EventStore: @unchecked Sendable {
 
     /// Takes the folder lock shared, for reading a stopped store: a daemon
     /// (which takes it exclusively) cannot start meanwhile, and a running one
-    /// makes this fail. Never writes the lock file; creates it, empty, only if
-    /// no daemon ever ran here. Nil when it cannot exist: in a folder we cannot
-    /// write, a daemon could not create it either.
+    /// makes this fail. Never writes or creates the lock file. Nil when there
+    /// is none, so no daemon ever ran here (each creates it first and leaves it):
+    /// a backup copied into a new folder. Creating it instead would leave a
+    /// file the daemon's user may not be able to open (verify run as root).
     static func lockDirectoryShared(_ directory: String) throws -> Int32? {
         let path = directory + "/" + lockFileName
-        var fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 && errno == ENOENT {
-            fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
-            if fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM) { return nil }
-        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 && errno == ENOENT { return nil }
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw StoreError(.unavailable, "cannot open \(path): \(reason); check the data folder's permissions")

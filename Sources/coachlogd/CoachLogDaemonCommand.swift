@@ -159,10 +159,10 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a stopped store: gapless positions, stream versions, eventIds, projections equal to a rebuild.",
         discussion: """
-            Read-only: the data file is opened with LMDB's MDB_RDONLY and not one byte of it changes. It takes \
-            the data folder's lock shared, so a daemon cannot start meanwhile (it may create the empty lock file \
-            coachlog.lock where no daemon ever ran), and refuses a folder a running daemon holds. The comparison \
-            with a rebuild is made in a scratch file under $TMPDIR (or /tmp), removed afterwards.
+            Read-only: the data file is opened with LMDB's MDB_RDONLY and not one byte of it changes, and \
+            nothing is created in the data folder. It holds the folder's lock (coachlog.lock) shared, so a daemon \
+            cannot start meanwhile, and refuses a folder a running daemon holds. The comparison with a rebuild \
+            is made in a scratch file under $TMPDIR (or /tmp), removed afterwards.
 
             A store written by an older coachlogd (an older store format or older projections), or one whose \
             upgrade or rebuild was interrupted, is not upgraded: verify says it needs an upgrade. Starting \
