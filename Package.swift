@@ -22,14 +22,17 @@ let package = Package(
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
         .target(name: "CoachLogJSON", swiftSettings: strict),
-        .target(name: "CoachingDomain", dependencies: ["CoachLogJSON"], swiftSettings: strict),
-        .target(name: "EventStore", dependencies: ["LMDB", "CoachingDomain", "CoachLogJSON"], swiftSettings: strict),
+        .target(name: "CoachLogPOSIX", swiftSettings: strict),
+        .target(name: "CoachingDomain", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
+        .target(
+            name: "EventStore", dependencies: ["LMDB", "CoachingDomain", "CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX"],
+            swiftSettings: strict),
 
         .target(name: "CoachLogProtocol", dependencies: ["CoachLogJSON"], swiftSettings: strict),
         .target(
             name: "CoachLogServer",
             dependencies: [
-                "EventStore", "CoachLogProtocol", "CoachingDomain", "CoachLogJSON",
+                "EventStore", "CoachLogProtocol", "CoachingDomain", "CoachLogJSON", "CoachLogPOSIX",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -38,7 +41,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "CoachLogClient", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
+        .target(name: "CoachLogClient", dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX"], swiftSettings: strict),
         .executableTarget(
             name: "coachlogd",
             dependencies: [
@@ -53,7 +56,8 @@ let package = Package(
         .executableTarget(
             name: "coachlog",
             dependencies: [
-                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain",
+                // The client and the contract only: every rule lives in the daemon.
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -71,14 +75,26 @@ let package = Package(
 
         // Support code shared by the test targets: seeded PRNG, temporary folders, built binaries, daemon harness,
         // JSON comparison by value.
-        .target(name: "CoachLogTestSupport", dependencies: ["CoachLogJSON"], path: "Tests/CoachLogTestSupport", swiftSettings: strict),
+        .target(
+            name: "CoachLogTestSupport", dependencies: ["CoachLogJSON", "CoachLogClient", "CoachLogPOSIX"],
+            path: "Tests/CoachLogTestSupport", swiftSettings: strict),
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CoachLogPOSIXTests", dependencies: ["CoachLogPOSIX", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain", "CoachLogProtocol", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CoachLogServerTests",
-            dependencies: ["CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
+            dependencies: [
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport",
+                // In-process tests of the connection state machine, its handler and the line decoder.
+                "CoachLogServer", "EventStore", "CoachingDomain", "CoachLogPOSIX",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -86,7 +102,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "CoachLogTestSupport"],
+            name: "EventStoreTests", dependencies: ["EventStore", "CoachingDomain", "CoachLogProtocol", "LMDB", "CoachLogTestSupport"],
             exclude: ["Fixtures"],  // read by path (#filePath), so that the end-to-end tests share them
             swiftSettings: strict),
         .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),

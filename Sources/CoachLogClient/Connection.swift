@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogProtocol
 
 #if canImport(Glibc)
@@ -36,6 +37,12 @@ public final class Connection {
     private var start = 0
     private var nextId: Int64 = 1
 
+    /// Sees every line any `Connection` reads, before it is decoded: the socket path and the line
+    /// without its `\n`. Nil by default. The test harness sets it, once, before any connection
+    /// exists, to check every line the daemon writes against Protocol.schema.json; it is read
+    /// without a lock, so set it only then.
+    nonisolated(unsafe) public static var lineObserver: (@Sendable (_ socket: String, _ line: [UInt8]) -> Void)?
+
     public init(path: String) throws {
         self.path = path
         let folder = String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
@@ -43,39 +50,30 @@ public final class Connection {
             // Do not hand coaching notes to a socket another user could have put there.
             throw ClientError.cannotConnect(path: path, reason: "\(folder) is not a private folder of this user")
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ClientError.cannotConnect(path: path, reason: String(cString: strerror(errno))) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
-            throw ClientError.cannotConnect(path: path, reason: "the path is too long for a Unix socket")
+        do {
+            fd = try POSIX.connectUnixSocket(path)
+        } catch {
+            throw ClientError.cannotConnect(path: path, reason: error.message)
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard rc == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw ClientError.cannotConnect(path: path, reason: reason)
-        }
-        self.fd = fd
     }
 
     deinit { close(fd) }
 
     /// Sends one request and returns its result, or throws `.refused` with the daemon's error.
     public func request(_ op: Operation, _ fields: [String: JSONValue] = [:]) throws -> JSONValue {
-        let id = JSONValue.integer(nextId)
-        nextId += 1
-        try send(Request(id: id, op: op, fields: fields))
+        try exchange(Request(id: nextRequestId(), op: op, fields: fields))
+    }
+
+    /// A fresh request id for this connection.
+    func nextRequestId() -> JSONValue {
+        defer { nextId += 1 }
+        return .integer(nextId)
+    }
+
+    /// Sends one request and waits for its reply, skipping subscription lines.
+    func exchange(_ request: Request) throws -> JSONValue {
+        let id = request.id
+        try send(request)
         while true {
             switch try receive() {
             case .ok(let replyId, let result) where replyId == id: return result
@@ -122,6 +120,7 @@ public final class Connection {
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 let line = Array(buffer[start..<newline])
                 start = newline + 1
+                Connection.lineObserver?(path, line)
                 if start > 65_536 {
                     buffer.removeFirst(start)
                     start = 0

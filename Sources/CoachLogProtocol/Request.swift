@@ -90,7 +90,7 @@ public struct FieldAccess: Sendable {
         }
     }
 
-    func value(_ key: String) -> JSONValue? {
+    public func value(_ key: String) -> JSONValue? {
         guard let v = fields[key], !v.isNull else { return nil }
         return v
     }

@@ -1,3 +1,4 @@
+import CoachLogProtocol
 import CoachingDomain
 import EventStore
 import Foundation

@@ -6,69 +6,68 @@ import NIOCore
 /// Asks a connection to finish what it has in flight and close.
 struct DrainAndClose {}
 
-/// One client connection: decodes request lines, answers them in request
-/// order even when they complete out of order (pipelining), and applies
-/// backpressure: a request starts only while fewer than `maximumInFlight`
-/// are unanswered and the socket's send buffer has room, and at most one of
-/// the connection's requests runs on the shared thread pool at a time (read,
-/// query, stats, backup). Lines already read wait in `waiting`, and the
-/// socket is not read while any wait. So a client that pipelines thousands
-/// of reads and does not read the replies holds about one result in the
-/// daemon, not thousands, and cannot fill the pool ahead of other clients.
+/// What a connection asks of the rest of the daemon. `RequestRouter` is the
+/// real one; tests drive a connection with their own.
+protocol RequestResponding: AnyObject, Sendable {
+    /// The reply to `request`. A failed future is answered as an internal error.
+    func handle(_ request: Request, readOnly: Bool, channel: any Channel) -> EventLoopFuture<Outcome>
+    /// Counts connections for `stats`.
+    func connectionOpened()
+    func connectionClosed()
+}
+
+/// One client connection, as a thin shell around `ConnectionStateMachine`:
+/// it turns pipeline events into the machine's events and performs the
+/// actions the machine hands out (start a request, write replies, read,
+/// close). The rules (request order, the in-flight bound, one pool request
+/// at a time, reading one's own writes, the subscription limit, draining and
+/// half-close) are the machine's and are documented there.
+///
+/// So a client that pipelines thousands of reads and does not read the
+/// replies holds about one result in the daemon, not thousands, and cannot
+/// fill the pool ahead of other clients.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = Frame
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let router: RequestRouter
-    private let readOnly: Bool
-    private let logger: Logger
-    private let maximumInFlight: Int
-
-    private var nextSequence = 0
-    private var nextToWrite = 0
-    private var completed: [Int: Outcome] = [:]
-    private var readPending = false
-    private var draining = false
-    private var inputClosed = false
-    private var isClosed = false
     /// Each subscription costs the writer a filter pass per commit and up to
     /// 16 MiB of buffer, so a connection may hold only a few.
     static let maximumSubscriptions = 16
-    private var subscriptionCount: Int { subscriptions.count + completed.values.filter { $0.subscription != nil }.count }
+
+    private let responder: any RequestResponding
+    private let readOnly: Bool
+    private let maximumLineBytes: Int
+    private let logger: Logger
+    private var machine: ConnectionStateMachine<Request, Outcome>
     private var subscriptions: [Subscription] = []
-    /// Lines read but not started yet, in order: a reply known without running
-    /// anything (too long, not a request), or a request.
-    private var waiting = CircularBuffer<Waiting>()
-    private var poolRequestRunning = false
-    /// Set while `advance` runs: futures that are already complete call back
-    /// into it synchronously, and its loop picks up their work instead.
-    private var advancing = false
+    /// Set while actions are performed: a request that completes at once
+    /// reports back in the middle, and the loop picks up what that allows.
+    private var performing = false
 
-    private enum Waiting {
-        case reply([UInt8])
-        case request(Request)
-    }
-    /// Completes when this connection's latest append has been answered.
-    /// Other requests wait for it, so a client reads its own writes even
-    /// when it pipelines; appends need no wait (the writer queue is FIFO).
-    private var lastAppend: EventLoopFuture<Void>?
-
-    init(router: RequestRouter, readOnly: Bool, logger: Logger) {
-        self.router = router
+    init(
+        responder: any RequestResponding, readOnly: Bool, maximumLineBytes: Int, maximumInFlight: Int, logger: Logger
+    ) {
+        self.responder = responder
         self.readOnly = readOnly
+        self.maximumLineBytes = maximumLineBytes
         self.logger = logger
-        self.maximumInFlight = router.configuration.maximumInFlightPerConnection
+        self.machine = ConnectionStateMachine(
+            limits: .init(maximumInFlight: maximumInFlight, maximumSubscriptions: Self.maximumSubscriptions))
     }
 
-    private var inFlight: Int { nextSequence - nextToWrite }
+    convenience init(router: RequestRouter, readOnly: Bool, logger: Logger) {
+        self.init(
+            responder: router, readOnly: readOnly, maximumLineBytes: router.configuration.maximumLineBytes,
+            maximumInFlight: router.configuration.maximumInFlightPerConnection, logger: logger)
+    }
 
     /// Who is on the other end (SO_PEERCRED): logged now, and what
     /// role-based access will be decided from.
     private(set) var peer: PeerCredentials?
 
     func channelActive(context: ChannelHandlerContext) {
-        router.connections.withLockedValue { $0 += 1 }
+        responder.connectionOpened()
         let readOnly = self.readOnly
         let logger = self.logger
         PeerCredentials.of(context.channel).assumeIsolated().whenSuccess { peer in
@@ -80,158 +79,61 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        router.connections.withLockedValue { $0 -= 1 }
-        isClosed = true
+        responder.connectionClosed()
         // Subscriptions whose ok reply was never written are registered too.
-        for s in subscriptions + completed.values.compactMap(\.subscription) { s.cancel() }
+        let orphans = machine.channelInactive().compactMap(\.subscription)
+        for s in subscriptions + orphans { s.cancel() }
         subscriptions = []
-        completed = [:]
-        waiting.removeAll()  // nobody is left to answer: don't run them
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .tooLong:
-            let limit = router.configuration.maximumLineBytes
-            let error = ProtocolError(.tooLarge, "the line is longer than the limit of \(limit) bytes; send smaller requests")
-            waiting.append(.reply(Reply.error(id: .null, error)))
+            let error = ProtocolError(
+                .tooLarge, "the line is longer than the limit of \(maximumLineBytes) bytes; send smaller requests")
+            machine.lineReceived(.reply(Outcome(bytes: Reply.error(id: .null, error))))
         case .line(let line):
             switch Request.decode(line.readableBytesView) {
-            case .failure(let failure): waiting.append(.reply(Reply.error(id: failure.id, failure.error)))
-            case .success(let request): waiting.append(.request(request))
+            case .failure(let failure):
+                machine.lineReceived(.reply(Outcome(bytes: Reply.error(id: failure.id, failure.error))))
+            case .success(let request):
+                machine.lineReceived(.request(request, Self.kind(of: request.op)))
             }
         }
-        advance(context: context)
+        performActions(context: context)
     }
 
-    /// Operations that run on the shared thread pool; their results can be large.
-    private static func usesPool(_ op: Operation) -> Bool {
+    static func kind(of op: Operation) -> ConnectionStateMachine<Request, Outcome>.Kind {
         switch op {
-        case .read, .query, .stats, .backup: return true
-        case .hello, .append, .subscribe: return false
-        }
-    }
-
-    private func canStart(_ item: Waiting, context: ChannelHandlerContext) -> Bool {
-        guard inFlight < maximumInFlight, context.channel.isActive, context.channel.isWritable else { return false }
-        if case .request(let request) = item, Self.usesPool(request.op), poolRequestRunning { return false }
-        return true
-    }
-
-    private func start(_ item: Waiting, context: ChannelHandlerContext) {
-        let sequence = nextSequence
-        nextSequence += 1
-        let future: EventLoopFuture<Outcome>
-        var pooled = false
-        switch item {
-        case .reply(let bytes):
-            future = context.eventLoop.makeSucceededFuture(Outcome(bytes: bytes, subscription: nil))
-        case .request(let request) where request.op == .subscribe && subscriptionCount >= Self.maximumSubscriptions:
-            let error = ProtocolError(
-                .unavailable,
-                "this connection already has \(Self.maximumSubscriptions) subscriptions; combine their filters or use another connection")
-            future = context.eventLoop.makeSucceededFuture(Outcome(bytes: Reply.error(id: request.id, error), subscription: nil))
-        case .request(let request):
-            let router = self.router
-            let readOnly = self.readOnly
-            let channel = context.channel
-            pooled = Self.usesPool(request.op)
-            if pooled { poolRequestRunning = true }
-            if request.op == .append {
-                future = router.handle(request, readOnly: readOnly, channel: channel)
-                lastAppend = future.map { _ in }
-            } else if let barrier = lastAppend {
-                future = barrier.flatMap { router.handle(request, readOnly: readOnly, channel: channel) }
-            } else {
-                future = router.handle(request, readOnly: readOnly, channel: channel)
-            }
-        }
-        future.assumeIsolated().whenComplete { result in
-            if pooled { self.poolRequestRunning = false }
-            if self.isClosed {
-                // The client left while this ran: nobody will read the reply.
-                if case .success(let outcome) = result { outcome.subscription?.cancel() }
-                return
-            }
-            switch result {
-            case .success(let outcome): self.completed[sequence] = outcome
-            case .failure(let error):
-                self.completed[sequence] = self.router.failure(.null, RequestRouter.protocolError(error))
-            }
-            self.advance(context: context)
-        }
-    }
-
-    /// Writes the replies that are next in order, starts what may start, and
-    /// closes or resumes reading when that is due.
-    private func advance(context: ChannelHandlerContext) {
-        if advancing { return }
-        advancing = true
-        defer { advancing = false }
-        var progressed = true
-        while progressed {
-            progressed = false
-            var wrote = false
-            while let outcome = completed.removeValue(forKey: nextToWrite) {
-                nextToWrite += 1
-                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: outcome.bytes)), promise: nil)
-                wrote = true
-                if let s = outcome.subscription {
-                    subscriptions.append(s)
-                    context.flush()
-                    s.start()
-                }
-            }
-            if wrote { context.flush() }
-            while let next = waiting.first, canStart(next, context: context) {
-                waiting.removeFirst()
-                start(next, context: context)
-                progressed = true
-            }
-        }
-        if inFlight == 0 && waiting.isEmpty && (draining || (inputClosed && subscriptions.isEmpty)) {
-            context.close(promise: nil)
-            return
-        }
-        resumeReadingIfPossible(context: context)
-    }
-
-    private func resumeReadingIfPossible(context: ChannelHandlerContext) {
-        if readPending, !draining, waiting.isEmpty, inFlight < maximumInFlight, context.channel.isWritable {
-            readPending = false
-            context.read()
+        case .hello: return .inline
+        case .append: return .append
+        case .subscribe: return .subscribe
+        case .read, .query, .stats, .backup: return .pooled
         }
     }
 
     func read(context: ChannelHandlerContext) {
-        if draining { return }
-        if !waiting.isEmpty || inFlight >= maximumInFlight || !context.channel.isWritable {
-            readPending = true
-            return
-        }
-        context.read()
+        machine.readRequested()
+        performActions(context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        machine.writabilityChanged(isWritable: context.channel.isWritable)
         for s in subscriptions { s.writabilityChanged() }
-        advance(context: context)
+        performActions(context: context)
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is DrainAndClose {
-            draining = true
-            for s in subscriptions { s.cancel() }
-            subscriptions = []
-            advance(context: context)
+            machine.drainRequested()
+            performActions(context: context)
             return
         }
         if let event = event as? ChannelEvent, case .inputClosed = event {
-            // The client finished sending: answer what it sent, then close
-            // (a subscription keeps the connection until the client leaves).
-            inputClosed = true
-            advance(context: context)
+            machine.inputClosed()
+            performActions(context: context)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -240,5 +142,77 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("connection error: \(error)")
         context.close(promise: nil)
+    }
+
+    // MARK: Performing the machine's actions
+
+    private func performActions(context: ChannelHandlerContext) {
+        if performing { return }
+        performing = true
+        defer { performing = false }
+        while let action = machine.nextAction() {
+            switch action {
+            case .start(let sequence, let request):
+                start(request, sequence: sequence, context: context)
+            case .refuseSubscription(let sequence, let request):
+                let error = ProtocolError(
+                    .unavailable,
+                    "this connection already has \(Self.maximumSubscriptions) subscriptions; combine their filters or use another connection"
+                )
+                _ = machine.requestCompleted(
+                    sequence: sequence, reply: Outcome(bytes: Reply.error(id: request.id, error)), subscribes: false)
+            case .write(let outcomes, let startSubscriptions):
+                write(outcomes, startSubscriptions: startSubscriptions, context: context)
+            case .read:
+                context.read()
+            case .cancelSubscriptions:
+                for s in subscriptions { s.cancel() }
+                subscriptions = []
+            case .close:
+                // close() drops what the socket has not taken yet: an empty
+                // write completes only after every write before it has left.
+                let flushed = context.eventLoop.makePromise(of: Void.self)
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
+                flushed.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            }
+        }
+    }
+
+    private func start(_ request: Request, sequence: Int, context: ChannelHandlerContext) {
+        let future = responder.handle(request, readOnly: readOnly, channel: context.channel)
+        future.assumeIsolated().whenComplete { result in
+            let outcome: Outcome
+            switch result {
+            case .success(let o): outcome = o
+            case .failure(let error):
+                let failure = RequestRouter.protocolError(error)
+                self.logger.error("request failed: \(failure.message)")
+                outcome = Outcome(bytes: Reply.error(id: request.id, failure))
+            }
+            let wanted = self.machine.requestCompleted(
+                sequence: sequence, reply: outcome, subscribes: outcome.subscription != nil)
+            guard wanted else {
+                // The client left while this ran: nobody will read the reply.
+                outcome.subscription?.cancel()
+                return
+            }
+            self.performActions(context: context)
+        }
+    }
+
+    private func write(_ outcomes: [Outcome], startSubscriptions: Bool, context: ChannelHandlerContext) {
+        for outcome in outcomes {
+            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: outcome.bytes)), promise: nil)
+            guard let s = outcome.subscription else { continue }
+            if startSubscriptions {
+                subscriptions.append(s)
+                // Its ok reply goes out before the first event line.
+                context.flush()
+                s.start()
+            } else {
+                s.cancel()
+            }
+        }
+        context.flush()
     }
 }

@@ -2,7 +2,7 @@ import NIOCore
 
 /// What the framing layer hands on: a complete line, or the news that a line
 /// was longer than the limit (its bytes were dropped up to its `\n`).
-enum Frame {
+enum Frame: Equatable {
     case line(ByteBuffer)
     case tooLong
 }
@@ -11,7 +11,9 @@ enum Frame {
 ///
 /// A line over the cap is not buffered: the decoder reports it once and then
 /// discards bytes up to the next newline, so memory stays bounded and the
-/// connection stays usable. A trailing `\r` is dropped.
+/// connection stays usable. A trailing `\r` is dropped. At the end of the
+/// input, complete lines still buffered are handed on like any other; only an
+/// unterminated tail is dropped.
 struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = Frame
 
@@ -62,8 +64,12 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        // Half a line then a hang-up: there is nobody left to answer.
+        // Every complete line gets its reply, even the ones still here at the end.
+        if try decode(context: context, buffer: &buffer) == .continue { return .continue }
+        // Half a line: no newline will ever end it, so it is no request.
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        scanned = 0
+        discarding = false
         return .needMoreData
     }
 }

@@ -17,7 +17,7 @@ struct Outcome: Sendable {
 
 /// Turns requests into store calls and results into reply lines. Shared by
 /// all connections; holds no per-connection state.
-final class RequestRouter: Sendable {
+final class RequestRouter: RequestResponding {
     static let serverName = "coachlogd"
     static let version = "0.1.0"
 
@@ -42,6 +42,9 @@ final class RequestRouter: Sendable {
         self.logger = logger
     }
 
+    func connectionOpened() { connections.withLockedValue { $0 += 1 } }
+    func connectionClosed() { connections.withLockedValue { $0 -= 1 } }
+
     func handle(_ request: Request, readOnly: Bool, channel: any Channel) -> EventLoopFuture<Outcome> {
         let eventLoop = channel.eventLoop
         if readOnly && !request.op.isReadOnly {
@@ -51,17 +54,17 @@ final class RequestRouter: Sendable {
         let result: EventLoopFuture<JSONValue>
         var subscription: Subscription?
         do {
-            switch request.op {
-            case .hello: result = eventLoop.makeSucceededFuture(try hello(request, readOnly: readOnly))
-            case .append: result = try append(request, eventLoop: eventLoop)
-            case .read: result = try read(request, eventLoop: eventLoop)
-            case .query: result = try query(request, eventLoop: eventLoop)
-            case .stats: result = try stats(request, eventLoop: eventLoop)
-            case .backup: result = try backup(request, eventLoop: eventLoop)
-            case .subscribe:
-                let s = try subscribe(request, channel: channel)
+            switch try request.body() {
+            case .hello: result = eventLoop.makeSucceededFuture(try hello(readOnly: readOnly).wire)
+            case .append(let p): result = try append(p, eventLoop: eventLoop)
+            case .read(let p): result = read(p, eventLoop: eventLoop)
+            case .query(let q): result = query(q, eventLoop: eventLoop)
+            case .stats: result = stats(eventLoop: eventLoop)
+            case .backup(let p): result = try backup(p, eventLoop: eventLoop)
+            case .subscribe(let p):
+                let s = subscribe(p, id: request.id, channel: channel)
                 subscription = s
-                result = eventLoop.makeSucceededFuture(["subscribed": true])
+                result = eventLoop.makeSucceededFuture(try SubscribeReply().wire)
             }
         } catch {
             return eventLoop.makeSucceededFuture(failure(request.id, Self.protocolError(error)))
@@ -103,132 +106,91 @@ final class RequestRouter: Sendable {
 
     // MARK: Operations
 
-    func hello(_ request: Request, readOnly: Bool) throws -> JSONValue {
-        _ = try FieldAccess(request.fields, op: .hello, allowed: ["client"])
-        return [
-            "server": .string(Self.serverName), "version": .string(Self.version),
-            "protocol": .integer(Int64(Request.protocolVersion)),
-            "ops": .array(Operation.allCases.filter { !readOnly || $0.isReadOnly }.map { .string($0.rawValue) }),
-            "maxLineBytes": .integer(Int64(configuration.maximumLineBytes)), "readOnly": .bool(readOnly),
-        ]
+    func hello(readOnly: Bool) -> HelloReply {
+        HelloReply(
+            server: Self.serverName, version: Self.version, protocol: Request.protocolVersion,
+            ops: Operation.allCases.filter { !readOnly || $0.isReadOnly }, maxLineBytes: configuration.maximumLineBytes,
+            readOnly: readOnly)
     }
 
-    // Built once: append is the hot path.
-    static let appendFields: Set<String> = ["events", "expectedVersion"]
-    static let eventFields: Set<String> = ["type", "data", "eventId"]
-
-    func append(_ request: Request, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
-        let fields = try FieldAccess(request.fields, op: .append, allowed: Self.appendFields)
-        guard case .array(let items)? = fields.fields["events"] else {
-            throw ProtocolError(.badRequest, "append needs \"events\": an array of {type, data, eventId?}")
-        }
-        var events: [ProposedEvent] = []
-        for (index, item) in items.enumerated() {
-            guard case .object(let o) = item else {
-                throw ProtocolError(.badRequest, "events[\(index)] must be an object {type, data, eventId?}")
-            }
-            let event = try FieldAccess(o, op: .append, allowed: Self.eventFields)
-            let type = try event.requiredString("type")
-            guard let data = o["data"] else { throw ProtocolError(.badRequest, "events[\(index)] has no \"data\"") }
-            events.append(ProposedEvent(type: type, data: data, eventId: try event.string("eventId")))
-        }
-        let expected = try fields.integer("expectedVersion", range: 0...Int64.max).map { UInt64($0) }
-        let prepared = try AppendRequest(events: events, expectedVersion: expected).prepare()
+    func append(_ parameters: AppendParameters, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
+        let prepared = try AppendRequest(events: parameters.events, expectedVersion: parameters.expectedVersion).prepare()
         let promise = eventLoop.makePromise(of: AppendResult.self)
         writer.submit(prepared, promise: promise)
-        return promise.futureResult.map { r in
-            [
-                "positions": .array(r.positions.map { .integer(Int64($0)) }),
-                "streamVersion": .integer(Int64(r.streamVersion)), "replayed": .bool(r.replayed),
-            ]
+        return promise.futureResult.flatMapThrowing { r in
+            try AppendReply(positions: r.positions, streamVersion: r.streamVersion, replayed: r.replayed).wire
         }
     }
 
-    func read(_ request: Request, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
-        let fields = try FieldAccess(request.fields, op: .read, allowed: ["after", "limit", "salesperson"])
-        let after = UInt64(try fields.integer("after", range: 0...Int64.max) ?? 0)
-        let limit = Int(
-            try fields.integer("limit", range: 1...Int64(EventStore.maximumReadLimit)) ?? Int64(EventStore.defaultReadLimit))
-        let salesperson = try fields.string("salesperson")
+    func read(_ p: ReadParameters, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         return pool.runIfActive(eventLoop: eventLoop) {
-            let (events, next) = try store.read(after: after, limit: limit, salesperson: salesperson)
-            return ["events": .array(events.map(\.json)), "next": .integer(Int64(next))]
+            let (events, next) = try store.read(after: p.after, limit: p.limit, salesperson: p.salesperson)
+            return try ReadReply(events: events, next: next).wire
         }
     }
 
-    func query(_ request: Request, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
-        let query = try ProjectionQuery(request.fields, now: .now)
+    func query(_ query: ProjectionQuery, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
+        let asOf = query.asOf ?? .instant(.now)
         // One salesperson's record is small: answering on the event loop costs
         // less than two thread hops. Coach- and organisation-wide queries can
         // take milliseconds, so they go to the thread pool.
         if case .salesperson = query.scope {
-            return eventLoop.makeCompletedFuture { try store.query { model in try query.run(model) } }
+            return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model) } }
         }
         return pool.runIfActive(eventLoop: eventLoop) {
-            try store.query { model in try query.run(model) }
+            try store.query { model in try Self.run(query, asOf: asOf, model) }
         }
     }
 
-    func stats(_ request: Request, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
-        _ = try FieldAccess(request.fields, op: .stats, allowed: [])
+    /// The domain computes the projection; the shell only encodes it.
+    static func run(_ q: ProjectionQuery, asOf: AsOf, _ model: some CoachingReadModel) throws -> JSONValue {
+        switch q.projection {
+        case .followThrough: return try Projections.followThrough(scope: q.scope, weeks: q.weeks, asOf: asOf, model: model).wire
+        case .openCommitments:
+            return try Projections.openCommitments(scope: q.scope, overdueOnly: q.overdueOnly, asOf: asOf, model: model).wire
+        case .cadence: return try Projections.cadence(scope: q.scope, asOf: asOf, model: model).wire
+        case .goals: return try Projections.goals(salesperson: q.salesperson ?? "", model: model).wire
+        case .topics: return try Projections.topics(salesperson: q.salesperson ?? "", asOf: asOf, model: model).wire
+        case .sessions: return try Projections.sessions(salesperson: q.salesperson ?? "", model: model).wire
+        }
+    }
+
+    func stats(eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         let connections = self.connections.withLockedValue { $0 }
         let subscribers = hub.count
         let uptime = Date().timeIntervalSince(startedAt)
-        let startedAt = Timestamp(milliseconds: Int64(self.startedAt.timeIntervalSince1970 * 1000)).iso8601
+        let startedAt = Timestamp(milliseconds: Int64(self.startedAt.timeIntervalSince1970 * 1000))
         return pool.runIfActive(eventLoop: eventLoop) {
             let s = try store.statistics()
-            return [
-                "server": .string(Self.serverName), "version": .string(Self.version),
-                "position": .integer(Int64(s.position)), "events": .integer(Int64(s.events)),
-                "salespeople": .integer(Int64(s.salespeople)), "connections": .integer(Int64(connections)),
-                "subscribers": .integer(Int64(subscribers)), "uptimeSeconds": .double(uptime),
-                "startedAt": .string(startedAt), "storeBytes": .integer(Int64(s.fileBytes)),
-                "usedBytes": .integer(Int64(s.usedBytes)), "mapBytes": .integer(Int64(s.mapBytes)),
-                "dataFolder": .string(store.directory),
-            ]
+            return try StatsReply(
+                server: Self.serverName, version: Self.version, position: s.position, events: s.events,
+                salespeople: s.salespeople, connections: connections, subscribers: subscribers, uptimeSeconds: uptime,
+                startedAt: startedAt, storeBytes: s.fileBytes, usedBytes: s.usedBytes, mapBytes: s.mapBytes,
+                dataFolder: store.directory
+            ).wire
         }
     }
 
-    func backup(_ request: Request, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
-        let fields = try FieldAccess(request.fields, op: .backup, allowed: ["path"])
-        let path = try fields.requiredString("path")
-        guard path.hasPrefix("/") else {
+    func backup(_ p: BackupParameters, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
+        guard p.path.hasPrefix("/") else {
             throw ProtocolError(.badRequest, "backup \"path\" must be absolute (the daemon's working folder is not yours)")
         }
         let store = self.store
         let logger = self.logger
         return pool.runIfActive(eventLoop: eventLoop) {
             let started = Date()
-            let (bytes, position) = try store.backup(to: path)
-            logger.info("backup written to \(path): \(bytes) bytes through position \(position)")
-            return [
-                "path": .string(path), "bytes": .integer(Int64(bytes)), "position": .integer(Int64(position)),
-                "seconds": .double(Date().timeIntervalSince(started)),
-            ]
+            let (bytes, position) = try store.backup(to: p.path)
+            logger.info("backup written to \(p.path): \(bytes) bytes through position \(position)")
+            return try BackupReply(path: p.path, bytes: bytes, position: position, seconds: Date().timeIntervalSince(started)).wire
         }
     }
 
-    func subscribe(_ request: Request, channel: any Channel) throws -> Subscription {
-        let fields = try FieldAccess(request.fields, op: .subscribe, allowed: ["after", "salesperson", "types"])
-        let after = UInt64(try fields.integer("after", range: 0...Int64.max) ?? 0)
-        var types: Set<EventType>?
-        if let names = try fields.strings("types") {
-            guard !names.isEmpty else {
-                throw ProtocolError(.badRequest, "\"types\" must name at least one event type, or be left out for all")
-            }
-            types = []
-            for name in names {
-                guard let type = EventType(rawValue: name) else {
-                    throw ProtocolError(.badRequest, "unknown event type \"\(name)\" in \"types\"; use \(EventType.wireNames)")
-                }
-                types?.insert(type)
-            }
-        }
+    func subscribe(_ p: SubscribeParameters, id: JSONValue, channel: any Channel) -> Subscription {
         let subscription = Subscription(
-            id: request.id, after: after, filter: SubscriptionFilter(salesperson: try fields.string("salesperson"), types: types),
+            id: id, after: p.after, filter: SubscriptionFilter(salesperson: p.salesperson, types: p.types),
             channel: channel, store: store, pool: pool, hub: hub, logger: logger,
             maximumPendingBytes: configuration.maximumSubscriberPendingBytes)
         subscription.register()

@@ -1,3 +1,4 @@
+import CoachLogProtocol
 import CoachingDomain
 import NIOConcurrencyHelpers
 
@@ -7,7 +8,7 @@ struct SubscriptionFilter: Sendable {
     var types: Set<EventType>?
 
     func matches(_ e: EventEnvelope) -> Bool {
-        (salesperson == nil || salesperson == e.salesperson) && (types?.contains(e.type) ?? true)
+        (salesperson.map { sameKey($0, e.salesperson) } ?? true) && (types?.contains(e.type) ?? true)
     }
 }
 

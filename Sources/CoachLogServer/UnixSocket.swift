@@ -1,3 +1,4 @@
+import CoachLogPOSIX
 import CoachLogProtocol
 
 #if canImport(Glibc)
@@ -17,8 +18,12 @@ enum UnixSocket {
         guard path.utf8.count < 108 else {
             throw Failure(description: "socket path \(path) is too long (Unix sockets allow 107 bytes); choose a shorter --socket")
         }
-        let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        if !folder.isEmpty { try makeFolders(folder) }
+        let folder = POSIX.parentFolder(of: path)
+        do {
+            try POSIX.makeFolders(folder, mode: 0o755)
+        } catch {
+            throw Failure(description: "cannot create the socket folder \(folder): \(error.message)")
+        }
         if folder == DefaultPaths.privateFallbackFolder {
             // Shared /tmp: someone else could have made this folder first.
             chmod(folder, 0o700)
@@ -39,34 +44,11 @@ enum UnixSocket {
         unlink(path)
     }
 
-    static func makeFolders(_ folder: String) throws {
-        var current = folder.hasPrefix("/") ? "" : "."
-        for component in folder.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                throw Failure(description: "cannot create the socket folder \(folder): \(String(cString: strerror(errno)))")
-            }
-        }
-    }
-
     /// True when something accepts connections at `path`.
     static func isLive(_ path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8.prefix(raw.count - 1))
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        return rc == 0
+        guard let fd = try? POSIX.connectUnixSocket(path) else { return false }
+        close(fd)
+        return true
     }
 
     /// Sets the socket file's mode and, if given, its group.
@@ -76,35 +58,33 @@ enum UnixSocket {
                 throw Failure(description: "group \(group) does not exist; create it or drop --socket-group")
             }
             if chown(path, uid_t.max, entry.pointee.gr_gid) != 0 {
-                throw Failure(description: "cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
+                throw Failure(description: "cannot give \(path) to group \(group): \(POSIX.errorMessage(errno))")
             }
         }
         if chmod(path, mode_t(mode)) != 0 {
-            throw Failure(description: "cannot set the mode of \(path): \(String(cString: strerror(errno)))")
+            throw Failure(description: "cannot set the mode of \(path): \(POSIX.errorMessage(errno))")
         }
     }
 
     /// Tells systemd about our state (`READY=1`, `STOPPING=1`) on `$NOTIFY_SOCKET`, if set.
     static func notifySystemd(_ state: String) {
         guard let socketText = getenv("NOTIFY_SOCKET") else { return }
-        var path = Array(String(cString: socketText).utf8)
+        let path = String(cString: socketText)
         guard !path.isEmpty else { return }
-        if path[0] == UInt8(ascii: "@") { path[0] = 0 }  // abstract namespace
+        let address: UnixSocketAddress
+        do {
+            // systemd writes a name in the abstract namespace as "@name".
+            address = try path.hasPrefix("@")
+                ? UnixSocketAddress(abstractName: Array(path.utf8.dropFirst())) : UnixSocketAddress(path: path)
+        } catch {
+            return
+        }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let length = min(path.count, MemoryLayout.size(ofValue: address.sun_path) - 1)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.prefix(length))
-        }
-        let addressLength = socklen_t(MemoryLayout<sa_family_t>.size + length)
         let message = Array(state.utf8)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { addr in
-                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), addr, addressLength) }
-            }
+        _ = address.withSockaddr { addr, length in
+            message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), addr, length) }
         }
     }
 }

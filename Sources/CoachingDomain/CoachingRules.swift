@@ -1,3 +1,4 @@
+import CoachLogProtocol
 /// The rules of the coaching record and the fold that keeps the read model.
 ///
 /// `validate` decides whether an event may be recorded given everything
@@ -5,6 +6,10 @@
 /// two are separate so that a rebuild replays history with `apply` alone:
 /// what was accepted once stays accepted.
 public enum CoachingRules {
+    /// A commitment made without a `due` date is due this many days after the day its session
+    /// opened: the next weekly one-on-one, where it will be reviewed.
+    public static let defaultDueDays = 7
+
     /// Throws `DomainError` naming the broken rule; never changes anything.
     public static func validate(_ event: CoachingEvent, in model: some CoachingReadModel) throws {
         switch event {
@@ -104,10 +109,12 @@ public enum CoachingRules {
                     goalId: e.goalId, salesperson: e.salesperson, sessionId: e.sessionId, area: e.area, at: at,
                     position: position))
         case .commitmentMade(let e):
+            // Without a due date: the week after the session it was made in (the next one-on-one).
+            let due = try e.due ?? (model.session(e.sessionId)?.openedAt ?? at).day.adding(days: defaultDueDays)
             try model.put(
                 CommitmentRecord(
                     commitmentId: e.commitmentId, salesperson: e.salesperson, sessionId: e.sessionId, kind: e.kind,
-                    due: e.due, goalId: e.goalId, madeAt: at, position: position, review: nil))
+                    due: due, goalId: e.goalId, madeAt: at, position: position, review: nil))
         case .commitmentReviewed(let e):
             guard var commitment = try model.commitment(e.commitmentId) else { return }
             commitment.review = ReviewRecord(sessionId: e.sessionId, outcome: e.outcome, at: at, position: position)

@@ -1,3 +1,4 @@
+import CoachLogProtocol
 import CoachLogJSON
 
 /// Read access to the coaching read model. The fold and every projection are
@@ -57,42 +58,47 @@ public protocol CoachingWriteModel: CoachingReadModel {
 /// The read model in plain dictionaries: the reference implementation used
 /// by the domain's tests, and a model for any other store.
 public struct InMemoryReadModel: CoachingWriteModel, Sendable, Equatable {
-    public private(set) var sessionsById: [String: SessionRecord] = [:]
-    public private(set) var goalsById: [String: GoalRecord] = [:]
-    public private(set) var commitmentsById: [String: CommitmentRecord] = [:]
+    // Keyed by exact bytes, like the store: `String` keys would merge canonically
+    // equivalent spellings that the store keeps apart.
+    public private(set) var sessionsById: [ExactName: SessionRecord] = [:]
+    public private(set) var goalsById: [ExactName: GoalRecord] = [:]
+    public private(set) var commitmentsById: [ExactName: CommitmentRecord] = [:]
     public private(set) var insightsByPosition: [UInt64: InsightRecord] = [:]
-    public private(set) var peopleByName: [String: PersonRecord] = [:]
+    public private(set) var peopleByName: [ExactName: PersonRecord] = [:]
     public private(set) var dataByPosition: [UInt64: JSONValue] = [:]
 
     public init() {}
 
-    public func session(_ id: String) -> SessionRecord? { sessionsById[id] }
-    public func goal(_ id: String) -> GoalRecord? { goalsById[id] }
-    public func commitment(_ id: String) -> CommitmentRecord? { commitmentsById[id] }
-    public func person(_ salesperson: String) -> PersonRecord? { peopleByName[salesperson] }
+    public func session(_ id: String) -> SessionRecord? { sessionsById[ExactName(id)] }
+    public func goal(_ id: String) -> GoalRecord? { goalsById[ExactName(id)] }
+    public func commitment(_ id: String) -> CommitmentRecord? { commitmentsById[ExactName(id)] }
+    public func person(_ salesperson: String) -> PersonRecord? { peopleByName[ExactName(salesperson)] }
 
     public func sessions(of salesperson: String) -> [SessionRecord] {
-        sessionsById.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+        sessionsById.values.filter { sameKey($0.salesperson, salesperson) }.sorted { $0.position < $1.position }
     }
     public func goals(of salesperson: String) -> [GoalRecord] {
-        goalsById.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+        goalsById.values.filter { sameKey($0.salesperson, salesperson) }.sorted { $0.position < $1.position }
     }
     public func commitments(of salesperson: String) -> [CommitmentRecord] {
-        commitmentsById.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+        commitmentsById.values.filter { sameKey($0.salesperson, salesperson) }.sorted { $0.position < $1.position }
     }
     public func insights(of salesperson: String) -> [InsightRecord] {
-        insightsByPosition.values.filter { $0.salesperson == salesperson }.sorted { $0.position < $1.position }
+        insightsByPosition.values.filter { sameKey($0.salesperson, salesperson) }.sorted { $0.position < $1.position }
     }
+    /// By name, in byte order (the store's key order).
     public func people() -> [PersonRecord] {
-        peopleByName.values.sorted { $0.salesperson < $1.salesperson }
+        peopleByName.values.sorted { ExactName($0.salesperson) < ExactName($1.salesperson) }
     }
     public func eventData(at position: UInt64) -> JSONValue? { dataByPosition[position] }
 
-    public mutating func put(_ session: SessionRecord) { sessionsById[session.sessionId] = session }
-    public mutating func put(_ goal: GoalRecord) { goalsById[goal.goalId] = goal }
-    public mutating func put(_ commitment: CommitmentRecord) { commitmentsById[commitment.commitmentId] = commitment }
+    public mutating func put(_ session: SessionRecord) { sessionsById[ExactName(session.sessionId)] = session }
+    public mutating func put(_ goal: GoalRecord) { goalsById[ExactName(goal.goalId)] = goal }
+    public mutating func put(_ commitment: CommitmentRecord) {
+        commitmentsById[ExactName(commitment.commitmentId)] = commitment
+    }
     public mutating func put(_ insight: InsightRecord) { insightsByPosition[insight.position] = insight }
-    public mutating func put(_ person: PersonRecord) { peopleByName[person.salesperson] = person }
+    public mutating func put(_ person: PersonRecord) { peopleByName[ExactName(person.salesperson)] = person }
 
     /// Validates and applies one event, as the store does, remembering its data for text look-ups.
     public mutating func record(_ event: CoachingEvent, position: UInt64, recordedAt: Timestamp) throws {

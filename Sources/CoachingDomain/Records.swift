@@ -1,3 +1,4 @@
+import CoachLogProtocol
 // The read model's records: what the fold keeps about each entity.
 //
 // Free text (goal and commitment text, review notes, insights) is *not*

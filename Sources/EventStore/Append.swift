@@ -1,19 +1,6 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
-
-/// One event as a client proposes it.
-public struct ProposedEvent: Sendable, Equatable {
-    public var type: String
-    public var data: JSONValue
-    /// Client-chosen id for idempotent retries; generated when nil.
-    public var eventId: String?
-
-    public init(type: String, data: JSONValue, eventId: String? = nil) {
-        self.type = type
-        self.data = data
-        self.eventId = eventId
-    }
-}
 
 /// One caller's append: one or more events for one salesperson, written
 /// atomically (all or none).

@@ -1,4 +1,4 @@
-import CoachingDomain
+import CoachLogProtocol
 import LMDB
 
 /// The envelope of store formats 1 and 2 (envelope version 1): the event type

@@ -1,4 +1,6 @@
 import CoachLogJSON
+import CoachLogPOSIX
+import CoachLogProtocol
 import CoachingDomain
 import LMDB
 
@@ -113,13 +115,10 @@ public final class EventStore: @unchecked Sendable {
             }
             return
         }
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o700) != 0 && errno != EEXIST {
-                let reason = String(cString: strerror(errno))
-                throw StoreError(.unavailable, "cannot create the data folder \(path): \(reason)")
-            }
+        do {
+            try POSIX.makeFolders(path, mode: 0o700)
+        } catch {
+            throw StoreError(.unavailable, "cannot create the data folder \(path): \(error.message)")
         }
     }
 

@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 
 /// Binary forms of the read-model records and the event envelope. Every enum

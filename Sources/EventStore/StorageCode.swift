@@ -1,4 +1,4 @@
-import CoachingDomain
+import CoachLogProtocol
 
 /// The byte each stored enum case is written as, in envelopes and records.
 ///

@@ -24,9 +24,12 @@ struct CoachLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coachlog",
         abstract: "Record and read one-on-one sales coaching, week after week.",
+        usage: GlobalOptions.usage,
         discussion: """
             Talks to coachlogd over its Unix socket (--socket, $COACHLOG_SOCKET,
-            or the daemon's default).
+            or the daemon's default). --socket PATH, and --json on the commands that
+            print results, may come before or after the command:
+              coachlog --socket /run/coachlog/coachlog.sock open --json
             Exit codes: 0 ok, 1 refused by the daemon, 2 usage error, 3 cannot connect.
 
             A coaching week:
@@ -49,7 +52,8 @@ struct CoachLogCommand: ParsableCommand {
 
     static func main() {
         do {
-            var command = try parseAsRoot()
+            let commands = Set(configuration.subcommands.compactMap { $0.configuration.commandName })
+            var command = try parseAsRoot(GlobalOptions.reordered(Array(CommandLine.arguments.dropFirst()), commands: commands))
             try command.run()
         } catch let error as ClientError {
             switch error {
@@ -106,4 +110,14 @@ struct OutputOptions: ParsableArguments {
 
 func printJSON(_ value: JSONValue) {
     print(JSONWriter.string(value))
+}
+
+/// A result received raw (to print it unchanged with `--json`), typed; a result that does not match the
+/// contract is reported like a broken connection, as the client's typed methods do.
+func typed<Result: WireResult>(_ result: JSONValue, as _: Result.Type) throws -> Result {
+    do {
+        return try Result(wire: result)
+    } catch {
+        throw ClientError.connectionLost(error.message)
+    }
 }

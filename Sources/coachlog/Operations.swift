@@ -5,23 +5,24 @@ import CoachLogProtocol
 import Foundation
 
 /// One line of history: position, when, who, what.
-func describe(_ e: JSONValue) -> [String] {
-    let data = e["data"]
-    let at = data?["at"]?.stringValue ?? e["recordedAt"]?.stringValue ?? ""
+func describe(_ envelope: EventEnvelope) -> [String] {
+    let event = try? envelope.decoded()
+    let at = (event?.at ?? envelope.recordedAt).iso8601
     var summary: String
-    switch e["type"]?.stringValue {
-    case "SessionOpened":
-        let topics = (data?["topics"]?.arrayValue ?? []).compactMap(\.stringValue).map(TopicName.display).joined(separator: ",")
-        summary = "\(Render.text(data?["sessionId"])) with \(Render.text(data?["coach"]))" + (topics.isEmpty ? "" : " · \(topics)")
-    case "GoalStated": summary = "\(Render.text(data?["goalId"])): \(Render.text(data?["text"]))"
-    case "CommitmentMade":
-        summary = "\(Render.text(data?["commitmentId"])) \(Render.text(data?["kind"])): \(Render.text(data?["text"])) (due \(Render.text(data?["due"])))"
-    case "CommitmentReviewed": summary = "\(Render.text(data?["commitmentId"])) \(Render.text(data?["outcome"]))"
-    case "InsightNoted": summary = "\(TopicName.display(Render.text(data?["topic"]))): \(Render.text(data?["text"]))"
-    case "SessionClosed": summary = "\(Render.text(data?["sessionId"]))"
-    default: summary = ""
+    switch event {
+    case .sessionOpened(let e)?:
+        let topics = e.topics.map(TopicName.display).joined(separator: ",")
+        summary = "\(e.sessionId) with \(e.coach)" + (topics.isEmpty ? "" : " · \(topics)")
+    case .goalStated(let e)?: summary = "\(e.goalId): \(e.text)"
+    case .commitmentMade(let e)?:
+        // A commitment recorded without a due date shows none: the daemon resolves it in its projections.
+        summary = "\(e.commitmentId) \(e.kind.rawValue): \(e.text)" + (e.due.map { " (due \($0.iso8601))" } ?? "")
+    case .commitmentReviewed(let e)?: summary = "\(e.commitmentId) \(e.outcome.rawValue)"
+    case .insightNoted(let e)?: summary = "\(TopicName.display(e.topic)): \(e.text)"
+    case .sessionClosed(let e)?: summary = e.sessionId
+    case nil: summary = ""
     }
-    return [Render.int(e["position"]), at, Render.text(e["salesperson"]), Render.text(e["type"]), summary]
+    return ["\(envelope.position)", at, envelope.salesperson, envelope.type.rawValue, summary]
 }
 
 struct LogCommand: ParsableCommand {
@@ -45,17 +46,12 @@ struct LogCommand: ParsableCommand {
         var rows: [[String]] = []
         var remaining = limit ?? Int.max
         while remaining > 0 {
-            var fields: [String: JSONValue] = [
-                "after": .integer(Int64(clamping: cursor)), "limit": .integer(Int64(min(remaining, 1000))),
-            ]
-            if let salesperson { fields["salesperson"] = .string(salesperson) }
-            let page = try c.request(.read, fields)
-            let events = page["events"]?.arrayValue ?? []
-            if output.json { printJSON(page) } else { rows += events.map(describe) }
-            remaining -= events.count
-            let next = UInt64(max(0, page["next"]?.integerValue ?? 0))
-            if events.isEmpty || next <= cursor { break }
-            cursor = next
+            let result = try c.request(.read(ReadParameters(after: cursor, limit: min(remaining, 1000), salesperson: salesperson)))
+            let page = try typed(result, as: ReadReply.self)
+            if output.json { printJSON(result) } else { rows += page.events.map(describe) }
+            remaining -= page.events.count
+            if page.events.isEmpty || page.next <= cursor { break }
+            cursor = page.next
         }
         if !output.json {
             if rows.isEmpty { return print("no events") }
@@ -76,10 +72,10 @@ struct TailCommand: ParsableCommand {
 
     func run() throws {
         let c = try connection.connect()
-        let start = try after ?? UInt64(max(0, c.request(.stats)["position"]?.integerValue ?? 0))
-        let stream = try c.subscribe(after: start, salesperson: salesperson)
-        while let event = try stream.nextEvent() {
-            let line = output.json ? JSONWriter.string(event) : describe(event).filter { !$0.isEmpty }.joined(separator: "  ")
+        let start = try after ?? c.stats().position
+        let stream = try c.subscribe(SubscribeParameters(after: start, salesperson: salesperson))
+        while let event = try stream.nextEnvelope() {
+            let line = output.json ? JSONWriter.string(event.json) : describe(event).filter { !$0.isEmpty }.joined(separator: "  ")
             // Unbuffered, so that `coachlog tail | grep` shows events as they happen.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
@@ -95,19 +91,19 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let r = try connection.connect().request(.stats)
-        if output.json { return printJSON(r) }
-        let mib = { (v: JSONValue?) in String(format: "%.1f MiB", Double(v?.integerValue ?? 0) / 1_048_576) }
+        let result = try connection.connect().request(.stats)
+        if output.json { return printJSON(result) }
+        let r = try typed(result, as: StatsReply.self)
         let rows: [[String]] = [
-            ["server", "\(Render.text(r["server"])) \(Render.text(r["version"]))"],
-            ["data folder", Render.text(r["dataFolder"])],
-            ["position", Render.int(r["position"])],
-            ["events", Render.int(r["events"])],
-            ["salespeople", Render.int(r["salespeople"])],
-            ["connections", Render.int(r["connections"])],
-            ["subscribers", Render.int(r["subscribers"])],
-            ["store size", mib(r["storeBytes"])],
-            ["uptime", String(format: "%.0f s", r["uptimeSeconds"]?.doubleValue ?? 0)],
+            ["server", "\(r.server) \(r.version)"],
+            ["data folder", r.dataFolder],
+            ["position", "\(r.position)"],
+            ["events", "\(r.events)"],
+            ["salespeople", "\(r.salespeople)"],
+            ["connections", "\(r.connections)"],
+            ["subscribers", "\(r.subscribers)"],
+            ["store size", String(format: "%.1f MiB", Double(r.storeBytes) / 1_048_576)],
+            ["uptime", String(format: "%.0f s", r.uptimeSeconds)],
         ]
         print(Render.table(["", ""], rows))
     }
@@ -123,9 +119,9 @@ struct PingCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let c = try connection.connect()
-        let hello = try c.request(.hello)
+        let hello = try c.hello()
         let ms = Date().timeIntervalSince(started) * 1000
-        print("\(Render.text(hello["server"])) \(Render.text(hello["version"])) (protocol \(Render.int(hello["protocol"]))) at \(connection.path): \(String(format: "%.1f", ms)) ms")
+        print("\(hello.server) \(hello.version) (protocol \(hello.protocol)) at \(connection.path): \(String(format: "%.1f", ms)) ms")
     }
 }
 
@@ -145,9 +141,10 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        let r = try connection.connect().request(.backup, ["path": .string(absolute)])
-        if output.json { return printJSON(r) }
-        print("backup written to \(Render.text(r["path"])): \(Render.int(r["bytes"])) bytes, events through position \(Render.int(r["position"]))")
+        let result = try connection.connect().request(.backup(BackupParameters(path: absolute)))
+        if output.json { return printJSON(result) }
+        let r = try typed(result, as: BackupReply.self)
+        print("backup written to \(r.path): \(r.bytes) bytes, events through position \(r.position)")
     }
 }
 
@@ -162,19 +159,17 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let c = try connection.connect()
         var out = Data()
-        var cursor: Int64 = 0
+        var cursor: UInt64 = 0
         var count = 0
         while true {
-            let page = try c.request(.read, ["after": .integer(cursor), "limit": 1000])
-            let events = page["events"]?.arrayValue ?? []
-            for e in events {
-                out.append(contentsOf: JSONWriter.bytes(e))
+            let page = try c.read(after: cursor, limit: 1000)
+            for e in page.events {
+                out.append(contentsOf: JSONWriter.bytes(e.json))
                 out.append(0x0A)
             }
-            count += events.count
-            let next = page["next"]?.integerValue ?? cursor
-            if events.isEmpty || next <= cursor { break }
-            cursor = next
+            count += page.events.count
+            if page.events.isEmpty || page.next <= cursor { break }
+            cursor = page.next
         }
         if let file {
             guard !FileManager.default.fileExists(atPath: file) else {
@@ -200,35 +195,53 @@ struct ImportCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError("cannot read \(file)")
         }
-        var requests: [[String: JSONValue]] = []
+        var events: [ProposedEvent] = []
         for (number, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
-            guard let e = try? JSONParser.parse(Array(line)), let type = e["type"]?.stringValue, var d = e["data"]?.objectValue,
-                let eventId = e["eventId"]?.stringValue
+            guard let json = try? JSONParser.parse(Array(line)), let envelope = try? JSONValueDecoder().decode(EventEnvelope.self, from: json)
             else {
-                throw ValidationError("\(file):\(number + 1) is not an exported event (needs type, data and eventId)")
+                throw ValidationError("\(file):\(number + 1) is not an exported event (an event envelope with its eventId, as `coachlog export` writes)")
+            }
+            let event: CoachingEvent
+            do {
+                event = try envelope.decoded()
+            } catch {
+                throw ValidationError("\(file):\(number + 1) is not an exported event: \(error)")
             }
             // Keep the original time of events that had no explicit `at`.
-            if d["at"] == nil, let recordedAt = e["recordedAt"] { d["at"] = recordedAt }
-            requests.append(["events": [["type": .string(type), "data": .object(d), "eventId": .string(eventId)]]])
+            events.append(ProposedEvent(event.at == nil ? event.happened(at: envelope.recordedAt) : event, eventId: envelope.eventId))
         }
         let c = try connection.connect()
         var added = 0
         var present = 0
         // Pipelined in chunks: the daemon answers in order and commits them together.
-        for chunk in stride(from: 0, to: requests.count, by: 256) {
-            let slice = requests[chunk..<min(chunk + 256, requests.count)]
-            for (offset, fields) in slice.enumerated() {
-                try c.send(Request(id: .integer(Int64(chunk + offset + 1)), op: .append, fields: fields))
+        for chunk in stride(from: 0, to: events.count, by: 256) {
+            let slice = events[chunk..<min(chunk + 256, events.count)]
+            for (offset, event) in slice.enumerated() {
+                try c.send(Request(id: .integer(Int64(chunk + offset + 1)), body: .append(AppendParameters(events: [event]))))
             }
             for _ in slice {
                 switch try c.receive() {
-                case .ok(_, let result): if result["replayed"]?.boolValue == true { present += 1 } else { added += 1 }
+                case .ok(_, let result): if try typed(result, as: AppendReply.self).replayed { present += 1 } else { added += 1 }
                 case .error(let id, let error):
-                    throw Refusal(message: "event \(Render.text(id)) of \(file) was refused: \(error.message); \(added) events were imported before it")
+                    throw Refusal(message: "event \(JSONWriter.string(id)) of \(file) was refused: \(error.message); \(added) events were imported before it")
                 case .event: continue
                 }
             }
         }
         print("imported \(added) events from \(file); \(present) were already present")
+    }
+}
+
+extension CoachingEvent {
+    /// The same event, happening at `time`.
+    func happened(at time: Timestamp) -> CoachingEvent {
+        switch self {
+        case .sessionOpened(var e): e.at = time; return .sessionOpened(e)
+        case .goalStated(var e): e.at = time; return .goalStated(e)
+        case .commitmentMade(var e): e.at = time; return .commitmentMade(e)
+        case .commitmentReviewed(var e): e.at = time; return .commitmentReviewed(e)
+        case .insightNoted(var e): e.at = time; return .insightNoted(e)
+        case .sessionClosed(var e): e.at = time; return .sessionClosed(e)
+        }
     }
 }

@@ -1,53 +1,28 @@
 import ArgumentParser
 import CoachLogClient
-import CoachLogJSON
 import CoachLogProtocol
-import CoachingDomain
-
-/// The coaching topics under the names people type, mapped to wire names.
-enum TopicName {
-    static let names: [String: String] = [
-        "self-concept": "selfConcept", "selfconcept": "selfConcept", "selfConcept": "selfConcept",
-        "identity-role": "identityRole", "identity": "identityRole", "identityRole": "identityRole",
-        "personal-goals": "personalGoals", "goals": "personalGoals", "personalGoals": "personalGoals",
-        "behavioral-reflection": "behavioralReflection", "reflection": "behavioralReflection",
-        "behavioralReflection": "behavioralReflection",
-    ]
-    static let help = "self-concept, identity-role, personal-goals (goals) or behavioral-reflection (reflection)"
-
-    /// The name people type, for a wire name.
-    static func display(_ wire: String) -> String {
-        switch wire {
-        case "selfConcept": return "self-concept"
-        case "identityRole": return "identity-role"
-        case "personalGoals": return "personal-goals"
-        case "behavioralReflection": return "behavioral-reflection"
-        default: return wire
-        }
-    }
-
-    static func wire(_ name: String) throws -> String {
-        guard let wire = names[name.trimmingSpaces] else {
-            throw ValidationError("unknown topic \"\(name)\"; use \(help)")
-        }
-        return wire
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}
 
 /// A short id people can type: a prefix and six characters without look-alikes.
 func shortId(_ prefix: String) -> String {
     let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
     var generator = SystemRandomNumberGenerator()
     return prefix + "-" + String((0..<6).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+}
+
+/// `--at`: a date (midnight UTC) or an ISO 8601 time, within the range the protocol accepts.
+func parseTime(_ text: String) throws -> Timestamp {
+    guard let time = Timestamp(iso8601: text.trimmingSpaces) else {
+        throw ValidationError("not a date (2026-11-30) or an ISO 8601 time (2026-11-30T09:00:00Z)")
+    }
+    guard time.day.isAccepted else { throw ValidationError("out of range: it must lie \(Day.acceptedRangeText)") }
+    return time
+}
+
+/// `--due`: a calendar day, within the range the protocol accepts.
+func parseDay(_ text: String) throws -> Day {
+    guard let day = Day(iso8601: text.trimmingSpaces) else { throw ValidationError("not a date in the form YYYY-MM-DD") }
+    guard day.isAccepted else { throw ValidationError("out of range: it must lie \(Day.acceptedRangeText)") }
+    return day
 }
 
 /// Options of every command that records something for a salesperson.
@@ -58,36 +33,29 @@ struct RecordOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The session (default: the salesperson's open session).", valueName: "ID"))
     var session: String?
 
-    @Option(name: .long, help: ArgumentHelp("When it happened: a date or an ISO 8601 time (default: now).", valueName: "TIME"))
-    var at: String?
+    @Option(
+        name: .long, help: ArgumentHelp("When it happened: a date or an ISO 8601 time (default: now).", valueName: "TIME"),
+        transform: parseTime)
+    var at: Timestamp?
 
     @OptionGroup var connection: ConnectionOptions
 
     /// The session to record into: the one given, or the salesperson's open one.
-    func sessionId(_ connection: Connection) throws -> (id: String, openedAt: String?) {
-        let sessions = try connection.request(.query, ["projection": "sessions", "salesperson": .string(salesperson)])
-        let rows = sessions["sessions"]?.arrayValue ?? []
-        let wanted = session ?? sessions["openSession"]?.stringValue
-        guard let wanted else {
+    func sessionId(_ connection: Connection) throws -> String {
+        let report = try connection.sessions(salesperson: salesperson)
+        guard let wanted = session ?? report.openSession else {
             throw Refusal(message: "\(salesperson) has no open session; open one with `coachlog session open --salesperson \(salesperson) --coach NAME` or pass --session")
         }
-        guard let row = rows.first(where: { $0["sessionId"]?.stringValue == wanted }) else {
+        guard report.sessions.contains(where: { sameKey($0.sessionId, wanted) }) else {
             throw Refusal(message: "\(salesperson) has no session \"\(wanted)\"; `coachlog sessions \(salesperson)` lists them")
         }
-        return (wanted, row["openedAt"]?.stringValue)
+        return wanted
     }
-}
-
-/// Appends one event and prints what was recorded.
-func record(_ type: String, _ data: [String: JSONValue], on connection: Connection, at: String?) throws -> JSONValue {
-    var data = data
-    if let at { data["at"] = .string(at) }
-    return try connection.request(.append, ["events": [["type": .string(type), "data": .object(data)]]])
 }
 
 struct Session: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Open or close a coaching session.", subcommands: [Open.self, Close.self])
+        commandName: "session", abstract: "Open or close a coaching session.", subcommands: [Open.self, Close.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -99,20 +67,16 @@ struct Session: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Topics covered, comma-separated: \(TopicName.help).", valueName: "LIST"))
         var topics: String?
         @Option(name: .long, help: ArgumentHelp("The new session's id (default: generated).", valueName: "ID")) var id: String?
-        @Option(name: .long, help: ArgumentHelp("When it started (default: now).", valueName: "TIME")) var at: String?
+        @Option(name: .long, help: ArgumentHelp("When it started (default: now).", valueName: "TIME"), transform: parseTime)
+        var at: Timestamp?
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {
             let sessionId = id ?? shortId("s")
-            var data: [String: JSONValue] = [
-                "sessionId": .string(sessionId), "salesperson": .string(salesperson), "coach": .string(coach),
-            ]
-            if let topics {
-                let list = try topics.split(separator: ",").map { try TopicName.wire(String($0)) }
-                data["topics"] = .array(list.map { .string($0) })
-            }
+            let list = try (topics ?? "").split(separator: ",").map { try TopicName.topic(String($0)) }
             let c = try connection.connect()
-            _ = try record("SessionOpened", data, on: c, at: at)
+            _ = try c.append(
+                .sessionOpened(.init(sessionId: sessionId, salesperson: salesperson, coach: coach, at: at, topics: list)))
             print("opened session \(sessionId) for \(salesperson) with \(coach)")
         }
     }
@@ -127,10 +91,8 @@ struct Session: ParsableCommand {
         func run() throws {
             let c = try options.connection.connect()
             let session = try options.sessionId(c)
-            _ = try record(
-                "SessionClosed", ["sessionId": .string(session.id), "salesperson": .string(options.salesperson)], on: c,
-                at: options.at)
-            print("closed session \(session.id) for \(options.salesperson)")
+            _ = try c.append(.sessionClosed(.init(sessionId: session, salesperson: options.salesperson, at: options.at)))
+            print("closed session \(session) for \(options.salesperson)")
         }
     }
 }
@@ -149,19 +111,16 @@ struct GoalCommand: ParsableCommand {
         let c = try options.connection.connect()
         let session = try options.sessionId(c)
         let goalId = id ?? shortId("g")
-        var data: [String: JSONValue] = [
-            "goalId": .string(goalId), "sessionId": .string(session.id), "salesperson": .string(options.salesperson),
-            "text": .string(text),
-        ]
-        if let area { data["area"] = .string(area) }
-        _ = try record("GoalStated", data, on: c, at: options.at)
+        _ = try c.append(
+            .goalStated(
+                .init(goalId: goalId, sessionId: session, salesperson: options.salesperson, text: text, area: area, at: options.at)))
         print("goal \(goalId) recorded for \(options.salesperson)")
     }
 }
 
 struct CommitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "commit", abstract: "Record a commitment for the coming week: more, better or different.",
+        commandName: "commit", abstract: "Record a commitment for the coming week: \(choices(CommitmentKind.self)).",
         discussion: """
             The due date defaults to a week after the session.
             Example:
@@ -169,63 +128,68 @@ struct CommitCommand: ParsableCommand {
                   --goal g-4hx2pq
             """)
 
-    @Argument(help: "more, better or different.") var kind: String
+    @Argument(help: "\(choices(CommitmentKind.self)).") var kind: String
     @Argument(help: "What the salesperson commits to.") var text: String
-    @Option(name: .long, help: ArgumentHelp("Due date, YYYY-MM-DD (default: a week after the session).", valueName: "DATE"))
-    var due: String?
+    @Option(
+        name: .long, help: ArgumentHelp("Due date, YYYY-MM-DD (default: a week after the session).", valueName: "DATE"),
+        transform: parseDay)
+    var due: Day?
     @Option(name: .long, help: ArgumentHelp("The goal this commitment serves.", valueName: "ID")) var goal: String?
     @Option(name: .long, help: ArgumentHelp("The new commitment's id (default: generated).", valueName: "ID")) var id: String?
     @OptionGroup var options: RecordOptions
 
     func validate() throws {
-        guard ["more", "better", "different"].contains(kind) else {
-            throw ValidationError("the kind must be more, better or different, not \"\(kind)\"")
-        }
+        _ = try word(kind, CommitmentKind.self, what: "kind")
     }
 
     func run() throws {
+        let kind = try word(kind, CommitmentKind.self, what: "kind")
         let c = try options.connection.connect()
         let session = try options.sessionId(c)
         let commitmentId = id ?? shortId("c")
-        guard let dueDate = due ?? session.openedAt.flatMap(CalendarDate.weekAfter) else {
-            throw Refusal(message: "cannot tell when session \(session.id) was held; pass --due YYYY-MM-DD")
-        }
-        var data: [String: JSONValue] = [
-            "commitmentId": .string(commitmentId), "sessionId": .string(session.id),
-            "salesperson": .string(options.salesperson), "kind": .string(kind), "text": .string(text), "due": .string(dueDate),
-        ]
-        if let goal { data["goalId"] = .string(goal) }
-        _ = try record("CommitmentMade", data, on: c, at: options.at)
-        print("commitment \(commitmentId) (\(kind)) due \(dueDate) recorded for \(options.salesperson)")
+        // Without --due the daemon sets it (see Protocol.md): leave it out, and show the date it chose.
+        _ = try c.append(
+            .commitmentMade(
+                .init(
+                    commitmentId: commitmentId, sessionId: session, salesperson: options.salesperson, kind: kind, text: text,
+                    due: due, goalId: goal, at: options.at)))
+        let shown = due ?? resolvedDue(of: commitmentId, on: c)
+        print("commitment \(commitmentId) (\(kind.rawValue))\(shown.map { " due \($0.iso8601)" } ?? "") recorded for \(options.salesperson)")
+    }
+
+    /// The due date the daemon resolved for a commitment just made, read back from its open commitments as of
+    /// the moment it was made; nil if it cannot be found (it is recorded all the same).
+    func resolvedDue(of commitmentId: String, on c: Connection) -> Day? {
+        let asOf = options.at.flatMap { AsOf(parsing: $0.iso8601) }
+        let open = try? c.openCommitments(.salesperson(options.salesperson), asOf: asOf)
+        return open?.commitments.first { sameKey($0.commitmentId, commitmentId) }?.due
     }
 }
 
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "review", abstract: "Review a commitment in a later session: kept, partial or missed.",
+        commandName: "review", abstract: "Review a commitment in a later session: \(choices(Outcome.self)).",
         discussion: "Example:\n  coachlog review c-7k2m9q kept --salesperson dana \\\n      --note \"Called all five\"")
 
     @Argument(help: "The commitment's id.") var commitment: String
-    @Argument(help: "kept, partial or missed.") var outcome: String
+    @Argument(help: "\(choices(Outcome.self)).") var outcome: String
     @Option(name: .long, help: "A note on how it went.") var note: String?
     @OptionGroup var options: RecordOptions
 
     func validate() throws {
-        guard ["kept", "partial", "missed"].contains(outcome) else {
-            throw ValidationError("the outcome must be kept, partial or missed, not \"\(outcome)\"")
-        }
+        _ = try word(outcome, Outcome.self, what: "outcome")
     }
 
     func run() throws {
+        let outcome = try word(outcome, Outcome.self, what: "outcome")
         let c = try options.connection.connect()
         let session = try options.sessionId(c)
-        var data: [String: JSONValue] = [
-            "commitmentId": .string(commitment), "sessionId": .string(session.id),
-            "salesperson": .string(options.salesperson), "outcome": .string(outcome),
-        ]
-        if let note { data["note"] = .string(note) }
-        _ = try record("CommitmentReviewed", data, on: c, at: options.at)
-        print("commitment \(commitment) reviewed: \(outcome)")
+        _ = try c.append(
+            .commitmentReviewed(
+                .init(
+                    commitmentId: commitment, sessionId: session, salesperson: options.salesperson, outcome: outcome, note: note,
+                    at: options.at)))
+        print("commitment \(commitment) reviewed: \(outcome.rawValue)")
     }
 }
 
@@ -239,22 +203,11 @@ struct InsightCommand: ParsableCommand {
     @OptionGroup var options: RecordOptions
 
     func run() throws {
-        let wire = try TopicName.wire(topic)
+        let chosen = try TopicName.topic(topic)
         let c = try options.connection.connect()
         let session = try options.sessionId(c)
-        _ = try record(
-            "InsightNoted",
-            [
-                "sessionId": .string(session.id), "salesperson": .string(options.salesperson), "topic": .string(wire),
-                "text": .string(text),
-            ], on: c, at: options.at)
+        _ = try c.append(
+            .insightNoted(.init(sessionId: session, salesperson: options.salesperson, topic: chosen, text: text, at: options.at)))
         print("insight on \(topic) recorded for \(options.salesperson)")
-    }
-}
-
-/// Calendar arithmetic for the --due default.
-enum CalendarDate {
-    static func weekAfter(_ timestamp: String) -> String? {
-        Day(iso8601: String(timestamp.prefix(10)))?.adding(days: 7).iso8601
     }
 }

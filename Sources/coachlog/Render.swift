@@ -1,11 +1,13 @@
-import CoachLogJSON
+import CoachLogProtocol
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Terminal output: aligned tables, percentages, a small trend chart, and
-/// colour only on a terminal when NO_COLOR is not set.
+/// colour only on a terminal when NO_COLOR is not set. Every colour follows a
+/// field the daemon sends (`health`, `status`, `overdue`, `open`); nothing
+/// here decides what is good or late.
 enum Render {
     static let colour: Bool = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
 
@@ -19,43 +21,45 @@ enum Render {
     static func dim(_ t: String) -> String { paint(t, "2") }
 
     /// "67%" for 0.6666…, "–" for null.
-    static func percent(_ value: JSONValue?) -> String {
-        guard let v = value?.doubleValue else { return "–" }
-        return "\(Int((v * 100).rounded()))%"
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        return "\(Int((value * 100).rounded()))%"
     }
 
-    /// A rate coloured by how healthy it is.
-    static func rate(_ value: JSONValue?) -> String {
-        let text = percent(value)
-        guard let v = value?.doubleValue else { return text }
-        return v >= 0.7 ? green(text) : v < 0.4 ? red(text) : yellow(text)
+    /// A tally's say-do rate, coloured by the health the daemon gave it.
+    static func rate(_ tally: Tally) -> String {
+        let text = percent(tally.rate)
+        switch tally.health {
+        case .good?: return green(text)
+        case .fair?: return yellow(text)
+        case .poor?: return red(text)
+        case nil: return text
+        }
     }
 
-    /// "2026-11-26" for a date; "2026-11-26 22:52 UTC" for a timestamp.
-    static func asOf(_ value: JSONValue?) -> String {
-        guard let text = value?.stringValue, text.count > 10 else { return text(value) }
-        return time(value)
+    /// A change of rate (current − previous, from the daemon) in whole points: "▲ +33 pts", "▼ -5 pts", "= same".
+    static func trend(_ change: Double?) -> String {
+        guard let change else { return "" }
+        let points = Int((change * 100).rounded())
+        return points > 0 ? green("▲ +\(points) pts") : points < 0 ? red("▼ \(points) pts") : "= same"
     }
 
-    /// An ISO 8601 UTC timestamp as "2026-11-26 22:52 UTC".
-    static func time(_ value: JSONValue?) -> String {
-        guard let t = value?.stringValue, t.count >= 16, t.hasSuffix("Z") else { return text(value) }
-        let chars = Array(t)
+    /// A result's `asOf` as echoed by the daemon: a date as given; a time as "2026-11-26 22:52 UTC".
+    static func asOf(_ text: String) -> String {
+        guard Day(iso8601: text) == nil, let instant = Timestamp(iso8601: text) else { return text }
+        return time(instant)
+    }
+
+    /// An instant as "2026-11-26 22:52 UTC".
+    static func time(_ t: Timestamp) -> String {
+        let chars = Array(t.iso8601)
+        guard chars.count >= 16 else { return t.iso8601 }
         return String(chars[0..<10]) + " " + String(chars[11..<16]) + " UTC"
     }
 
-    static func int(_ value: JSONValue?) -> String {
-        value?.integerValue.map(String.init) ?? "–"
-    }
-
-    static func text(_ value: JSONValue?) -> String {
-        switch value {
-        case .string(let s)?: return s
-        case .integer(let i)?: return String(i)
-        case .double(let d)?: return String(d)
-        case .bool(let b)?: return b ? "yes" : "no"
-        default: return "–"
-        }
+    /// A value that may be absent, as "–" when it is.
+    static func text(_ value: (some CustomStringConvertible)?) -> String {
+        value.map(\.description) ?? "–"
     }
 
     /// The visible width of a string, ignoring colour codes.

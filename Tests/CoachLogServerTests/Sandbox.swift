@@ -1,5 +1,6 @@
 import CoachLogClient
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogProtocol
 import CoachLogTestSupport
 import Foundation
@@ -32,11 +33,11 @@ final class Sandbox: @unchecked Sendable {
     @discardableResult
     func start(
         data: String? = nil, socket: String? = nil, extra: [String] = [], environment: [String: String] = [:],
-        log: String = "daemon"
+        log: String = "daemon", watchdogSeconds: Double = 55
     ) throws -> DaemonProcess {
         let daemon = try DaemonProcess.start(
             data: data ?? self.data, socket: socket ?? self.socket, extra: extra, stderrPath: uniqueLog(log),
-            environment: environment)
+            environment: environment, watchdogSeconds: watchdogSeconds)
         track(daemon)
         return daemon
     }
@@ -133,9 +134,13 @@ func raiseOpenFileLimit() {
 /// close the connection (a blocking read must never hang the run).
 final class RawClient {
     let fd: Int32
+    let path: String
     private var buffer: [UInt8] = []
 
-    init(path: String) throws { fd = try connectUnix(path) }
+    init(path: String) throws {
+        self.path = path
+        fd = try connectUnix(path)
+    }
     deinit { close(fd) }
 
     func send(_ bytes: [UInt8]) throws {
@@ -144,7 +149,7 @@ final class RawClient {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw HarnessError("send: \(String(cString: strerror(errno)))")
+                throw HarnessError("send: \(POSIX.errorMessage(errno))")
             }
             offset += n
         }
@@ -152,6 +157,7 @@ final class RawClient {
 
     /// Reads until end of stream; nil if it does not come within `timeout` seconds.
     func readToEnd(timeout: Double) -> [UInt8]? {
+        defer { WireCapture.record(stream: buffer, socket: path) }  // checked against Protocol.schema.json
         let deadline = Date().addingTimeInterval(timeout)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {

@@ -1,5 +1,6 @@
 import CoachLogClient
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogProtocol
 import CoachLogTestSupport
 import Foundation
@@ -16,21 +17,10 @@ final class NotifyListener {
 
     init(path: String) throws {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else {
-            close(fd)
-            throw HarnessError("bind(\(path)): \(String(cString: strerror(errno)))")
+        do {
+            fd = try POSIX.bindUnixSocket(path, type: Int32(SOCK_DGRAM.rawValue))
+        } catch {
+            throw HarnessError("\(error)")
         }
     }
 

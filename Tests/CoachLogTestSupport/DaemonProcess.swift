@@ -1,3 +1,4 @@
+import CoachLogPOSIX
 import Foundation
 
 #if canImport(Glibc)
@@ -12,7 +13,8 @@ import Glibc
 /// test leaves it running too long, so a blocked client read ends in a
 /// failure instead of a hung test run.
 public final class DaemonProcess: @unchecked Sendable {
-    // @unchecked: `process` is set once in init; `watchdog` is only cancelled.
+    // @unchecked: `process` is set once in init; `watchdog` is only cancelled; `linesAreChecked`
+    // is only touched under `linesChecked`.
     /// The built `coachlogd`.
     public static let binaryPath: String = Binaries.coachlogd
 
@@ -26,6 +28,10 @@ public final class DaemonProcess: @unchecked Sendable {
     /// The file receiving the child's stderr.
     public let stderrPath: String
     private let watchdog: DispatchWorkItem
+    /// The sockets whose lines `WireCapture` checks when the daemon ends (once: `linesChecked`).
+    private let servedSockets: [String]
+    private let linesChecked = NSLock()
+    private var linesAreChecked = false
 
     /// Launches `executable` (default: coachlogd) with `arguments`, without waiting for it to be ready.
     public init(
@@ -33,7 +39,10 @@ public final class DaemonProcess: @unchecked Sendable {
         executable: String = DaemonProcess.binaryPath, watchdogSeconds: Double = 55
     ) throws {
         try Binaries.require(executable)
+        WireCapture.install()
         self.socketPath = socketPath
+        let readOnly = zip(arguments, arguments.dropFirst()).filter { $0.0 == "--read-only-socket" }.map(\.1)
+        servedSockets = (socketPath.map { [$0] } ?? []) + readOnly
         self.stderrPath = stderrPath
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("COACHLOG_") || key.hasPrefix("LISTEN_") || key == "NOTIFY_SOCKET" {
@@ -113,6 +122,7 @@ public final class DaemonProcess: @unchecked Sendable {
             usleep(10_000)
         }
         watchdog.cancel()
+        checkLines()
         if process.terminationReason == .uncaughtSignal { return 128 + process.terminationStatus }
         return process.terminationStatus
     }
@@ -132,9 +142,19 @@ public final class DaemonProcess: @unchecked Sendable {
         _ = waitForExit(timeout: 10)
     }
 
+    /// Checks every line test clients read from this daemon against Protocol.schema.json (once).
+    private func checkLines() {
+        linesChecked.lock()
+        let first = !linesAreChecked
+        linesAreChecked = true
+        linesChecked.unlock()
+        if first { WireCapture.checkAndReport(sockets: servedSockets) }
+    }
+
     deinit {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         watchdog.cancel()
+        checkLines()
     }
 }
 
@@ -147,26 +167,9 @@ public func socketAccepts(_ path: String) -> Bool {
 
 /// A connected Unix stream socket, or a thrown reason.
 public func connectUnix(_ path: String) throws -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-        close(fd)
-        throw HarnessError("socket path too long: \(path)")
+    do {
+        return try POSIX.connectUnixSocket(path)
+    } catch {
+        throw HarnessError("\(error)")
     }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        raw.copyBytes(from: bytes)
-        raw[bytes.count] = 0
-    }
-    let rc = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard rc == 0 else {
-        let reason = String(cString: strerror(errno))
-        close(fd)
-        throw HarnessError("connect(\(path)): \(reason)")
-    }
-    return fd
 }

@@ -1,3 +1,5 @@
+import CoachLogPOSIX
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +9,7 @@ import Glibc
 public func makeTemporaryFolder(prefix: String) throws -> String {
     var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
     guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-        throw HarnessError("mkdtemp failed: \(String(cString: strerror(errno)))")
+        throw HarnessError("mkdtemp failed: \(POSIX.errorMessage(errno))")
     }
     return String(cString: made)
 }

@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 import Testing
 
@@ -18,7 +19,7 @@ import Testing
         // dana: 6 sessions, last 10-12, 18 − 12 = 6 days ago; mean gap (10-12 − 09-07 = 35 days)/5 = 7
         #expect(rows[0] == [
             "salesperson": "dana", "coach": "lee", "sessions": 6, "lastSession": "2026-10-12", "daysSince": 6,
-            "meanGapDays": .double(7.0),
+            "meanGapDays": .double(7.0), "status": "current",
         ])
         // omar: 6 sessions, last 10-16, 2 days ago; (10-16 − 09-08 = 38 days)/5 = 7.6; now coached by lee
         #expect(rows[1]["salesperson"] == "omar")

@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 import Testing
 
@@ -32,7 +33,6 @@ import Testing
         Case(rule: "event.data", type: "SessionOpened", data: ["s9"]),
         Case(rule: "field.required", type: "SessionOpened", data: with(open, "coach", nil)),
         Case(rule: "field.required", type: "SessionOpened", data: with(open, "sessionId", .null)),
-        Case(rule: "field.required", type: "CommitmentMade", data: with(commitment, "due", nil)),
         Case(rule: "field.required", type: "CommitmentMade", data: with(commitment, "kind", nil)),
         Case(rule: "field.required", type: "CommitmentReviewed", data: with(review, "outcome", nil)),
         Case(rule: "field.required", type: "GoalStated", data: with(goal, "text", nil)),
@@ -52,6 +52,11 @@ import Testing
         Case(rule: "field.date", type: "CommitmentMade", data: with(commitment, "due", "2026-02-30")),
         Case(rule: "field.date", type: "CommitmentMade", data: with(commitment, "due", "next week")),
         Case(rule: "field.date", type: "CommitmentMade", data: with(commitment, "due", "2026-09-30T00:00:00Z")),
+        // Bounded so that every date the daemon writes has a four-digit year (issue 9, bug 5).
+        Case(rule: "field.date", type: "CommitmentMade", data: with(commitment, "due", "9999-12-31")),
+        Case(rule: "field.date", type: "CommitmentMade", data: with(commitment, "due", "1969-12-31")),
+        Case(rule: "field.time", type: "SessionOpened", data: with(open, "at", "9999-12-02T00:00:00Z")),
+        Case(rule: "field.time", type: "SessionOpened", data: with(open, "at", "0001-01-01")),
         Case(rule: "field.time", type: "SessionOpened", data: with(open, "at", "yesterday")),
         Case(rule: "field.time", type: "SessionOpened", data: with(open, "at", "2026-09-07T25:00:00Z")),
         Case(rule: "field.time", type: "InsightNoted", data: with(insight, "at", "2026-02-30")),

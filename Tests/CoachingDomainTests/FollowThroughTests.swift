@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
     init() throws { model = try Scenario.model() }
 
     func run(_ scope: Scope, weeks: Int? = nil, asOf text: String) throws -> JSONValue {
-        try Projections.followThrough(scope: scope, weeks: weeks, asOf: try asOf(text), model: model)
+        try Projections.followThrough(scope: scope, weeks: weeks, asOf: try asOf(text), model: model).wire
     }
 
     @Test func salespersonDana() throws {

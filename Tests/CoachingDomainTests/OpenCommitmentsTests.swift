@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     init() throws { model = try Scenario.model() }
 
     func run(_ scope: Scope = .everyone, overdueOnly: Bool = false, asOf text: String) throws -> JSONValue {
-        try Projections.openCommitments(scope: scope, overdueOnly: overdueOnly, asOf: try asOf(text), model: model)
+        try Projections.openCommitments(scope: scope, overdueOnly: overdueOnly, asOf: try asOf(text), model: model).wire
     }
 
     func ids(_ r: JSONValue) -> [String] {

@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 import Testing
 
@@ -82,19 +83,19 @@ import Testing
 
         let all = try Projections.followThrough(scope: .everyone, weeks: nil, asOf: end, model: model)
         let expected = Self.recount(h) { _, _ in true }
-        Self.expectCounts(all, expected.total)
+        Self.expectCounts(try all.wire, expected.total)
         for kind in CommitmentKind.allCases {
             Self.expectCounts(all["byKind"]?[kind.rawValue], expected.byKind[kind] ?? [:])
         }
         for name in h.people {
             let one = try Projections.followThrough(scope: .salesperson(name), weeks: nil, asOf: end, model: model)
-            Self.expectCounts(one, Self.recount(h) { c, _ in c.salesperson == name }.total)
+            Self.expectCounts(try one.wire, Self.recount(h) { c, _ in c.salesperson == name }.total)
         }
         let coaches = h.coaches(before: end.end)
         for coach in Set(coaches.values) {
             let r = try Projections.followThrough(scope: .coach(coach), weeks: nil, asOf: end, model: model)
             #expect(r["salespeople"]?.integerValue == Int64(coaches.values.filter { $0 == coach }.count))
-            Self.expectCounts(r, Self.recount(h) { c, _ in coaches[c.salesperson] == coach }.total)
+            Self.expectCounts(try r.wire, Self.recount(h) { c, _ in coaches[c.salesperson] == coach }.total)
         }
     }
 
@@ -114,7 +115,7 @@ import Testing
             let before = from.adding(days: -7 * Int64(weeks))
             let r = try Projections.followThrough(scope: .everyone, weeks: weeks, asOf: at, model: model)
             let current = Self.recount(h) { _, t in from <= t && t < to }
-            Self.expectCounts(r, current.total)
+            Self.expectCounts(try r.wire, current.total)
             windowed += current.total.values.reduce(0, +)
             Self.expectCounts(r["previous"], Self.recount(h) { _, t in before <= t && t < from }.total)
             for kind in CommitmentKind.allCases {
@@ -139,7 +140,7 @@ import Testing
             switched += coaches.filter { h.coaches(before: h.last.adding(days: 1))[$0.key] != $0.value }.count
             for coach in Set(coaches.values) {
                 let c = try Projections.followThrough(scope: .coach(coach), weeks: nil, asOf: at, model: model)
-                Self.expectCounts(c, Self.recount(h) { c, t in coaches[c.salesperson] == coach && t < to }.total)
+                Self.expectCounts(try c.wire, Self.recount(h) { c, t in coaches[c.salesperson] == coach && t < to }.total)
             }
         }
         #expect(windowed > 50)

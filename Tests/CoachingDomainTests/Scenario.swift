@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 
 /// Six weeks of coaching, used by the numbers tests. Every figure they check

@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogProtocol
 import CoachingDomain
 import Testing
 
@@ -120,4 +121,19 @@ func expectTally(
     } else {
         #expect(value?["weightedRate"]?.isNull == true, "weightedRate should be null", sourceLocation: sourceLocation)
     }
+}
+
+/// The domain's results are typed; these tests check them in their wire form,
+/// which also covers their encoding.
+extension WireResult {
+    subscript(key: String) -> JSONValue? { (try? wire)?[key] }
+}
+
+func expectTally(
+    _ report: some WireResult, reviewed: Int64, kept: Int64, partial: Int64, missed: Int64, rate: Double?,
+    weightedRate: Double?, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    expectTally(
+        try? report.wire, reviewed: reviewed, kept: kept, partial: partial, missed: missed, rate: rate,
+        weightedRate: weightedRate, sourceLocation: sourceLocation)
 }

@@ -1,5 +1,6 @@
 import CoachLogJSON
 import CoachLogTestSupport
+import CoachLogProtocol
 import CoachingDomain
 import EventStore
 import Foundation

@@ -454,11 +454,14 @@ _coachlog_goals() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket)
+    non_repeating_options=(--salesperson --socket)
     __coachlog_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--salesperson')
+        return
+        ;;
     '--socket')
         return
         ;;
@@ -469,11 +472,14 @@ _coachlog_topics() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--as-of --socket)
+    non_repeating_options=(--salesperson --as-of --socket)
     __coachlog_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--salesperson')
+        return
+        ;;
     '--as-of')
         return
         ;;
@@ -487,11 +493,14 @@ _coachlog_sessions() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket)
+    non_repeating_options=(--salesperson --socket)
     __coachlog_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--salesperson')
+        return
+        ;;
     '--socket')
         return
         ;;

@@ -272,6 +272,7 @@ _coachlog_goals() {
     local -i ret=1
     local -ar arg_specs=(
         ':salesperson:'
+        '--salesperson[The salesperson.]:salesperson:'
         '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
@@ -286,6 +287,7 @@ _coachlog_topics() {
     local -i ret=1
     local -ar arg_specs=(
         ':salesperson:'
+        '--salesperson[The salesperson.]:salesperson:'
         '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
         '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
@@ -301,6 +303,7 @@ _coachlog_sessions() {
     local -i ret=1
     local -ar arg_specs=(
         ':salesperson:'
+        '--salesperson[The salesperson.]:salesperson:'
         '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'

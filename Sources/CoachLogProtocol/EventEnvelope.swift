@@ -1,7 +1,7 @@
 import CoachLogJSON
 
 /// An event as stored: the client's event plus what the store assigned.
-public struct EventEnvelope: Sendable, Equatable {
+public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible {
     /// 1, 2, 3, ... in commit order, with no gaps.
     public var position: UInt64
     public var eventId: String
@@ -34,6 +34,22 @@ public struct EventEnvelope: Sendable, Equatable {
             "salesperson": .string(salesperson), "streamVersion": .integer(Int64(streamVersion)),
             "recordedAt": .string(recordedAt.iso8601), "data": data,
         ]
+    }
+
+    /// The one encoder: `json`, also when encoded as part of a result.
+    public var jsonValue: JSONValue { json }
+
+    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+
+    private enum CodingKeys: String, CodingKey { case position, eventId, type, salesperson, streamVersion, recordedAt, data }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            position: try c.decode(UInt64.self, forKey: .position), eventId: try c.decode(String.self, forKey: .eventId),
+            type: try c.decode(EventType.self, forKey: .type), salesperson: try c.decode(String.self, forKey: .salesperson),
+            streamVersion: try c.decode(UInt64.self, forKey: .streamVersion),
+            recordedAt: try c.decode(Timestamp.self, forKey: .recordedAt), data: try c.decode(JSONValue.self, forKey: .data))
     }
 
     /// The typed event, re-read from the canonical data.

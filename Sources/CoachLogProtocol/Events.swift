@@ -1,8 +1,10 @@
 import CoachLogJSON
 
-/// A coaching event after its data passed the shape checks: required fields
-/// present with the right types, no unknown fields, text trimmed and within
-/// bounds, dates and enums valid. Rules that need the record so far (does the
+/// A coaching event. Decoded with `CoachingEvent(type:data:)`, it has passed
+/// the shape checks: required fields present with the right types, no unknown
+/// fields, text trimmed and within bounds, dates and enums valid. Built by a
+/// client with the public initializers, it is checked only when the daemon
+/// decodes the proposed event. Rules that need the record so far (does the
 /// session exist, is it closed, ...) are checked by `CoachingRules`.
 public enum CoachingEvent: Sendable, Equatable {
     case sessionOpened(SessionOpened)
@@ -18,6 +20,14 @@ public enum CoachingEvent: Sendable, Equatable {
         public var coach: String
         public var at: Timestamp?
         public var topics: [Topic]
+
+        public init(sessionId: String, salesperson: String, coach: String, at: Timestamp? = nil, topics: [Topic] = []) {
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.coach = coach
+            self.at = at
+            self.topics = topics
+        }
     }
 
     public struct GoalStated: Sendable, Equatable {
@@ -27,6 +37,15 @@ public enum CoachingEvent: Sendable, Equatable {
         public var text: String
         public var area: String?
         public var at: Timestamp?
+
+        public init(goalId: String, sessionId: String, salesperson: String, text: String, area: String? = nil, at: Timestamp? = nil) {
+            self.goalId = goalId
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.text = text
+            self.area = area
+            self.at = at
+        }
     }
 
     public struct CommitmentMade: Sendable, Equatable {
@@ -35,9 +54,24 @@ public enum CoachingEvent: Sendable, Equatable {
         public var salesperson: String
         public var kind: CommitmentKind
         public var text: String
-        public var due: Day
+        /// Nil when the client left it out: the daemon makes it due 7 days after the day its session opened.
+        public var due: Day?
         public var goalId: String?
         public var at: Timestamp?
+
+        public init(
+            commitmentId: String, sessionId: String, salesperson: String, kind: CommitmentKind, text: String, due: Day? = nil,
+            goalId: String? = nil, at: Timestamp? = nil
+        ) {
+            self.commitmentId = commitmentId
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.kind = kind
+            self.text = text
+            self.due = due
+            self.goalId = goalId
+            self.at = at
+        }
     }
 
     public struct CommitmentReviewed: Sendable, Equatable {
@@ -47,6 +81,17 @@ public enum CoachingEvent: Sendable, Equatable {
         public var outcome: Outcome
         public var note: String?
         public var at: Timestamp?
+
+        public init(
+            commitmentId: String, sessionId: String, salesperson: String, outcome: Outcome, note: String? = nil, at: Timestamp? = nil
+        ) {
+            self.commitmentId = commitmentId
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.outcome = outcome
+            self.note = note
+            self.at = at
+        }
     }
 
     public struct InsightNoted: Sendable, Equatable {
@@ -55,12 +100,26 @@ public enum CoachingEvent: Sendable, Equatable {
         public var topic: Topic
         public var text: String
         public var at: Timestamp?
+
+        public init(sessionId: String, salesperson: String, topic: Topic, text: String, at: Timestamp? = nil) {
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.topic = topic
+            self.text = text
+            self.at = at
+        }
     }
 
     public struct SessionClosed: Sendable, Equatable {
         public var sessionId: String
         public var salesperson: String
         public var at: Timestamp?
+
+        public init(sessionId: String, salesperson: String, at: Timestamp? = nil) {
+            self.sessionId = sessionId
+            self.salesperson = salesperson
+            self.at = at
+        }
     }
 
     public var type: EventType {
@@ -125,7 +184,7 @@ extension CoachingEvent {
             let e = CommitmentMade(
                 commitmentId: try reader.id("commitmentId"), sessionId: try reader.id("sessionId"),
                 salesperson: try reader.name("salesperson"), kind: try reader.enumeration("kind", CommitmentKind.self),
-                text: try reader.text("text"), due: try reader.day("due"), goalId: try reader.optionalId("goalId"),
+                text: try reader.text("text"), due: try reader.optionalDay("due"), goalId: try reader.optionalId("goalId"),
                 at: try reader.timestamp("at"))
             self = .commitmentMade(e)
         case .commitmentReviewed:
@@ -173,7 +232,7 @@ extension CoachingEvent {
             put("salesperson", e.salesperson)
             put("kind", e.kind.rawValue)
             put("text", e.text)
-            put("due", e.due.iso8601)
+            put("due", e.due?.iso8601)
             put("goalId", e.goalId)
         case .commitmentReviewed(let e):
             put("commitmentId", e.commitmentId)
@@ -287,13 +346,19 @@ private struct FieldReader {
                 rule: "field.time",
                 "\(type) data.\(key) \"\(s)\" is not a date (YYYY-MM-DD) or an ISO 8601 timestamp (2026-11-26T09:30:00Z)")
         }
+        guard t.day.isAccepted else {
+            throw DomainError(rule: "field.time", "\(type) data.\(key) \"\(s)\" is out of range: it must lie \(Day.acceptedRangeText)")
+        }
         return t
     }
 
-    mutating func day(_ key: String) throws(DomainError) -> Day {
-        let s = try string(key, required: true) ?? ""
+    mutating func optionalDay(_ key: String) throws(DomainError) -> Day? {
+        guard let s = try string(key, required: false) else { return nil }
         guard let d = Day(iso8601: s.trimmed) else {
             throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is not a date in the form YYYY-MM-DD")
+        }
+        guard d.isAccepted else {
+            throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is out of range: it must lie \(Day.acceptedRangeText)")
         }
         return d
     }

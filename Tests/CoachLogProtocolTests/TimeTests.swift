@@ -1,4 +1,4 @@
-import CoachingDomain
+import CoachLogProtocol
 import Testing
 
 @Suite struct TimeTests {
@@ -99,5 +99,25 @@ import Testing
         #expect(AsOf(parsing: "2026-02-30") == nil)
         let now = AsOf.instant(try timestamp("2026-10-12T09:30:00Z"))
         #expect(now == a)
+    }
+}
+
+@Suite struct AcceptedDateTests {
+    @Test func theAcceptedRangeKeepsFourDigitYears() throws {
+        #expect(Day.earliestAccepted.iso8601 == "1970-01-01")
+        #expect(Day.latestAccepted.iso8601 == "9999-12-01")
+        #expect(try day("9999-12-01").isAccepted && !(try day("9999-12-02")).isAccepted)
+        #expect(try day("1970-01-01").isAccepted && !(try day("1969-12-31")).isAccepted)
+        // The furthest a query reaches: the end of the latest day, and 2 × 520 weeks before the earliest.
+        #expect(Day.latestAccepted.adding(days: 7).iso8601 == "9999-12-08")
+        #expect(Day.earliestAccepted.adding(days: -2 * 520 * 7).iso8601.count == 10)
+    }
+
+    @Test(arguments: ["9999-12-31", "0001-01-01", "1969-12-31T23:59:59Z"])
+    func queriesOutsideTheRangeAreBadRequests(_ asOf: String) throws {
+        let request = Request(id: 1, op: .query, fields: ["projection": "followThrough", "asOf": .string(asOf), "weeks": 520])
+        let error = #expect(throws: ProtocolError.self) { try request.body() }
+        #expect(error?.code == .badRequest)
+        #expect(error?.message.contains("between 1970-01-01 and 9999-12-01") == true)
     }
 }

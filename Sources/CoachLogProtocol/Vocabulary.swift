@@ -72,3 +72,22 @@ public enum Limits {
 public func sameKey(_ a: String, _ b: String) -> Bool {
     a.utf8.elementsEqual(b.utf8)
 }
+
+/// A name or id as a dictionary key or sort key, compared by its UTF-8 bytes
+/// like `sameKey` and like the store's B-trees. `String` itself hashes and
+/// orders by canonical equivalence, which would merge two people the store
+/// keeps apart.
+public struct ExactName: Sendable, Hashable, Comparable {
+    public let string: String
+
+    public init(_ string: String) { self.string = string }
+
+    public static func == (a: ExactName, b: ExactName) -> Bool { sameKey(a.string, b.string) }
+
+    public func hash(into hasher: inout Hasher) {
+        var contiguous = string
+        contiguous.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func < (a: ExactName, b: ExactName) -> Bool { a.string.utf8.lexicographicallyPrecedes(b.string.utf8) }
+}

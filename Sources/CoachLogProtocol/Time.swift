@@ -246,3 +246,18 @@ func appendDigits(_ value: Int, _ width: Int, to out: inout [UInt8]) {
     for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
     out.append(contentsOf: digits.reversed())
 }
+
+extension Day {
+    /// The first day a record or query may name: 1970-01-01.
+    public static let earliestAccepted = Day(number: 0)
+    /// The last day a record or query may name: 9999-12-01, so that every day
+    /// the daemon derives from it (a default due date a week later, the end
+    /// of an `asOf` day) still has a four-digit year, and so does every
+    /// window start 2 × 520 weeks before the earliest.
+    public static let latestAccepted = Day(number: Int32(Day.daysFromCivil(year: 9999, month: 12, day: 1)))
+    /// How error messages name the accepted range.
+    public static let acceptedRangeText = "between 1970-01-01 and 9999-12-01"
+
+    /// Whether a client may name this day.
+    public var isAccepted: Bool { (Day.earliestAccepted...Day.latestAccepted).contains(self) }
+}

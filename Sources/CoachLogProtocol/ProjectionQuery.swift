@@ -1,0 +1,94 @@
+import CoachLogJSON
+
+/// A `query` request's projection and parameters, checked before any read:
+/// which fields each projection takes, `salesperson` or `coach` (not both),
+/// `weeks` within 1…520, and `asOf` a date or time within the accepted range.
+public struct ProjectionQuery: Sendable, Equatable {
+    public static let maximumWeeks = 520
+
+    public var projection: ProjectionName
+    public var scope: Scope
+    public var weeks: Int?
+    /// Nil means "now", read by the daemon when it runs the query.
+    public var asOf: AsOf?
+    /// `openCommitments` only: leave out the rows that are not overdue.
+    public var overdueOnly: Bool
+
+    public init(
+        _ projection: ProjectionName, scope: Scope = .everyone, weeks: Int? = nil, asOf: AsOf? = nil, overdueOnly: Bool = false
+    ) {
+        self.projection = projection
+        self.scope = scope
+        self.weeks = weeks
+        self.asOf = asOf
+        self.overdueOnly = overdueOnly
+    }
+
+    /// The fields each projection takes besides `projection`.
+    static func allowedFields(_ projection: ProjectionName) -> Set<String> {
+        switch projection {
+        case .followThrough: return ["salesperson", "coach", "weeks", "asOf"]
+        case .openCommitments: return ["salesperson", "coach", "asOf", "overdue"]
+        case .cadence: return ["salesperson", "coach", "asOf"]
+        case .goals, .sessions: return ["salesperson"]
+        case .topics: return ["salesperson", "asOf"]
+        }
+    }
+
+    init(_ fields: [String: JSONValue]) throws(ProtocolError) {
+        guard case .string(let name)? = fields["projection"] else {
+            throw ProtocolError(.badRequest, "query needs \"projection\": one of \(ProjectionName.wireNames)")
+        }
+        guard let projection = ProjectionName(rawValue: name) else {
+            throw ProtocolError(.badRequest, "unknown projection \"\(name)\"; use one of \(ProjectionName.wireNames)")
+        }
+        var rest = fields
+        rest.removeValue(forKey: "projection")
+        let access = try FieldAccess(rest, op: .query, allowed: Self.allowedFields(projection))
+        self.projection = projection
+        let salesperson = try access.string("salesperson")
+        let coach = try access.string("coach")
+        switch (salesperson, coach) {
+        case (let s?, nil): scope = .salesperson(s)
+        case (nil, let c?): scope = .coach(c)
+        case (nil, nil): scope = .everyone
+        case (_?, _?): throw ProtocolError(.badRequest, "give \"salesperson\" or \"coach\", not both")
+        }
+        if [.goals, .topics, .sessions].contains(projection), salesperson == nil {
+            throw ProtocolError(.badRequest, "the \(name) projection needs \"salesperson\"")
+        }
+        weeks = try access.integer("weeks", range: 1...Int64(Self.maximumWeeks)).map { Int($0) }
+        if let text = try access.string("asOf") {
+            guard let parsed = AsOf(parsing: text) else {
+                throw ProtocolError(
+                    .badRequest, "\"asOf\" \"\(text)\" is not a date (2026-11-26) or an ISO 8601 timestamp (2026-11-26T17:00:00Z)")
+            }
+            guard parsed.day.isAccepted else {
+                throw ProtocolError(.badRequest, "\"asOf\" \"\(text)\" is out of range: it must lie \(Day.acceptedRangeText)")
+            }
+            asOf = parsed
+        } else {
+            asOf = nil
+        }
+        overdueOnly = try access.bool("overdue") ?? false
+    }
+
+    var fields: [String: JSONValue] {
+        var o: [String: JSONValue] = ["projection": .string(projection.rawValue)]
+        switch scope {
+        case .everyone: break
+        case .salesperson(let s): o["salesperson"] = .string(s)
+        case .coach(let c): o["coach"] = .string(c)
+        }
+        if let weeks { o["weeks"] = .integer(Int64(weeks)) }
+        if let asOf { o["asOf"] = .string(asOf.text) }
+        if overdueOnly { o["overdue"] = .bool(true) }
+        return o
+    }
+
+    /// The salesperson named, for the per-salesperson projections.
+    public var salesperson: String? {
+        if case .salesperson(let s) = scope { return s }
+        return nil
+    }
+}

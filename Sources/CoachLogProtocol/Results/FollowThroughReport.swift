@@ -1,0 +1,186 @@
+/// Reviewed commitments counted by outcome, with the rates derived from the
+/// counts (brief §Numbers): `rate` = kept / reviewed (no partial credit),
+/// `weightedRate` = (kept + 0.5 × partial) / reviewed, both nil (null) when
+/// nothing was reviewed.
+public struct Tally: Sendable, Equatable, Codable {
+    public var reviewed: Int
+    public var kept: Int
+    public var partial: Int
+    public var missed: Int
+    public var rate: Double?
+    public var weightedRate: Double?
+    public var health: Health?
+
+    public init(kept: Int = 0, partial: Int = 0, missed: Int = 0) {
+        self.kept = kept
+        self.partial = partial
+        self.missed = missed
+        reviewed = kept + partial + missed
+        rate = reviewed == 0 ? nil : Double(kept) / Double(reviewed)
+        weightedRate = reviewed == 0 ? nil : (Double(kept) + 0.5 * Double(partial)) / Double(reviewed)
+        health = Health(rate: rate)
+    }
+
+    /// Counts one more review.
+    public mutating func add(_ outcome: Outcome) {
+        switch outcome {
+        case .kept: self = Tally(kept: kept + 1, partial: partial, missed: missed)
+        case .partial: self = Tally(kept: kept, partial: partial + 1, missed: missed)
+        case .missed: self = Tally(kept: kept, partial: partial, missed: missed + 1)
+        }
+    }
+}
+
+/// A tally per commitment kind; every kind is present, zero when none.
+public struct ByKind: Sendable, Equatable, Codable {
+    public var more = Tally()
+    public var better = Tally()
+    public var different = Tally()
+
+    public init() {}
+
+    public subscript(kind: CommitmentKind) -> Tally {
+        get {
+            switch kind {
+            case .more: return more
+            case .better: return better
+            case .different: return different
+            }
+        }
+        set {
+            switch kind {
+            case .more: more = newValue
+            case .better: better = newValue
+            case .different: different = newValue
+            }
+        }
+    }
+}
+
+/// A half-open window [from, to) of review times; `from` is null for "all time".
+public struct Window: Sendable, Equatable, Codable {
+    public var from: Timestamp?
+    public var to: Timestamp
+
+    public init(from: Timestamp?, to: Timestamp) {
+        self.from = from
+        self.to = to
+    }
+
+    public func contains(_ t: Timestamp) -> Bool { t < to && (from.map { $0 <= t } ?? true) }
+}
+
+/// A tally over one window; on the wire the tally's fields sit beside
+/// `window` (and `byKind`, for the previous window).
+public struct WindowTally: Sendable, Equatable, Codable {
+    public var tally: Tally
+    /// Present for `previous`; weekly buckets carry totals only.
+    public var byKind: ByKind?
+    public var window: Window
+
+    public init(tally: Tally, byKind: ByKind? = nil, window: Window) {
+        self.tally = tally
+        self.byKind = byKind
+        self.window = window
+    }
+
+    private enum CodingKeys: String, CodingKey { case byKind, window }
+
+    public init(from decoder: any Decoder) throws {
+        tally = try Tally(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        byKind = try c.decodeIfPresent(ByKind.self, forKey: .byKind)
+        window = try c.decode(Window.self, forKey: .window)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try tally.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if let byKind { try c.encode(byKind, forKey: .byKind) }
+        try c.encode(window, forKey: .window)
+    }
+}
+
+/// Current minus previous, for a trend arrow; nil when either side is nil.
+public struct RateChange: Sendable, Equatable, Codable {
+    public var rate: Double?
+    public var weightedRate: Double?
+
+    public init(current: Tally, previous: Tally) {
+        rate = current.rate.flatMap { c in previous.rate.map { c - $0 } }
+        weightedRate = current.weightedRate.flatMap { c in previous.weightedRate.map { c - $0 } }
+    }
+}
+
+/// The `followThrough` projection: the say-do ratio of the people in scope,
+/// over all time or the last `weeks` weeks up to `asOf`; with `weeks`, also
+/// the previous window of equal length, the change, and one tally per week
+/// (oldest first).
+public struct FollowThroughReport: WireResult {
+    public var projection = ProjectionName.followThrough
+    public var scope: Scope
+    /// The `asOf` the query was evaluated at, as given (a date) or normalized (a time).
+    public var asOf: String
+    /// How many salespeople are in scope.
+    public var salespeople: Int
+    public var window: Window
+    public var total: Tally
+    public var byKind: ByKind
+    public var weeks: Int?
+    public var previous: WindowTally?
+    public var change: RateChange?
+    public var weekly: [WindowTally]?
+
+    public init(
+        scope: Scope, asOf: String, salespeople: Int, window: Window, total: Tally, byKind: ByKind, weeks: Int? = nil,
+        previous: WindowTally? = nil, weekly: [WindowTally]? = nil
+    ) {
+        self.scope = scope
+        self.asOf = asOf
+        self.salespeople = salespeople
+        self.window = window
+        self.total = total
+        self.byKind = byKind
+        self.weeks = weeks
+        self.previous = previous
+        self.change = previous.map { RateChange(current: total, previous: $0.tally) }
+        self.weekly = weekly
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case projection, scope, asOf, salespeople, window, byKind, weeks, previous, change, weekly
+    }
+
+    public init(from decoder: any Decoder) throws {
+        total = try Tally(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        projection = try c.decode(ProjectionName.self, forKey: .projection)
+        scope = try c.decode(Scope.self, forKey: .scope)
+        asOf = try c.decode(String.self, forKey: .asOf)
+        salespeople = try c.decode(Int.self, forKey: .salespeople)
+        window = try c.decode(Window.self, forKey: .window)
+        byKind = try c.decode(ByKind.self, forKey: .byKind)
+        weeks = try c.decodeIfPresent(Int.self, forKey: .weeks)
+        previous = try c.decodeIfPresent(WindowTally.self, forKey: .previous)
+        change = try c.decodeIfPresent(RateChange.self, forKey: .change)
+        weekly = try c.decodeIfPresent([WindowTally].self, forKey: .weekly)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try total.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(projection, forKey: .projection)
+        try c.encode(scope, forKey: .scope)
+        try c.encode(asOf, forKey: .asOf)
+        try c.encode(salespeople, forKey: .salespeople)
+        try c.encode(window, forKey: .window)
+        try c.encode(byKind, forKey: .byKind)
+        // The trend fields exist only for a query with `weeks`: absent, not null, without it.
+        if let weeks {
+            try c.encode(weeks, forKey: .weeks)
+            try c.encodeIfPresent(previous, forKey: .previous)
+            try c.encodeIfPresent(change, forKey: .change)
+            try c.encodeIfPresent(weekly, forKey: .weekly)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// One goal with the follow-through of the commitments that serve it (all
+/// time); on the wire the tally's fields sit beside the goal's.
+public struct GoalRow: Sendable, Equatable, Codable {
+    public var goalId: String
+    public var text: String?
+    public var area: String?
+    public var sessionId: String
+    public var statedAt: Timestamp
+    /// Commitments made for this goal, reviewed or not.
+    public var commitments: Int
+    public var tally: Tally
+
+    public init(goalId: String, text: String?, area: String?, sessionId: String, statedAt: Timestamp, commitments: Int, tally: Tally) {
+        self.goalId = goalId
+        self.text = text
+        self.area = area
+        self.sessionId = sessionId
+        self.statedAt = statedAt
+        self.commitments = commitments
+        self.tally = tally
+    }
+
+    private enum CodingKeys: String, CodingKey { case goalId, text, area, sessionId, statedAt, commitments }
+
+    public init(from decoder: any Decoder) throws {
+        tally = try Tally(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        goalId = try c.decode(String.self, forKey: .goalId)
+        text = try c.decodeIfPresent(String.self, forKey: .text)
+        area = try c.decodeIfPresent(String.self, forKey: .area)
+        sessionId = try c.decode(String.self, forKey: .sessionId)
+        statedAt = try c.decode(Timestamp.self, forKey: .statedAt)
+        commitments = try c.decode(Int.self, forKey: .commitments)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try tally.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(goalId, forKey: .goalId)
+        try c.encodeIfPresent(text, forKey: .text)
+        try c.encodeIfPresent(area, forKey: .area)
+        try c.encode(sessionId, forKey: .sessionId)
+        try c.encode(statedAt, forKey: .statedAt)
+        try c.encode(commitments, forKey: .commitments)
+    }
+}
+
+/// The `goals` projection: a salesperson's goals in the order stated.
+public struct GoalsReport: WireResult {
+    public var projection = ProjectionName.goals
+    public var salesperson: String
+    public var goals: [GoalRow]
+
+    public init(salesperson: String, goals: [GoalRow]) {
+        self.salesperson = salesperson
+        self.goals = goals
+    }
+}
+
+/// One value per coaching topic; every topic is present on the wire.
+public struct PerTopic<Value: Sendable & Equatable & Codable>: Sendable, Equatable, Codable {
+    public var selfConcept: Value
+    public var identityRole: Value
+    public var personalGoals: Value
+    public var behavioralReflection: Value
+
+    public init(_ value: (Topic) -> Value) {
+        selfConcept = value(.selfConcept)
+        identityRole = value(.identityRole)
+        personalGoals = value(.personalGoals)
+        behavioralReflection = value(.behavioralReflection)
+    }
+
+    public subscript(topic: Topic) -> Value {
+        switch topic {
+        case .selfConcept: return selfConcept
+        case .identityRole: return identityRole
+        case .personalGoals: return personalGoals
+        case .behavioralReflection: return behavioralReflection
+        }
+    }
+}
+
+/// Whether a topic was covered recently.
+public enum TopicStatus: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Covered at most `TopicsReport.staleAfterDays` days before `asOf`.
+    case current
+    /// Last covered longer ago than that.
+    case stale
+    /// Never covered before `asOf`.
+    case never
+}
+
+/// The `topics` projection: for each topic, the last day it was covered
+/// before `asOf` (a session listing it, or an insight on it), days since, and
+/// a status.
+public struct TopicsReport: WireResult {
+    /// A topic is stale when last covered more than this many days ago.
+    public static let staleAfterDays = 28
+
+    public var projection = ProjectionName.topics
+    public var salesperson: String
+    public var asOf: String
+    public var lastCovered: PerTopic<Day?>
+    public var daysSince: PerTopic<Int?>
+    public var status: PerTopic<TopicStatus>
+    public var staleAfterDays = TopicsReport.staleAfterDays
+
+    public init(salesperson: String, asOf: String, lastCovered: PerTopic<Day?>, daysSince: PerTopic<Int?>) {
+        self.salesperson = salesperson
+        self.asOf = asOf
+        self.lastCovered = lastCovered
+        self.daysSince = daysSince
+        self.status = PerTopic { topic in
+            guard let days = daysSince[topic] else { return .never }
+            return days > TopicsReport.staleAfterDays ? .stale : .current
+        }
+    }
+}
+
+/// One session as the `sessions` projection shows it.
+public struct SessionRow: Sendable, Equatable, Codable {
+    public var sessionId: String
+    public var coach: String
+    public var openedAt: Timestamp
+    public var closedAt: Timestamp?
+    public var topics: [Topic]
+    public var open: Bool
+
+    public init(sessionId: String, coach: String, openedAt: Timestamp, closedAt: Timestamp?, topics: [Topic]) {
+        self.sessionId = sessionId
+        self.coach = coach
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.topics = topics
+        self.open = closedAt == nil
+    }
+}
+
+/// The `sessions` projection: a salesperson's sessions in the order opened,
+/// their current coach, and the latest open session, if any.
+public struct SessionsReport: WireResult {
+    public var projection = ProjectionName.sessions
+    public var salesperson: String
+    public var coach: String
+    public var openSession: String?
+    public var sessions: [SessionRow]
+
+    public init(salesperson: String, coach: String, openSession: String?, sessions: [SessionRow]) {
+        self.salesperson = salesperson
+        self.coach = coach
+        self.openSession = openSession
+        self.sessions = sessions
+    }
+}
