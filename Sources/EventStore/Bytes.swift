@@ -98,8 +98,17 @@ struct ByteReader {
         index += count
     }
 
+    /// A presence byte: 0 or 1; anything else is corrupt.
+    mutating func flag() throws -> Bool {
+        switch try u8() {
+        case 0: return false
+        case 1: return true
+        default: throw Corrupt()
+        }
+    }
+
     mutating func optionalString() throws -> String? {
-        try u8() == 0 ? nil : try string()
+        try flag() ? try string() : nil
     }
 
     mutating func rest() -> UnsafeRawBufferPointer {

@@ -119,7 +119,7 @@ import Glibc
         let env = try Environment(path: path)
         let meta = try env.openDatabase("meta", create: false)
         let format = try env.read { try $0.get(meta, key: Array("format".utf8)) }
-        #expect(format == [0, 0, 0, 0, 0, 0, 0, 2])
+        #expect(format == [0, 0, 0, 0, 0, 0, 0, UInt8(EventStore.formatVersion)])
     }
 
     @Test func olderProjectionsAreRebuiltAtOpen() throws {
