@@ -1,3 +1,4 @@
+import CoachLogProtocol
 /// Compact, deterministic binary encoding for records and envelopes.
 /// Deterministic so that a rebuild writes byte-identical projections.
 struct ByteWriter {
@@ -31,6 +32,15 @@ struct ByteWriter {
         if let s {
             u8(1)
             string(s)
+        } else {
+            u8(0)
+        }
+    }
+
+    mutating func optionalTime(_ t: Timestamp?) {
+        if let t {
+            u8(1)
+            i64(t.milliseconds)
         } else {
             u8(0)
         }
@@ -109,6 +119,10 @@ struct ByteReader {
 
     mutating func optionalString() throws -> String? {
         try flag() ? try string() : nil
+    }
+
+    mutating func optionalTime() throws -> Timestamp? {
+        try flag() ? Timestamp(milliseconds: try i64()) : nil
     }
 
     mutating func rest() -> UnsafeRawBufferPointer {

@@ -35,10 +35,10 @@ public final class EventStore: @unchecked Sendable {
     /// at open. Format 2 dropped the `streams` table (versions come from
     /// `streamIndex`); format 3 stores every enum as its `StorageCode` instead
     /// of its declaration position (envelope version 2).
-    public static let formatVersion: UInt64 = 3
+    public static let formatVersion: UInt64 = 4
     /// Version of the projection tables. A mismatch at open rebuilds them from
     /// the log. Version 3: kinds, outcomes and topics as `StorageCode`s.
-    public static let projectionVersion: UInt64 = 3
+    public static let projectionVersion: UInt64 = 4
     public static let dataFileName = "coachlog.mdb"
     public static let lockFileName = "coachlog.lock"
 
@@ -227,7 +227,10 @@ public final class EventStore: @unchecked Sendable {
                 // in chunks from this marker on, and the projections (older version)
                 // are rebuilt after it. The new format number, written in the same
                 // transaction, makes older binaries refuse the half-converted file.
-                try txn.put(tables.meta, key: MetaKey.upgradeNext, value: bigEndianKey(1))
+                // Format 4 only added event types (the corrections, codes 7–14):
+                // nothing stored changes, but a binary of format 3 must not read a
+                // log that may hold codes it does not know.
+                if format < 3 { try txn.put(tables.meta, key: MetaKey.upgradeNext, value: bigEndianKey(1)) }
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
             }
             if !existing {

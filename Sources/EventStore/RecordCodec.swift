@@ -64,6 +64,7 @@ enum RecordCodec {
         }
         w.u8(StorageCode.topicMask(s.topics))
         w.varint(s.position)
+        w.u8(s.voided ? 1 : 0)
         return w.bytes
     }
 
@@ -73,7 +74,7 @@ enum RecordCodec {
             sessionId: try r.string(), salesperson: try r.string(), coach: try r.string(),
             openedAt: Timestamp(milliseconds: try r.i64()),
             closedAt: try r.flag() ? Timestamp(milliseconds: try r.i64()) : nil,
-            topics: try StorageCode.topics(mask: try r.u8()), position: try r.varint())
+            topics: try StorageCode.topics(mask: try r.u8()), position: try r.varint(), voided: try r.flag())
     }
 
     static func encode(_ g: GoalRecord) -> [UInt8] {
@@ -84,6 +85,10 @@ enum RecordCodec {
         w.optionalString(g.area)
         w.i64(g.at.milliseconds)
         w.varint(g.position)
+        w.varint(g.textPosition)
+        w.u8(StorageCode.code(g.status))
+        w.optionalTime(g.statusAt)
+        w.u8(g.voided ? 1 : 0)
         return w.bytes
     }
 
@@ -91,7 +96,8 @@ enum RecordCodec {
         var r = ByteReader(raw)
         return GoalRecord(
             goalId: try r.string(), salesperson: try r.string(), sessionId: try r.string(), area: try r.optionalString(),
-            at: Timestamp(milliseconds: try r.i64()), position: try r.varint())
+            at: Timestamp(milliseconds: try r.i64()), position: try r.varint(), textPosition: try r.varint(),
+            status: try StorageCode.goalStatus(try r.u8()), statusAt: try r.optionalTime(), voided: try r.flag())
     }
 
     static func encode(_ c: CommitmentRecord) -> [UInt8] {
@@ -104,12 +110,17 @@ enum RecordCodec {
         w.optionalString(c.goalId)
         w.i64(c.madeAt.milliseconds)
         w.varint(c.position)
+        // Whether it counts comes before the review, so that follow-through can stop early.
+        w.u8(c.voided ? 1 : 0)
+        w.optionalTime(c.withdrawnAt)
+        w.varint(c.textPosition)
         if let review = c.review {
             w.u8(1)
             w.string(review.sessionId)
             w.u8(StorageCode.code(review.outcome))
             w.i64(review.at.milliseconds)
             w.varint(review.position)
+            w.varint(review.notePosition)
         } else {
             w.u8(0)
         }
@@ -123,16 +134,20 @@ enum RecordCodec {
             kind: try StorageCode.commitmentKind(try r.u8()), due: Day(number: Int32(truncatingIfNeeded: try r.i64())),
             goalId: try r.optionalString(), madeAt: Timestamp(milliseconds: try r.i64()), position: try r.varint(),
             review: nil)
+        c.voided = try r.flag()
+        c.withdrawnAt = try r.optionalTime()
+        c.textPosition = try r.varint()
         if try r.flag() {
             c.review = ReviewRecord(
                 sessionId: try r.string(), outcome: try StorageCode.outcome(try r.u8()),
-                at: Timestamp(milliseconds: try r.i64()), position: try r.varint())
+                at: Timestamp(milliseconds: try r.i64()), position: try r.varint(), notePosition: try r.varint())
         }
         return c
     }
 
     /// Reads only what follow-through counts from an encoded commitment
-    /// (same layout as `encode(_: CommitmentRecord)`); nil when not reviewed.
+    /// (same layout as `encode(_: CommitmentRecord)`); nil when not reviewed,
+    /// withdrawn, or made in a voided session.
     static func decodeReviewFact(_ raw: UnsafeRawBufferPointer) throws -> ReviewFact? {
         var r = ByteReader(raw)
         try r.skipString()  // commitmentId
@@ -143,6 +158,8 @@ enum RecordCodec {
         if try r.flag() { try r.skipString() }  // goalId
         try r.skip(8)  // madeAt
         _ = try r.varint()  // position
+        guard !(try r.flag()), try r.optionalTime() == nil else { return nil }  // voided, withdrawn
+        _ = try r.varint()  // textPosition
         guard try r.flag() else { return nil }
         try r.skipString()  // review sessionId
         let outcome = try StorageCode.outcome(try r.u8())
@@ -156,6 +173,7 @@ enum RecordCodec {
         w.u8(StorageCode.code(i.topic))
         w.i64(i.at.milliseconds)
         w.varint(i.position)
+        w.u8(i.voided ? 1 : 0)
         return w.bytes
     }
 
@@ -163,7 +181,7 @@ enum RecordCodec {
         var r = ByteReader(raw)
         return InsightRecord(
             salesperson: try r.string(), sessionId: try r.string(), topic: try StorageCode.topic(try r.u8()),
-            at: Timestamp(milliseconds: try r.i64()), position: try r.varint())
+            at: Timestamp(milliseconds: try r.i64()), position: try r.varint(), voided: try r.flag())
     }
 
     static func encode(_ p: PersonRecord) -> [UInt8] {
@@ -173,6 +191,10 @@ enum RecordCodec {
         w.string(p.latestSessionId)
         w.i64(p.latestSessionAt.milliseconds)
         w.varint(p.latestSessionPosition)
+        w.optionalString(p.mergedInto)
+        w.varint(UInt64(p.aliases.count))
+        for alias in p.aliases { w.string(alias) }
+        w.u8(p.hasSessions ? 1 : 0)
         return w.bytes
     }
 
@@ -180,6 +202,8 @@ enum RecordCodec {
         var r = ByteReader(raw)
         return PersonRecord(
             salesperson: try r.string(), coach: try r.string(), latestSessionId: try r.string(),
-            latestSessionAt: Timestamp(milliseconds: try r.i64()), latestSessionPosition: try r.varint())
+            latestSessionAt: Timestamp(milliseconds: try r.i64()), latestSessionPosition: try r.varint(),
+            mergedInto: try r.optionalString(), aliases: try (0..<r.varint()).map { _ in try r.string() },
+            hasSessions: try r.flag())
     }
 }

@@ -25,6 +25,14 @@ enum StorageCode {
         case .commitmentReviewed: 4
         case .insightNoted: 5
         case .sessionClosed: 6
+        case .reviewCorrected: 7
+        case .commitmentAmended: 8
+        case .commitmentWithdrawn: 9
+        case .sessionVoided: 10
+        case .salespersonMerged: 11
+        case .goalAmended: 12
+        case .goalAchieved: 13
+        case .goalDropped: 14
         }
     }
 
@@ -36,6 +44,14 @@ enum StorageCode {
         case 4: .commitmentReviewed
         case 5: .insightNoted
         case 6: .sessionClosed
+        case 7: .reviewCorrected
+        case 8: .commitmentAmended
+        case 9: .commitmentWithdrawn
+        case 10: .sessionVoided
+        case 11: .salespersonMerged
+        case 12: .goalAmended
+        case 13: .goalAchieved
+        case 14: .goalDropped
         default: throw ByteReader.Corrupt()
         }
     }
@@ -76,6 +92,26 @@ enum StorageCode {
         case 1: .kept
         case 2: .partial
         case 3: .missed
+        default: throw ByteReader.Corrupt()
+        }
+    }
+
+    // MARK: Goal status
+
+    @inline(__always)
+    static func code(_ status: GoalStatus) -> UInt8 {
+        switch status {
+        case .active: 1
+        case .achieved: 2
+        case .dropped: 3
+        }
+    }
+
+    static func goalStatus(_ code: UInt8) throws(ByteReader.Corrupt) -> GoalStatus {
+        switch code {
+        case 1: .active
+        case 2: .achieved
+        case 3: .dropped
         default: throw ByteReader.Corrupt()
         }
     }

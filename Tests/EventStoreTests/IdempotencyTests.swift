@@ -65,21 +65,21 @@ import Testing
         let store = try EventStore(directory: folder.path)
         var events = [open("dana", "s1"), commit("dana", "s1", "c1"), commit("dana", "s1", "c2")]
         for index in events.indices { events[index].eventId = "evt-\(index + 1)" }
-        let first = try store.append(AppendRequest(events: events), now: t0)
+        let first = try store.append(AppendRequest(events: events), now: clock)
         #expect(first.streamVersion == 3)
         try store.append(commit("dana", "s1", "c3"))  // the stream moves on to version 4
-        let reversed = try store.append(AppendRequest(events: events.reversed()), now: t0)
+        let reversed = try store.append(AppendRequest(events: events.reversed()), now: clock)
         #expect(reversed.replayed)
         #expect(reversed.positions == [3, 2, 1])
         #expect(reversed.streamVersion == 3)
-        let subset = try store.append(AppendRequest(events: [events[1], events[0]]), now: t0)
+        let subset = try store.append(AppendRequest(events: [events[1], events[0]]), now: clock)
         #expect(subset.replayed && subset.positions == [2, 1])
         #expect(subset.streamVersion == 2)
         // Stored and new eventIds mixed: a conflict.
         var fresh = commit("dana", "s1", "c9")
         fresh.eventId = "evt-new"
         #expect {
-            try store.append(AppendRequest(events: [events[0], fresh]), now: t0)
+            try store.append(AppendRequest(events: [events[0], fresh]), now: clock)
         } throws: { error in
             (error as? StoreError)?.kind == .conflict
         }

@@ -132,62 +132,67 @@ func hexString(_ bytes: [UInt8]) -> String {
         hex("02 05 02 6538 03 616e61 08 000001a07b188680"),
         hex("02 05 02 6539 03 616e61 09 000001a07b188680"),
         hex("02 06 03 653130 03 616e61 0a 000001a07b188680"),  // SessionClosed = 6
-        hex("02 01 03 653131 03 616e61 0b 000001a07b188680"),
-        hex("02 04 03 653132 03 616e61 0c 000001a07b188680"),  // CommitmentReviewed = 4
-        hex("02 04 03 653133 03 616e61 0d 000001a07b188680"),
-        hex("02 04 03 653134 03 616e61 0e 000001a07b188680"),
+        hex("02 01 03 653131 03 616e61 0b 000001a09f250a80"),  // recorded at t0 + 7 days
+        hex("02 04 03 653132 03 616e61 0c 000001a09f250a80"),  // CommitmentReviewed = 4
+        hex("02 04 03 653133 03 616e61 0d 000001a09f250a80"),
+        hex("02 04 03 653134 03 616e61 0e 000001a09f250a80"),
     ]
 
     /// `byPerson` and `insights` entries (key → value), in key order.
     static let records: [(table: String, key: [UInt8], value: [UInt8])] = [
-        // Commitments (tag C): id, salesperson, session, KIND, due day, goalId?, made at, position, review?
-        // (session, OUTCOME, at, position). more = 1 / kept = 1, better = 2 / partial = 2, different = 3 / missed = 3.
+        // Commitments (tag C): id, salesperson, session, KIND, due day, goalId?, made at, position, voided,
+        // withdrawn at?, text position, review? (session, OUTCOME, at, position, note position).
+        // more = 1 / kept = 1, better = 2 / partial = 2, different = 3 / missed = 3.
         (
             "byPerson", hex("616e61 00 43 0000000000000003"),
             hex(
-                "02 6331 03 616e61 02 7331 01 00000000000050e6 01 02 6731 000001a07b1a5b40 03"
-                    + " 01 02 7332 01 000001a09f25f4e0 0c")
+                "02 6331 03 616e61 02 7331 01 00000000000050e6 01 02 6731 000001a07b1a5b40 03 00 00 03"
+                    + " 01 02 7332 01 000001a09f25f4e0 0c 0c")
         ),
         (
             "byPerson", hex("616e61 00 43 0000000000000004"),
             hex(
-                "02 6332 03 616e61 02 7331 02 00000000000050e6 00 000001a07b1b45a0 04"
-                    + " 01 02 7332 02 000001a09f26df40 0d")
+                "02 6332 03 616e61 02 7331 02 00000000000050e6 00 000001a07b1b45a0 04 00 00 04"
+                    + " 01 02 7332 02 000001a09f26df40 0d 0d")
         ),
         (
             "byPerson", hex("616e61 00 43 0000000000000005"),
             hex(
-                "02 6333 03 616e61 02 7331 03 00000000000050e6 00 000001a07b1c3000 05"
-                    + " 01 02 7332 03 000001a09f27c9a0 0e")
+                "02 6333 03 616e61 02 7331 03 00000000000050e6 00 000001a07b1c3000 05 00 00 05"
+                    + " 01 02 7332 03 000001a09f27c9a0 0e 0e")
         ),
-        // Goal (tag G): id, salesperson, session, area?, at, position.
+        // Goal (tag G): id, salesperson, session, area?, at, position, text position, STATUS (active = 1,
+        // achieved = 2, dropped = 3), status at?, voided.
         (
             "byPerson", hex("616e61 00 47 0000000000000002"),
-            hex("02 6731 03 616e61 02 7331 01 06 636172656572 000001a07b1970e0 02")
+            hex("02 6731 03 616e61 02 7331 01 06 636172656572 000001a07b1970e0 02 02 01 00 00")
         ),
-        // Sessions (tag S): id, salesperson, coach, opened at, closed?, TOPIC MASK (bit = code - 1), position.
+        // Sessions (tag S): id, salesperson, coach, opened at, closed?, TOPIC MASK (bit = code - 1), position, voided.
         // s1: selfConcept (1) + behavioralReflection (4) = 0x09; s2: identityRole (2) + personalGoals (3) = 0x06.
         (
             "byPerson", hex("616e61 00 53 0000000000000001"),
-            hex("02 7331 03 616e61 03 6c6565 000001a07b188680 01 000001a07b4f7500 09 01")
+            hex("02 7331 03 616e61 03 6c6565 000001a07b188680 01 000001a07b4f7500 09 01 00")
         ),
         (
             "byPerson", hex("616e61 00 53 000000000000000b"),
-            hex("02 7332 03 616e61 03 6c6565 000001a09f250a80 00 06 0b")
+            hex("02 7332 03 616e61 03 6c6565 000001a09f250a80 00 06 0b 00")
         ),
-        // Insights: salesperson, session, TOPIC, at, position. selfConcept 1, identityRole 2, personalGoals 3,
+        // Insights: salesperson, session, TOPIC, at, position, voided. selfConcept 1, identityRole 2, personalGoals 3,
         // behavioralReflection 4.
-        ("insights", hex("616e61 00 0000000000000006"), hex("03 616e61 02 7331 01 000001a07b1d1a60 06")),
-        ("insights", hex("616e61 00 0000000000000007"), hex("03 616e61 02 7331 02 000001a07b1e04c0 07")),
-        ("insights", hex("616e61 00 0000000000000008"), hex("03 616e61 02 7331 03 000001a07b1eef20 08")),
-        ("insights", hex("616e61 00 0000000000000009"), hex("03 616e61 02 7331 04 000001a07b1fd980 09")),
+        ("insights", hex("616e61 00 0000000000000006"), hex("03 616e61 02 7331 01 000001a07b1d1a60 06 00")),
+        ("insights", hex("616e61 00 0000000000000007"), hex("03 616e61 02 7331 02 000001a07b1e04c0 07 00")),
+        ("insights", hex("616e61 00 0000000000000008"), hex("03 616e61 02 7331 03 000001a07b1eef20 08 00")),
+        ("insights", hex("616e61 00 0000000000000009"), hex("03 616e61 02 7331 04 000001a07b1fd980 09 00")),
     ]
 
     @Test func storedBytesMatchTheGoldenCodes() throws {
         let folder = TemporaryFolder()
         do {
             let store = try EventStore(directory: folder.path)
-            for events in Self.history() { try store.append(AppendRequest(events: events), now: t0) }
+            // The second week is recorded a week later: its events may not lie more than a day ahead of the clock.
+            for (week, events) in Self.history().enumerated() {
+                try store.append(AppendRequest(events: events), now: t0.adding(days: 7 * Int64(week)))
+            }
         }
         let env = try Environment(
             path: folder.path + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))
@@ -227,7 +232,7 @@ func hexString(_ bytes: [UInt8]) -> String {
 
     /// A byte that is no code (0, as in a zeroed page, or one past the last) is a corrupt
     /// record: a storage error naming the problem, never a trap or a wrong case.
-    @Test(arguments: [UInt8(0), 7, 0xFF])
+    @Test(arguments: [UInt8(0), 15, 0xFF])
     func unknownEventTypeCodeIsACorruptRecord(_ code: UInt8) throws {
         let folder = TemporaryFolder()
         do {
@@ -277,6 +282,20 @@ func hexString(_ bytes: [UInt8]) -> String {
     }
 
     /// Changes one stored value in place (the store must be closed).
+    /// The type byte of each stored envelope after `after`, read straight from the log.
+    static func typeBytes(_ folder: String, after: UInt64) throws -> [UInt8] {
+        let env = try Environment(
+            path: folder + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))
+        return try env.read { txn in
+            var codes: [UInt8] = []
+            try txn.scan(try txn.openDatabase("log", create: false)) { key, value in
+                if key.reduce(UInt64(0), { $0 << 8 | UInt64($1) }) > after { codes.append(value[1]) }
+                return true
+            }
+            return codes
+        }
+    }
+
     static func patch(_ folder: String, table: String, key: [UInt8], _ change: (inout [UInt8]) -> Void) throws {
         let env = try Environment(path: folder + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16))
         try env.write { txn in
@@ -285,5 +304,43 @@ func hexString(_ bytes: [UInt8]) -> String {
             change(&value)
             try txn.put(database, key: key, value: value)
         }
+    }
+}
+
+/// The corrections' type codes, 7 to 14, as stored (issue 10 added them; format 4).
+@Suite struct CorrectionCodeTests {
+    @Test func correctionTypesHaveTheirOwnCodes() throws {
+        let folder = TemporaryFolder()
+        let at = "2026-09-07T09:30:00Z"
+        let events: [(String, JSONValue, UInt8)] = [
+            ("ReviewCorrected", ["commitmentId": "c1", "salesperson": "ana", "outcome": "missed", "at": "2026-09-14T09:10:00Z"], 7),
+            ("CommitmentAmended", ["commitmentId": "c2", "salesperson": "ana", "text": "T2", "at": .string(at)], 8),
+            ("CommitmentMade", ["commitmentId": "c4", "sessionId": "s2", "salesperson": "ana", "kind": "more", "text": "T", "at": "2026-09-14T09:20:00Z"], 3),
+            ("CommitmentWithdrawn", ["commitmentId": "c4", "salesperson": "ana", "at": "2026-09-14T09:21:00Z"], 9),
+            ("GoalAmended", ["goalId": "g1", "salesperson": "ana", "text": "Lead more", "at": .string(at)], 12),
+            ("GoalAchieved", ["goalId": "g1", "salesperson": "ana", "at": .string(at)], 13),
+            ("SessionVoided", ["sessionId": "s2", "salesperson": "ana", "at": .string(at)], 10),
+            ("SessionOpened", ["sessionId": "b1", "salesperson": "bo", "coach": "lee", "at": .string(at)], 1),
+            ("SessionClosed", ["sessionId": "b1", "salesperson": "bo", "at": .string(at)], 6),
+            ("SessionOpened", ["sessionId": "c1x", "salesperson": "cy", "coach": "lee", "at": .string(at)], 1),
+            ("GoalStated", ["goalId": "g9", "sessionId": "c1x", "salesperson": "cy", "text": "x", "at": .string(at)], 2),
+            ("GoalDropped", ["goalId": "g9", "salesperson": "cy", "at": .string(at)], 14),
+            ("SessionClosed", ["sessionId": "c1x", "salesperson": "cy", "at": .string(at)], 6),
+            ("SalespersonMerged", ["salesperson": "bo", "into": "cy", "at": .string(at)], 11),
+        ]
+        do {
+            let store = try EventStore(directory: folder.path)
+            let now = t0.adding(days: 14)
+            for (week, batch) in StorageCodeTests.history().enumerated() {
+                _ = try store.append(AppendRequest(events: batch), now: t0.adding(days: 7 * Int64(week)))
+            }
+            for (type, data, _) in events {
+                _ = try store.append(AppendRequest(events: [ProposedEvent(type: type, data: data)]), now: now)
+            }
+            let (stored, _) = try store.read(after: 14, limit: 100)
+            #expect(stored.map(\.type.rawValue) == events.map(\.0))
+        }
+        let codes = try StorageCodeTests.typeBytes(folder.path, after: 14)
+        #expect(codes == events.map(\.2))
     }
 }

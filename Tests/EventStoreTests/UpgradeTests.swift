@@ -118,7 +118,7 @@ import Testing
             let replay = try store.append(retry)
             #expect(replay.replayed && replay.positions == [1])
             // And the store goes on: new events get the next position.
-            #expect(try store.append(commit("dana", "s-dana-2", "c-dana-9")).positions == [20])
+            #expect(try store.append(commit("dana", "s-dana-2", "c-dana-9", due: "2026-09-21", at: "2026-09-14T09:30:00Z")).positions == [20])
         }
         let layout = try Self.layout(folder)
         #expect(layout.format == EventStore.formatVersion && !layout.upgrading && layout.envelopeVersions == [2])

@@ -12,7 +12,7 @@ import Testing
     static func history(into folder: TemporaryFolder) throws {
         let store = try EventStore(directory: folder.path)
         for events in generateHistory(seed: 11, salespeople: 4, weeks: 6) {
-            try store.append(AppendRequest(events: events), now: t0)
+            try store.append(AppendRequest(events: events), now: clock)
         }
     }
 
