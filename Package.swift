@@ -101,7 +101,10 @@ let package = Package(
             name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "CoachingDomain", "CoachLogProtocol", "LMDB", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EventStoreTests", dependencies: ["EventStore", "CoachingDomain", "CoachLogProtocol", "LMDB", "CoachLogTestSupport"],
+            exclude: ["Fixtures"],  // read by path (#filePath), so that the end-to-end tests share them
+            swiftSettings: strict),
         .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
     ],

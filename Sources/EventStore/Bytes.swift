@@ -1,3 +1,4 @@
+import CoachLogProtocol
 /// Compact, deterministic binary encoding for records and envelopes.
 /// Deterministic so that a rebuild writes byte-identical projections.
 struct ByteWriter {
@@ -31,6 +32,15 @@ struct ByteWriter {
         if let s {
             u8(1)
             string(s)
+        } else {
+            u8(0)
+        }
+    }
+
+    mutating func optionalTime(_ t: Timestamp?) {
+        if let t {
+            u8(1)
+            i64(t.milliseconds)
         } else {
             u8(0)
         }
@@ -98,8 +108,21 @@ struct ByteReader {
         index += count
     }
 
+    /// A presence byte: 0 or 1; anything else is corrupt.
+    mutating func flag() throws -> Bool {
+        switch try u8() {
+        case 0: return false
+        case 1: return true
+        default: throw Corrupt()
+        }
+    }
+
     mutating func optionalString() throws -> String? {
-        try u8() == 0 ? nil : try string()
+        try flag() ? try string() : nil
+    }
+
+    mutating func optionalTime() throws -> Timestamp? {
+        try flag() ? Timestamp(milliseconds: try i64()) : nil
     }
 
     mutating func rest() -> UnsafeRawBufferPointer {

@@ -12,7 +12,8 @@ extension EventStore {
     public func rebuildProjections() throws {
         do {
             try environment.write { txn in try resetProjections(txn) }
-            try catchUpProjections()
+            var committed = 0
+            try catchUpProjections(committed: &committed)
         } catch {
             throw StoreError.from(error)
         }
@@ -20,14 +21,20 @@ extension EventStore {
 
     /// Applies events after the checkpoint (none in normal operation; some
     /// after an interrupted rebuild or a projection version change).
-    func catchUpProjections() throws {
+    func catchUpProjections(committed: inout Int) throws {
         let version = try environment.read { txn in
             try txn.withValue(tables.meta, key: MetaKey.projectionVersion) { decodeBigEndian($0) } ?? nil
         }
         if version != Self.projectionVersion {
             try environment.write { txn in try resetProjections(txn) }
         }
-        while try environment.write({ txn in try replayChunk(txn) }) {}
+        while true {
+            let more = try environment.write { txn in try replayChunk(txn) }
+            guard more.applied > 0 else { return }
+            committed += 1
+            try options.afterChunk?(committed)
+            if !more.more { return }
+        }
     }
 
     /// Empties the projection tables and rewinds the checkpoint to 0.
@@ -37,22 +44,44 @@ extension EventStore {
         try txn.put(tables.meta, key: MetaKey.projectionVersion, value: bigEndianKey(Self.projectionVersion))
     }
 
-    /// Folds up to `rebuildChunk` events after the checkpoint into the
-    /// projections and advances the checkpoint. True while more may follow.
-    func replayChunk(_ txn: Transaction) throws -> Bool {
+    /// Folds up to `chunkEvents` events after the checkpoint into the
+    /// projections and advances the checkpoint. `more` while more may follow.
+    func replayChunk(_ txn: Transaction) throws -> (applied: Int, more: Bool) {
         let checkpoint = try Self.checkpoint(txn, tables)
-        var envelopes: [EventEnvelope] = []
-        try txn.scan(tables.log, from: bigEndianKey(checkpoint + 1)) { key, value in
-            guard let position = decodeBigEndian(key) else { return false }
-            envelopes.append(try RecordCodec.decodeEnvelope(position: position, value))
-            return envelopes.count < Self.rebuildChunk
-        }
         var model = LMDBReadModel(txn: txn, tables: tables)
-        for envelope in envelopes {
-            try CoachingRules.apply(envelope.decoded(), position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
+        let (applied, last) = try Self.replay(
+            from: txn, log: tables.log, after: checkpoint, limit: options.chunkEvents, into: &model)
+        if let last { try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(last)) }
+        return (applied, applied == options.chunkEvents)
+    }
+
+    /// Folds up to `limit` events after position `after`, read from `source`'s
+    /// log, into `model`: the same transaction for a rebuild in place, or a
+    /// scratch store's for `verify`, which must not write. Returns how many it
+    /// folded and the position of the last one.
+    static func replay(
+        from source: Transaction, log: Database, after: UInt64, limit: Int, into model: inout LMDBReadModel
+    ) throws -> (applied: Int, last: UInt64?) {
+        var envelopes: [EventEnvelope] = []
+        // Collected first: folding writes to the transaction the log cursor reads.
+        try source.scan(log, from: bigEndianKey(after + 1)) { key, value in
+            guard let position = decodeBigEndian(key) else { throw ByteReader.Corrupt() }
+            envelopes.append(try RecordCodec.decodeEnvelope(position: position, value))
+            return envelopes.count < limit
         }
-        if let last = envelopes.last { try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(last.position)) }
-        return envelopes.count == Self.rebuildChunk
+        for envelope in envelopes {
+            let event: CoachingEvent
+            do {
+                event = try envelope.decoded()
+            } catch {
+                // A stored event that no longer reads as an event is damage, not a client's mistake.
+                throw StoreError(
+                    .storage,
+                    "event \(envelope.position) in the log cannot be replayed (\(error)); restore from a backup")
+            }
+            try CoachingRules.apply(event, position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
+        }
+        return (envelopes.count, envelopes.last?.position)
     }
 
     /// Every projection table's entries, in key order: for proving that two

@@ -3,72 +3,188 @@ import CoachLogProtocol
 import CoachingDomain
 import LMDB
 
-/// What `verify` found. Empty `problems` means the store is consistent.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `verify` found. Empty `problems` and no `upgradeNeeded` means the store is consistent.
 public struct VerificationReport: Sendable, Equatable {
     public var events: UInt64
     public var salespeople: Int
     public var problems: [String]
-    public var isConsistent: Bool { problems.isEmpty }
+    /// Set when the store is older than this coachlogd (an older format, older
+    /// projections, or an upgrade or rebuild that was interrupted): why. Then
+    /// nothing else was checked, because only an upgrade (which starting
+    /// coachlogd performs) makes the store comparable with a rebuild.
+    public var upgradeNeeded: String?
+    public var isConsistent: Bool { problems.isEmpty && upgradeNeeded == nil }
 }
 
 extension EventStore {
-    /// Checks the store without changing it: positions are 1...head with no
-    /// gap, every event decodes, stream versions count each salesperson's
-    /// events, every eventId points at its event, and the projections are
-    /// byte-identical to a rebuild from the log. The rebuild happens inside
-    /// a write transaction that is then aborted, so nothing is written.
-    public func verify() throws -> VerificationReport {
-        struct Abort: Error { var report: VerificationReport }
+    /// Checks the stopped store in `directory` without writing to it: the data
+    /// file is opened read-only (MDB_RDONLY) and without LMDB's lock file
+    /// (MDB_NOLOCK), under a shared hold of the folder lock (where a daemon
+    /// ever created one), so that no daemon can start meanwhile and a running
+    /// one makes this fail with `.locked`. It creates nothing in the folder.
+    /// An older store is reported (`upgradeNeeded`), never upgraded.
+    ///
+    /// The comparison with a rebuild replays the log into a scratch store in
+    /// the temporary folder (`TMPDIR`), removed afterwards: it needs room for
+    /// the projections, not for the events.
+    public static func verify(directory: String) throws -> VerificationReport {
         do {
-            try environment.write { txn -> Void in
-                var problems: [String] = []
-                var expected: UInt64 = 1
-                var versions: [String: UInt64] = [:]
-                // One pass over the log, holding no events: memory stays small on a big store.
-                try txn.scan(tables.log) { key, value in
-                    guard let position = decodeBigEndian(key) else {
-                        problems.append("a log key is not a position")
-                        return true
-                    }
-                    if position != expected { problems.append("position \(expected) is missing (next is \(position))") }
-                    expected = position + 1
-                    guard let envelope = try? RecordCodec.decodeEnvelope(position: position, value) else {
-                        problems.append("event \(position) cannot be decoded")
-                        return true
-                    }
-                    let version = versions[envelope.salesperson, default: 0] + 1
-                    versions[envelope.salesperson] = version
-                    if envelope.streamVersion != version {
-                        problems.append("event \(position) has stream version \(envelope.streamVersion), expected \(version)")
-                    }
-                    let stored = try txn.withValue(tables.eventIds, key: Array(envelope.eventId.utf8)) { decodeBigEndian($0) } ?? nil
-                    if stored != position { problems.append("eventId \(envelope.eventId) does not point at its event \(position)") }
-                    return true
-                }
-                let events = Int(expected - 1)
-                for (salesperson, version) in versions {
-                    let stored = try Self.streamVersion(salesperson, txn: txn, tables: tables)
-                    if stored != version { problems.append("\(salesperson)'s stream version is \(stored), expected \(version)") }
-                }
-                if try txn.count(tables.eventIds) != events {
-                    problems.append("\(try txn.count(tables.eventIds)) eventIds for \(events) events")
-                }
-                // Rebuild inside this transaction, which is then aborted, and compare.
-                let before = try Self.digests(txn, tables)
-                try resetProjections(txn)
-                while try replayChunk(txn) {}
-                let after = try Self.digests(txn, tables)
-                for table in tables.projections where before[table.name] != after[table.name] {
-                    problems.append("projection table \(table.name) differs from a rebuild from the log")
-                }
-                throw Abort(report: VerificationReport(events: UInt64(events), salespeople: versions.count, problems: problems))
+            let path = directory + "/" + dataFileName
+            guard try checkDataFile(path) else {
+                throw StoreError(
+                    .format,
+                    "there is no CoachLog store in \(directory) (no \(dataFileName), or an empty one); nothing to verify")
             }
-        } catch let abort as Abort {
-            return abort.report
+            let lock = try lockDirectoryShared(directory)
+            defer { if let lock { close(lock) } }
+            let environment = try openEnvironment(path, options: Options(), readOnly: true)
+            return try environment.read { txn in
+                let (meta, format) = try storedFormat(txn, path: path)
+                if let reason = try upgradeNeeded(txn, meta: meta, format: format) {
+                    return VerificationReport(events: 0, salespeople: 0, problems: [], upgradeNeeded: reason)
+                }
+                return try check(txn, Tables(txn, create: false), chunk: Options().chunkEvents)
+            }
         } catch {
             throw StoreError.from(error)
         }
-        throw StoreError(.storage, "verification ended without a report")
+    }
+
+    /// Checks this open store the same way, in one read snapshot.
+    public func verify() throws -> VerificationReport {
+        do {
+            return try environment.read { txn in try Self.check(txn, tables, chunk: options.chunkEvents) }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    /// Why a store must be upgraded before it can be checked; nil when it is current.
+    static func upgradeNeeded(_ txn: Transaction, meta: Database, format: UInt64) throws -> String? {
+        func number(_ key: [UInt8]) throws -> UInt64? {
+            try txn.withValue(meta, key: key) { decodeBigEndian($0) } ?? nil
+        }
+        if format < formatVersion {
+            return "it is in store format \(format), and this coachlogd uses format \(formatVersion)"
+        }
+        if let next = try number(MetaKey.upgradeNext) {
+            return "an upgrade to store format \(formatVersion) stopped before event \(next)"
+        }
+        let projections = try number(MetaKey.projectionVersion) ?? 0
+        if projections != projectionVersion {
+            return "its projections are version \(projections), and this coachlogd uses version \(projectionVersion)"
+        }
+        let checkpoint = try number(MetaKey.checkpoint) ?? 0
+        let log = try txn.openDatabase("log", create: false)
+        let head = try txn.last(log).flatMap { last in last.key.withUnsafeBytes { decodeBigEndian($0) } } ?? 0
+        if checkpoint < head {
+            return "its projections stop at event \(checkpoint) of \(head): a rebuild was interrupted"
+        }
+        return nil
+    }
+
+    /// Positions are 1...head with no gap, every event decodes, stream versions
+    /// count each salesperson's events, every eventId points at its event, and
+    /// the projections are byte-identical to a rebuild from the log.
+    static func check(_ txn: Transaction, _ tables: Tables, chunk: Int) throws -> VerificationReport {
+        var problems: [String] = []
+        var expected: UInt64 = 1
+        var versions: [String: UInt64] = [:]
+        var decodable = true
+        // One pass over the log, holding no events: memory stays small on a big store.
+        try txn.scan(tables.log) { key, value in
+            guard let position = decodeBigEndian(key) else {
+                problems.append("a log key is not a position")
+                return true
+            }
+            if position != expected { problems.append("position \(expected) is missing (next is \(position))") }
+            expected = position + 1
+            guard let envelope = try? RecordCodec.decodeEnvelope(position: position, value) else {
+                problems.append("event \(position) cannot be decoded")
+                decodable = false
+                return true
+            }
+            let version = versions[envelope.salesperson, default: 0] + 1
+            versions[envelope.salesperson] = version
+            if envelope.streamVersion != version {
+                problems.append("event \(position) has stream version \(envelope.streamVersion), expected \(version)")
+            }
+            let stored =
+                try txn.withValue(tables.eventIds, key: Array(envelope.eventId.utf8)) { decodeBigEndian($0) } ?? nil
+            if stored != position {
+                problems.append("eventId \(envelope.eventId) does not point at its event \(position)")
+            }
+            return true
+        }
+        let events = Int(expected - 1)
+        for (salesperson, version) in versions {
+            let stored = try streamVersion(salesperson, txn: txn, tables: tables)
+            if stored != version {
+                problems.append("\(salesperson)'s stream version is \(stored), expected \(version)")
+            }
+        }
+        if try txn.count(tables.eventIds) != events {
+            problems.append("\(try txn.count(tables.eventIds)) eventIds for \(events) events")
+        }
+        let checkpoint = try self.checkpoint(txn, tables)
+        if checkpoint != UInt64(events) {
+            problems.append("the projections' checkpoint is \(checkpoint), but the log ends at \(events)")
+        }
+        // A rebuild would stop at the first undecodable event; that one is reported already.
+        if decodable {
+            let stored = try digests(txn, tables)
+            let rebuilt = try rebuiltDigests(txn, tables, chunk: chunk)
+            for table in tables.projections where stored[table.name] != rebuilt[table.name] {
+                problems.append("projection table \(table.name) differs from a rebuild from the log")
+            }
+        }
+        return VerificationReport(events: UInt64(events), salespeople: versions.count, problems: problems)
+    }
+
+    /// The digests of the projections a rebuild from `txn`'s log produces,
+    /// built in a scratch store (this one may be read-only) by the same code
+    /// and in the same chunks as a rebuild in place.
+    static func rebuiltDigests(_ txn: Transaction, _ tables: Tables, chunk: Int) throws -> [String: UInt64] {
+        let folder = try scratchFolder()
+        let path = folder + "/rebuild.mdb"
+        defer {
+            unlink(path)
+            unlink(path + "-lock")
+            rmdir(folder)
+        }
+        let scratch = try Environment(
+            path: path, options: .init(maxDatabases: UInt32(Tables.names.count + 4)))
+        let scratchTables = try scratch.write { try Tables($0, create: true) }
+        var after: UInt64 = 0
+        while true {
+            let (applied, last) = try scratch.write { scratchTxn in
+                var model = LMDBReadModel(txn: scratchTxn, tables: scratchTables)
+                return try replay(from: txn, log: tables.log, after: after, limit: chunk, into: &model)
+            }
+            if let last { after = last }
+            if applied < chunk { break }
+        }
+        return try scratch.read { try digests($0, scratchTables) }
+    }
+
+    /// A new private folder under `TMPDIR` (or /tmp).
+    static func scratchFolder() throws -> String {
+        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/coachlog-verify-XXXXXX".utf8CString)
+        guard
+            let made = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } })
+        else {
+            let reason = String(cString: strerror(errno))
+            throw StoreError(
+                .unavailable,
+                "cannot create a scratch folder in \(base) to rebuild the projections into: \(reason); set TMPDIR to a writable folder with room for them"
+            )
+        }
+        return String(cString: made)
     }
 
     /// A 64-bit FNV-1a digest of each projection table's keys and values, in

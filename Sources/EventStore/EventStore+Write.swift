@@ -88,26 +88,31 @@ extension EventStore {
         return AppendResult(positions: stored.map(\.position), streamVersion: version, stored: stored)
     }
 
-    /// If every event of the append was stored before with the same type and
-    /// data, the original result (a safe retry). If only some were, or with
-    /// other content, a conflict. Nil when none of its eventIds is known.
+    /// If every event of the append was stored before with the same type,
+    /// salesperson and data, byte for byte, the original result (a safe retry,
+    /// in any order or as a subset). If only some were, or with other content,
+    /// a conflict. Nil when none of its eventIds is known.
     private func replayed(_ append: PreparedAppend, txn: Transaction) throws -> AppendResult? {
-        var originals: [EventEnvelope?] = []
+        var originals: [Original?] = []
         for event in append.events {
             guard let id = event.eventId else {
                 originals.append(nil)
                 continue
             }
-            let original = try txn.withValue(tables.eventIds, key: Array(id.utf8)) { raw -> EventEnvelope? in
+            let original = try txn.withValue(tables.eventIds, key: Array(id.utf8)) { raw -> Original? in
                 guard let position = decodeBigEndian(raw) else { return nil }
-                return try txn.withValue(tables.log, key: bigEndianKey(position)) {
-                    try RecordCodec.decodeEnvelope(position: position, $0)
+                return try txn.withValue(tables.log, key: bigEndianKey(position)) { stored in
+                    var reader = ByteReader(stored)
+                    let header = try RecordCodec.decodeHeader(&reader)
+                    let same = Self.sameContent(reader.rest(), header, event.dataBytes)
+                    return Original(position: position, header: header, sameData: same)
                 }
             }
             originals.append(original ?? nil)
         }
-        let known = originals.compactMap { $0 }
-        if known.isEmpty { return nil }
+        if !originals.contains(where: { $0 != nil }) { return nil }
+        var positions: [UInt64] = []
+        var streamVersion: UInt64 = 0
         for (event, original) in zip(append.events, originals) {
             guard let original else {
                 throw StoreError(
@@ -115,16 +120,27 @@ extension EventStore {
                     "this append repeats some eventIds of an earlier append but not all; resend the earlier append exactly, or use new eventIds"
                 )
             }
-            guard original.type == event.event.type, sameKey(original.salesperson, append.salesperson),
-                Self.sameContent(original, event.data)
+            guard original.header.type == event.event.type, sameKey(original.header.salesperson, append.salesperson),
+                original.sameData
             else {
                 throw StoreError(
                     .conflict,
-                    "eventId \"\(original.eventId)\" was already stored with a different type or data (at position \(original.position)); use a new eventId for a new event"
+                    "eventId \"\(original.header.eventId)\" was already stored with a different type or data (at position \(original.position)); use a new eventId for a new event"
                 )
             }
+            positions.append(original.position)
+            // A retry may list its events in another order: the stream's version
+            // after them is the largest of theirs.
+            streamVersion = max(streamVersion, original.header.streamVersion)
         }
-        return AppendResult(positions: known.map(\.position), streamVersion: known.last?.streamVersion ?? 0, stored: [])
+        return AppendResult(positions: positions, streamVersion: streamVersion, stored: [])
+    }
+
+    /// A stored event as a retry is compared with it.
+    private struct Original {
+        var position: UInt64
+        var header: RecordCodec.Header
+        var sameData: Bool
     }
 
     /// A salesperson's stream version: the version of their last event (0 for none).
@@ -133,14 +149,20 @@ extension EventStore {
         return value.withUnsafeBytes { decodeBigEndian($0) } ?? 0
     }
 
-    /// Equal data, or equal once the original's missing `at` is read as its
-    /// `recordedAt` (what it meant): an export replayed with explicit times
-    /// is then recognised as the same events.
-    static func sameContent(_ original: EventEnvelope, _ data: JSONValue) -> Bool {
-        if original.data == data { return true }
-        guard case .object(var fields) = original.data, fields["at"] == nil else { return false }
-        fields["at"] = .string(original.recordedAt.iso8601)
-        return JSONValue.object(fields) == data
+    /// Whether the stored data and a retry's are the same bytes: compared as
+    /// serialized, never with `JSONValue`'s `==`, which would equate
+    /// canonically equivalent strings (é as one scalar or as e + accent).
+    /// Also the same when only the original lacks `at` and the retry gives
+    /// its `recordedAt` (what it meant): an export replayed with explicit
+    /// times is then recognised as the same events.
+    static func sameContent(_ stored: UnsafeRawBufferPointer, _ header: RecordCodec.Header, _ data: [UInt8]) -> Bool {
+        if stored.elementsEqual(data) { return true }
+        // Other bytes: re-serialize, in case an older writer spelled the same values differently.
+        guard case .object(var fields)? = try? JSONParser.parse(stored) else { return false }
+        if JSONWriter.bytes(.object(fields)) == data { return true }
+        guard fields["at"] == nil else { return false }
+        fields["at"] = .string(header.recordedAt.iso8601)
+        return JSONWriter.bytes(.object(fields)) == data
     }
 
     /// A UUID version 7: the commit time in milliseconds first, so that

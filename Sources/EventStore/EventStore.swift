@@ -23,37 +23,56 @@ import Glibc
 ///   transaction as the events, so they can never be out of step.
 /// - Only one process opens a data folder at a time (an exclusive lock).
 /// - A file that is not a CoachLog store, or a newer format, is refused and left untouched.
+/// - An older format is upgraded in place at open, crash-safe: an interrupted
+///   upgrade resumes at the next open (see `upgradeLog`).
+/// - `EventStore.verify(directory:)` reads a stopped store without writing to it.
 ///
 /// Thread-safety: reads may run on any thread at any time; `commit` may be
 /// called from any thread but runs one at a time (LMDB's writer lock).
 public final class EventStore: @unchecked Sendable {
     /// Version of the on-disk layout. Bumped when older coachlogd binaries can
-    /// no longer read what this one writes. Format 2 dropped the `streams`
-    /// table (versions come from `streamIndex`); format 1 stores are upgraded
-    /// in place at open.
-    public static let formatVersion: UInt64 = 2
-    /// Version of the projection tables. A mismatch at open rebuilds them from the log.
-    public static let projectionVersion: UInt64 = 2
+    /// no longer read what this one writes; older stores are upgraded in place
+    /// at open. Format 2 dropped the `streams` table (versions come from
+    /// `streamIndex`); format 3 stores every enum as its `StorageCode` instead
+    /// of its declaration position (envelope version 2).
+    public static let formatVersion: UInt64 = 4
+    /// Version of the projection tables. A mismatch at open rebuilds them from
+    /// the log. Version 3: kinds, outcomes and topics as `StorageCode`s.
+    public static let projectionVersion: UInt64 = 4
     public static let dataFileName = "coachlog.mdb"
     public static let lockFileName = "coachlog.lock"
-    /// Largest number of events one rebuild transaction applies.
-    static let rebuildChunk = 20_000
 
     public let directory: String
     public let dataFilePath: String
     let environment: Environment
     let tables: Tables
+    let options: Options
     private let lockDescriptor: Int32
 
     public struct Options: Sendable {
         public var mapSize: Int
         public var maximumMapSize: Int
+        /// Most events one transaction of an upgrade or a projection rebuild
+        /// handles (an upgrade also stops a transaction at `upgradeChunkBytes`).
+        /// Tests make it small to cut the work into many steps.
+        public var chunkEvents: Int
+        /// A test seam: called after each transaction of an upgrade or a
+        /// projection rebuild commits, with the number committed so far by this
+        /// open. Throwing stops the open there, in the state a crash between
+        /// two transactions leaves; the next open resumes the work.
+        public var afterChunk: (@Sendable (_ committed: Int) throws -> Void)?
+
         /// The default map (64 GiB) is address space, not disk: the file only
         /// grows as data is written. Being large, it rarely has to grow, and
         /// growing waits for every reader to finish.
-        public init(mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40) {
+        public init(
+            mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 20_000,
+            afterChunk: (@Sendable (_ committed: Int) throws -> Void)? = nil
+        ) {
             self.mapSize = mapSize
             self.maximumMapSize = maximumMapSize
+            self.chunkEvents = max(1, chunkEvents)
+            self.afterChunk = afterChunk
         }
     }
 
@@ -62,18 +81,21 @@ public final class EventStore: @unchecked Sendable {
     public init(directory: String, options: Options = Options()) throws {
         self.directory = directory
         self.dataFilePath = directory + "/" + Self.dataFileName
+        self.options = options
         try Self.ensureDirectory(directory)
         lockDescriptor = try Self.lockDirectory(directory)
         do {
             let existing = try Self.checkDataFile(dataFilePath)
-            environment = try Self.openEnvironment(dataFilePath, options: options)
+            environment = try Self.openEnvironment(dataFilePath, options: options, readOnly: false)
             tables = try Self.openTables(environment, existing: existing, path: dataFilePath)
         } catch {
             close(lockDescriptor)
             throw StoreError.from(error)
         }
         do {
-            try catchUpProjections()
+            var committed = 0
+            try upgradeLog(committed: &committed)
+            try catchUpProjections(committed: &committed)
         } catch {
             throw StoreError.from(error)
         }
@@ -100,13 +122,15 @@ public final class EventStore: @unchecked Sendable {
         }
     }
 
-    static func openEnvironment(_ path: String, options: Options) throws -> Environment {
+    /// `readOnly` opens with MDB_RDONLY | MDB_NOLOCK: the caller holds the
+    /// folder lock shared, so no writer can exist meanwhile.
+    static func openEnvironment(_ path: String, options: Options, readOnly: Bool) throws -> Environment {
         do {
             return try Environment(
                 path: path,
                 options: .init(
                     mapSize: options.mapSize, maxDatabases: UInt32(Tables.names.count + 4),
-                    maximumMapSize: options.maximumMapSize))
+                    maximumMapSize: options.maximumMapSize, readOnlySnapshot: readOnly))
         } catch {
             guard error.isInvalidFile else { throw error }
             throw StoreError(
@@ -123,19 +147,52 @@ public final class EventStore: @unchecked Sendable {
             throw StoreError(.unavailable, "cannot open \(path): \(reason); check the data folder's permissions")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let n = pread(fd, &buffer, 31, 0)
-            let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingNewline : "another process"
+            let holder = lockHolder(fd)
             close(fd)
             throw StoreError(
                 .locked,
-                "the data folder \(directory) is already in use by process \(holder); stop it first or choose another --data folder"
+                "the data folder \(directory) is already in use by \(holder); stop it first or choose another --data folder"
             )
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = pwrite(fd, pid, pid.count, 0)
         return fd
+    }
+
+    /// Takes the folder lock shared, for reading a stopped store: a daemon
+    /// (which takes it exclusively) cannot start meanwhile, and a running one
+    /// makes this fail. Never writes or creates the lock file. Nil when there
+    /// is none, so no daemon ever ran here (each creates it first and leaves it):
+    /// a backup copied into a new folder. Creating it instead would leave a
+    /// file the daemon's user may not be able to open (verify run as root).
+    static func lockDirectoryShared(_ directory: String) throws -> Int32? {
+        let path = directory + "/" + lockFileName
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 && errno == ENOENT { return nil }
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw StoreError(.unavailable, "cannot open \(path): \(reason); check the data folder's permissions")
+        }
+        if flock(fd, LOCK_SH | LOCK_NB) != 0 {
+            let holder = lockHolder(fd)
+            close(fd)
+            throw StoreError(
+                .locked,
+                "the data folder \(directory) is in use by \(holder); verify checks a stopped store: stop the daemon first, or verify a backup"
+            )
+        }
+        return fd
+    }
+
+    /// Who holds the folder lock, for messages: the pid a daemon wrote, if
+    /// that process is alive (a shared holder such as `verify` writes none).
+    static func lockHolder(_ fd: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = pread(fd, &buffer, 31, 0)
+        let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingNewline : ""
+        if let pid = Int32(text), pid > 0, kill(pid, 0) == 0 || errno == EPERM { return "process \(pid)" }
+        return "another process (a running coachlogd verify, perhaps)"
     }
 
     /// Looks at the file before LMDB does, so that a foreign file is never
@@ -160,32 +217,20 @@ public final class EventStore: @unchecked Sendable {
 
     static func openTables(_ env: Environment, existing: Bool, path: String) throws -> Tables {
         try env.write { txn in
-            if existing {
-                let meta: Database
-                do {
-                    meta = try txn.openDatabase("meta", create: false)
-                } catch let e as LMDBError where e.isNotFound {
-                    throw StoreError(.format, "\(path) is an LMDB file but not a CoachLog store; it was left untouched")
-                }
-                guard try txn.get(meta, key: MetaKey.marker) == MetaKey.markerValue else {
-                    throw StoreError(.format, "\(path) is an LMDB file but not a CoachLog store; it was left untouched")
-                }
-                let format = try txn.withValue(meta, key: MetaKey.format) { decodeBigEndian($0) } ?? nil
-                guard let format else { throw StoreError(.format, "\(path) has no format version; it was left untouched") }
-                guard format <= formatVersion else {
-                    throw StoreError(
-                        .format,
-                        "\(path) was written by a newer CoachLog (store format \(format)); this coachlogd reads format \(formatVersion) or older. Upgrade coachlogd; the file was left untouched"
-                    )
-                }
-            }
+            let format = existing ? try storedFormat(txn, path: path).format : nil
             let tables = try Tables(txn, create: true)
-            if existing, let format = try txn.withValue(tables.meta, key: MetaKey.format, { decodeBigEndian($0) }) ?? nil,
-                format < formatVersion
-            {
+            if let format, format < formatVersion {
                 // Format 1 kept stream versions in `streams`; from 2 on nothing updates
-                // it, so empty it and mark the file so that older binaries refuse it.
+                // it, so empty it.
                 if format == 1 { try txn.clear(try txn.openDatabase("streams", create: true)) }
+                // Formats 1 and 2 stored enum positions: `upgradeLog` converts the log
+                // in chunks from this marker on, and the projections (older version)
+                // are rebuilt after it. The new format number, written in the same
+                // transaction, makes older binaries refuse the half-converted file.
+                // Format 4 only added event types (the corrections, codes 7–14):
+                // nothing stored changes, but a binary of format 3 must not read a
+                // log that may hold codes it does not know.
+                if format < 3 { try txn.put(tables.meta, key: MetaKey.upgradeNext, value: bigEndianKey(1)) }
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
             }
             if !existing {
@@ -196,6 +241,35 @@ public final class EventStore: @unchecked Sendable {
             }
             return tables
         }
+    }
+
+    /// The named database, or nil when the file has none of that name.
+    static func existingDatabase(_ txn: Transaction, _ name: String) throws -> Database? {
+        let result = Result { () throws(LMDBError) -> Database in try txn.openDatabase(name, create: false) }
+        switch result {
+        case .success(let database): return database
+        case .failure(let error) where error.isNotFound: return nil
+        case .failure(let error): throw error
+        }
+    }
+
+    /// The `meta` table and format of an existing file, refusing anything that
+    /// is not a CoachLog store this binary can read.
+    static func storedFormat(_ txn: Transaction, path: String) throws -> (meta: Database, format: UInt64) {
+        guard let meta = try existingDatabase(txn, "meta"),
+            try txn.get(meta, key: MetaKey.marker) == MetaKey.markerValue
+        else {
+            throw StoreError(.format, "\(path) is an LMDB file but not a CoachLog store; it was left untouched")
+        }
+        let format = try txn.withValue(meta, key: MetaKey.format) { decodeBigEndian($0) } ?? nil
+        guard let format else { throw StoreError(.format, "\(path) has no format version; it was left untouched") }
+        guard format <= formatVersion else {
+            throw StoreError(
+                .format,
+                "\(path) was written by a newer CoachLog (store format \(format)); this coachlogd reads format \(formatVersion) or older. Upgrade coachlogd; the file was left untouched"
+            )
+        }
+        return (meta, format)
     }
 
     // MARK: Positions

@@ -2,7 +2,8 @@ import LMDB
 
 /// The named LMDB databases of a CoachLog store.
 ///
-/// - `meta`: format marker, format version, projection version, checkpoint.
+/// - `meta`: format marker, format version, projection version, checkpoint,
+///   and while an upgrade runs, the next position it converts.
 /// - `log`: position (8-byte big-endian) → envelope. Append-only.
 /// - `eventIds`: eventId → position of the event carrying it.
 /// - `streamIndex`: salesperson, 0, position → stream version. Reads by
@@ -56,6 +57,8 @@ enum MetaKey {
     static let format = Array("format".utf8)
     static let projectionVersion = Array("projectionVersion".utf8)
     static let checkpoint = Array("checkpoint".utf8)
+    /// Present only while `upgradeLog` converts the log: the next position to convert.
+    static let upgradeNext = Array("upgradeNext".utf8)
 }
 
 func personKey(_ salesperson: String, _ tag: UInt8? = nil, _ position: UInt64? = nil) -> [UInt8] {

@@ -13,7 +13,8 @@ import Glibc
 ///   single writer writes; readers never block the writer.
 /// - A full map (`MDB_MAP_FULL`) grows the map and the write is retried, so
 ///   callers never see that error while the disk has room.
-/// - Stale reader slots left by crashed processes are cleared at open.
+/// - Stale reader slots left by crashed processes are cleared at open
+///   (except in a read-only snapshot, which touches no lock file).
 ///
 /// Safe to share across threads: LMDB's environment handle is thread-safe,
 /// and the one piece of state Swift owns (the map size, changed only while
@@ -26,7 +27,11 @@ public final class Environment: @unchecked Sendable {
         /// Largest map the environment may grow to.
         public var maximumMapSize: Int
         public var fileMode: mode_t
-        /// Open read-only without a lock file: for inspecting a copy (a backup) nobody else uses.
+        /// Open read-only without a lock file (MDB_RDONLY | MDB_NOLOCK): not one
+        /// byte of the data file is written, no lock file is created or used,
+        /// and write transactions fail. The caller must make sure that no
+        /// process writes the file meanwhile: a backup copy nobody else uses, or
+        /// a store whose folder lock the caller holds.
         public var readOnlySnapshot: Bool
 
         public init(

@@ -107,6 +107,18 @@ public struct Transaction {
         return true
     }
 
+    /// Removes the entry stored under `key`; false when there was none.
+    @discardableResult
+    public func delete(_ db: Database, key: [UInt8]) throws(LMDBError) -> Bool {
+        let rc = key.withUnsafeBytes { keyBytes in
+            var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_del(handle, db.dbi, &k, nil)
+        }
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc, "mdb_del")
+        return true
+    }
+
     /// Removes every entry of `db`, keeping the database itself.
     public func clear(_ db: Database) throws(LMDBError) {
         try check(mdb_drop(handle, db.dbi, 0), "mdb_drop")

@@ -158,25 +158,52 @@ struct Rebuild: ParsableCommand {
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a stopped store: gapless positions, stream versions, eventIds, projections equal to a rebuild.",
-        discussion: "Changes nothing. Exits 0 when consistent, 1 (listing the problems) otherwise.")
+        discussion: """
+            Read-only: the data file is opened with LMDB's MDB_RDONLY and not one byte of it changes, and \
+            nothing is created in the data folder. It holds the folder's lock (coachlog.lock) shared, so a daemon \
+            cannot start meanwhile, and refuses a folder a running daemon holds. The comparison with a rebuild \
+            is made in a scratch file under $TMPDIR (or /tmp), removed afterwards.
+
+            A store written by an older coachlogd (an older store format or older projections), or one whose \
+            upgrade or rebuild was interrupted, is not upgraded: verify says it needs an upgrade. Starting \
+            coachlogd on the folder upgrades it in place (crash-safe; an interrupted upgrade resumes at the next \
+            start); stop it and run verify again.
+
+            Exit status: 0 consistent; 1 problems found (each listed), or the store cannot be read or is in use; \
+            2 the store needs an upgrade before it can be checked.
+            """)
+
+    /// Distinct from 1 (damage or failure): scripts can tell "upgrade first" from "something is wrong".
+    static let needsUpgradeStatus: Int32 = 2
 
     @OptionGroup var options: DataOptions
 
     mutating func run() throws {
         _ = Startup.bootstrapLogging
-        let logger = try options.makeLogger()
-        let store = Startup.openStore(options.dataDirectory, logger: logger)
+        _ = try options.makeLogger()
+        let directory = options.dataDirectory
         let report: VerificationReport
         do {
-            report = try store.verify()
+            report = try EventStore.verify(directory: directory)
         } catch {
-            Startup.fail("verification failed: \(error)")
+            Startup.fail("cannot verify \(directory): \(error)")
+        }
+        if let reason = report.upgradeNeeded {
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    coachlogd: the store in \(directory) needs an upgrade before it can be verified: \(reason). \
+                    verify changed nothing. To upgrade it, start coachlogd on this data folder (it upgrades the store \
+                    in place at startup), stop it, and run verify again.
+
+                    """.utf8))
+            throw ExitCode(Self.needsUpgradeStatus)
         }
         if report.isConsistent {
             print("consistent: \(report.events) events, \(report.salespeople) salespeople; projections equal a rebuild")
         } else {
             for problem in report.problems { print("problem: \(problem)") }
-            Startup.fail("\(report.problems.count) problems in \(options.dataDirectory)")
+            Startup.fail("\(report.problems.count) problems in \(directory)")
         }
     }
 }

@@ -72,7 +72,8 @@ import Testing
         #expect(composed == decomposed)  // Swift's String equality: canonical equivalence
         var h = History()
         try h.open("s1", composed, coach: "lee", at: "2026-09-07T09:00:00Z")
-        try h.open("s2", decomposed, coach: "kim", at: "2026-09-08T09:00:00Z")
+        // Canonically equal is also a lookalike (accents): the coach confirms a new person.
+        try h.open("s2", decomposed, coach: "kim", at: "2026-09-08T09:00:00Z", newSalesperson: true)
         #expect(h.model.people().count == 2)
         #expect(h.model.person(composed)?.coach == "lee")
         #expect(h.model.person(decomposed)?.coach == "kim")

@@ -22,13 +22,19 @@ struct GeneratedHistory {
         var due: Day
         var madeAt: Timestamp
         var review: (outcome: Outcome, at: Timestamp)?
+        var id = ""
+        var madeIn = ""
+        var madeInIndex = 0
+        var reviewedIn: String?
+        /// Withdrawn, or made in a voided session: counts nowhere, whatever the asOf.
+        var gone = false
     }
 
     var events: [Event] = []
     /// In the order they were made.
     var commitments: [Commitment] = []
-    /// (salesperson, coach, at), in event order.
-    var sessions: [(salesperson: String, coach: String, at: Timestamp)] = []
+    /// (salesperson, coach, at), in event order; voided sessions are left out.
+    var sessions: [(salesperson: String, coach: String, at: Timestamp, id: String)] = []
     var people: [String] = []
     var first = Timestamp(milliseconds: 0)
     var last = Timestamp(milliseconds: 0)
@@ -48,8 +54,9 @@ enum HistoryGenerator {
     private struct Person {
         var coach: String
         var sessionCount = 0
-        var current: (id: String, index: Int)?
-        var goals: [String] = []
+        var current: (id: String, index: Int, openedAt: Timestamp)?
+        var goals: [(id: String, session: String)] = []
+        var closedGoals: Set<String> = []
         /// Unreviewed commitments: id, index of the session they were made in, and their place in `commitments`.
         var open: [(id: String, sessionIndex: Int, slot: Int)] = []
     }
@@ -81,6 +88,42 @@ enum HistoryGenerator {
             h.events.append(.init(type: type, data: .object(data), recordedAt: recordedAt))
         }
 
+        /// A correction of one of the person's records, when there is one to correct.
+        func correct(_ p: inout Person, name: String, roll: Int) {
+            let sp = JSONValue.string(name)
+            let mine = h.commitments.indices.filter { h.commitments[$0].salesperson == name && !h.commitments[$0].gone }
+            switch roll {
+            case 90, 91:
+                let reviewed = mine.filter { h.commitments[$0].review != nil }
+                guard !reviewed.isEmpty else { return }
+                let slot = rng.pickDrawing(reviewed)
+                let outcome = rng.pickDrawing(Outcome.allCases)
+                emit("ReviewCorrected", ["commitmentId": .string(h.commitments[slot].id), "salesperson": sp,
+                                         "outcome": .string(outcome.rawValue), "note": "Corrected"])
+                h.commitments[slot].review?.outcome = outcome
+            case 92:
+                guard !mine.isEmpty else { return }
+                let slot = rng.pickDrawing(mine)
+                let kind = rng.pickDrawing(CommitmentKind.allCases)
+                emit("CommitmentAmended", ["commitmentId": .string(h.commitments[slot].id), "salesperson": sp,
+                                           "kind": .string(kind.rawValue), "text": "Amended"])
+                h.commitments[slot].kind = kind
+            case 93:
+                guard !p.open.isEmpty else { return }
+                let target = p.open.remove(at: rng.below(p.open.count))
+                emit("CommitmentWithdrawn", ["commitmentId": .string(target.id), "salesperson": sp, "reason": "dropped"])
+                h.commitments[target.slot].gone = true
+            default:
+                let active = p.goals.filter { !p.closedGoals.contains($0.id) }
+                guard !active.isEmpty else { return }
+                let goal = rng.pickDrawing(active).id
+                let type = ["GoalAmended", "GoalAchieved", "GoalDropped"][rng.below(3)]
+                var data: [String: JSONValue] = ["goalId": .string(goal), "salesperson": sp]
+                if type == "GoalAmended" { data["text"] = "Restated" } else { p.closedGoals.insert(goal) }
+                emit(type, data)
+            }
+        }
+
         while h.events.count < eventCount {
             // Time moves on; sometimes not at all, so that ties happen.
             if !rng.percent(12) { clock = clock.advanced(minutes: 1 + rng.below(240)) }
@@ -88,18 +131,21 @@ enum HistoryGenerator {
             var p = people[name]!
             nextId += 1
             let sp = JSONValue.string(name)
-            if p.current == nil || rng.percent(12) {
-                if let current = p.current, rng.percent(70) {
+            // One open session per person, and none older than a day: records without `at` then
+            // happen when they were recorded (a session begun more than a day before takes its own time).
+            let stale = p.current.map { clock.milliseconds - $0.openedAt.milliseconds > 20 * 3_600_000 } ?? false
+            if p.current == nil || stale || rng.percent(12) {
+                if let current = p.current {
                     emit("SessionClosed", ["sessionId": .string(current.id), "salesperson": sp])
                 }
                 if rng.percent(10) { p.coach = rng.pickDrawing(coaches) }
                 p.sessionCount += 1
                 let id = "\(name)-s\(p.sessionCount)"
-                p.current = (id, p.sessionCount)
+                p.current = (id, p.sessionCount, clock)
                 let topics = Topic.allCases.filter { _ in rng.percent(30) }.map { JSONValue.string($0.rawValue) }
                 emit("SessionOpened", ["sessionId": .string(id), "salesperson": sp, "coach": .string(p.coach),
                                        "topics": .array(topics)])
-                h.sessions.append((name, p.coach, clock))
+                h.sessions.append((name, p.coach, clock, id))
             } else if let current = p.current {
                 let session = JSONValue.string(current.id)
                 let roll = rng.below(100)
@@ -110,7 +156,7 @@ enum HistoryGenerator {
                                                      "text": .string("Goal \(nextId)")]
                     if rng.percent(50) { data["area"] = .string(rng.pickDrawing(["income", "leadership", "balance"])) }
                     emit("GoalStated", data)
-                    p.goals.append(id)
+                    p.goals.append((id, current.id))
                 } else if roll < 45 {
                     let id = "c\(nextId)"
                     let kind = rng.pickDrawing(CommitmentKind.allCases)
@@ -118,10 +164,12 @@ enum HistoryGenerator {
                     var data: [String: JSONValue] = ["commitmentId": .string(id), "sessionId": session,
                                                      "salesperson": sp, "kind": .string(kind.rawValue),
                                                      "text": .string("Commitment \(nextId)"), "due": .string(due.iso8601)]
-                    if !p.goals.isEmpty, rng.percent(40) { data["goalId"] = .string(rng.pickDrawing(p.goals)) }
+                    if !p.goals.isEmpty, rng.percent(40) { data["goalId"] = .string(rng.pickDrawing(p.goals).id) }
                     emit("CommitmentMade", data)
                     p.open.append((id, current.index, h.commitments.count))
-                    h.commitments.append(.init(salesperson: name, kind: kind, due: due, madeAt: clock, review: nil))
+                    h.commitments.append(
+                        .init(salesperson: name, kind: kind, due: due, madeAt: clock, review: nil, id: id, madeIn: current.id,
+                              madeInIndex: current.index))
                 } else if roll < 75, !reviewable.isEmpty {
                     let index = rng.pickDrawing(reviewable)
                     let target = p.open.remove(at: index)
@@ -131,9 +179,28 @@ enum HistoryGenerator {
                     if rng.percent(30) { data["note"] = "Noted" }
                     emit("CommitmentReviewed", data)
                     h.commitments[target.slot].review = (outcome, clock)
-                } else if roll < 92 {
+                    h.commitments[target.slot].reviewedIn = current.id
+                } else if roll < 90 {
                     emit("InsightNoted", ["sessionId": session, "salesperson": sp,
                                           "topic": .string(rng.pickDrawing(Topic.allCases).rawValue), "text": "Insight"])
+                } else if roll < 96 {
+                    correct(&p, name: name, roll: roll)
+                } else if roll < 97 {
+                    // Voided: everything made in it is gone; reviews held in it are undone.
+                    emit("SessionVoided", ["sessionId": session, "salesperson": sp, "reason": "wrong person"])
+                    for slot in h.commitments.indices where h.commitments[slot].salesperson == name {
+                        if h.commitments[slot].madeIn == current.id {
+                            h.commitments[slot].gone = true
+                        } else if h.commitments[slot].reviewedIn == current.id {
+                            h.commitments[slot].review = nil
+                            h.commitments[slot].reviewedIn = nil
+                            p.open.append((h.commitments[slot].id, h.commitments[slot].madeInIndex, slot))
+                        }
+                    }
+                    p.open.removeAll { h.commitments[$0.slot].madeIn == current.id }
+                    p.goals.removeAll { $0.session == current.id }
+                    h.sessions.removeAll { $0.id == current.id }
+                    p.current = nil
                 } else {
                     emit("SessionClosed", ["sessionId": session, "salesperson": sp])
                     p.current = nil

@@ -37,12 +37,20 @@ struct History {
         position += 1
     }
 
-    mutating func open(_ sessionId: String, _ salesperson: String, coach: String, at: String, topics: [String] = [])
-        throws
-    {
+    mutating func open(
+        _ sessionId: String, _ salesperson: String, coach: String, at: String, topics: [String] = [],
+        newSalesperson: Bool = false
+    ) throws {
         var data: JSONValue = ["sessionId": .string(sessionId), "salesperson": .string(salesperson), "coach": .string(coach),
                                "at": .string(at)]
         if !topics.isEmpty { data = merged(data, ["topics": .array(topics.map(JSONValue.string))]) }
+        if newSalesperson { data = merged(data, ["newSalesperson": true]) }
+        // One open session per person (a guardrail): a fixture that opens the next session closes the
+        // previous one first, as a coach would.
+        if let open = model.sessions(of: salesperson).last(where: { $0.closedAt == nil && !$0.voided }) {
+            let at = try timestamp(at)
+            try close(open.sessionId, salesperson, at: max(at, open.openedAt).iso8601)
+        }
         try add("SessionOpened", data)
     }
 
@@ -73,9 +81,13 @@ struct History {
                                        "at": .string(at)])
     }
 
-    mutating func insight(_ sessionId: String, _ salesperson: String, topic: String, at: String) throws {
-        try add("InsightNoted", ["sessionId": .string(sessionId), "salesperson": .string(salesperson),
-                                 "topic": .string(topic), "text": "Sees herself as a closer", "at": .string(at)])
+    mutating func insight(
+        _ sessionId: String, _ salesperson: String, topic: String, at: String?, recordedAt: String = defaultRecordedAt
+    ) throws {
+        var data: JSONValue = ["sessionId": .string(sessionId), "salesperson": .string(salesperson),
+                               "topic": .string(topic), "text": "Sees herself as a closer"]
+        if let at { data = merged(data, ["at": .string(at)]) }
+        try add("InsightNoted", data, recordedAt: recordedAt)
     }
 
     mutating func close(_ sessionId: String, _ salesperson: String, at: String) throws {
@@ -95,7 +107,7 @@ func expectViolation(
     var model = history.model
     let error = #expect(throws: DomainError.self, sourceLocation: sourceLocation) {
         let event = try CoachingEvent(type: type, data: data)
-        try model.record(event, position: history.position + 1, recordedAt: Timestamp(milliseconds: 0))
+        try model.record(event, position: history.position + 1, recordedAt: try timestamp(History.defaultRecordedAt))
     }
     #expect(error?.rule == rule, "refused for \(error?.description ?? "nothing")", sourceLocation: sourceLocation)
     #expect(error?.message.isEmpty == false, sourceLocation: sourceLocation)

@@ -138,7 +138,7 @@ import Testing
         } throws: { error in
             (error as? StoreError)?.rule == "name.length"
         }
-        #expect(try store.commit(batch, now: t0).count == 1)
+        #expect(try store.commit(batch, now: clock).count == 1)
         #expect(try store.headPosition() == 1)
     }
 
@@ -165,7 +165,7 @@ import Testing
             AppendRequest(events: [open("omar", "o1")]).prepare(),
             AppendRequest(events: [commit("dana", "s1", "c1")]).prepare(),
         ]
-        let results = try store.commit(batch, now: t0)
+        let results = try store.commit(batch, now: clock)
         #expect(try results[0].get().positions == [1])
         #expect(throws: StoreError.self) { try results[1].get() }
         #expect(try results[2].get().positions == [2])

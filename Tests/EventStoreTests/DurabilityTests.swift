@@ -119,7 +119,7 @@ import Glibc
         let env = try Environment(path: path)
         let meta = try env.openDatabase("meta", create: false)
         let format = try env.read { try $0.get(meta, key: Array("format".utf8)) }
-        #expect(format == [0, 0, 0, 0, 0, 0, 0, 2])
+        #expect(format == [0, 0, 0, 0, 0, 0, 0, UInt8(EventStore.formatVersion)])
     }
 
     @Test func olderProjectionsAreRebuiltAtOpen() throws {
@@ -128,7 +128,7 @@ import Glibc
         do {
             let store = try EventStore(directory: folder.path)
             for events in generateHistory(seed: 5, salespeople: 3, weeks: 5) {
-                try store.append(AppendRequest(events: events), now: t0)
+                try store.append(AppendRequest(events: events), now: clock)
             }
             before = try store.projectionDump()
         }
@@ -151,7 +151,7 @@ import Glibc
         let folder = TemporaryFolder()
         let store = try EventStore(directory: folder.path, options: .init(mapSize: 64 * 1024))
         let history = generateHistory(seed: 7, salespeople: 5, weeks: 20)
-        for events in history { try store.append(AppendRequest(events: events), now: t0) }
+        for events in history { try store.append(AppendRequest(events: events), now: clock) }
         let stats = try store.statistics()
         #expect(stats.mapBytes > 64 * 1024)
         #expect(stats.position == UInt64(history.reduce(0) { $0 + $1.count }))
@@ -161,7 +161,7 @@ import Glibc
         let folder = TemporaryFolder()
         let store = try EventStore(directory: folder.path)
         for events in generateHistory(seed: 3, salespeople: 4, weeks: 6) {
-            try store.append(AppendRequest(events: events), now: t0)
+            try store.append(AppendRequest(events: events), now: clock)
         }
         let target = folder.path + "/backup.mdb"
         let result = try store.backup(to: target)

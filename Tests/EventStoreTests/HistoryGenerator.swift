@@ -16,6 +16,8 @@ func generateHistory(seed: UInt64, salespeople: Int, weeks: Int) -> [[ProposedEv
     var appends: [[ProposedEvent]] = []
     var open: [Int: [String]] = [:]
     var goals: [Int: [String]] = [:]
+    // A session left open is closed when the next one opens: one open session per person.
+    var leftOpen: [Int: (session: String, close: String)] = [:]
     var counter = 0
     for week in 0..<weeks {
         for p in 0..<salespeople {
@@ -25,6 +27,12 @@ func generateHistory(seed: UInt64, salespeople: Int, weeks: Int) -> [[ProposedEv
             let day = Day(number: Day(iso8601: "2026-01-05")!.number + Int32(week * 7 + p % 3))
             let at = { (minute: Int) in day.start.adding(days: 0).iso8601.replacingDate(minute: minute) }
             var events: [ProposedEvent] = []
+            if let previous = leftOpen.removeValue(forKey: p) {
+                events.append(
+                    ProposedEvent(
+                        type: "SessionClosed",
+                        data: ["sessionId": .string(previous.session), "salesperson": .string(name), "at": .string(previous.close)]))
+            }
             let coach = coaches[(p + (week / 10)) % coaches.count]
             let sessionTopics = topics.filter { _ in Bool.random(using: &rng) }
             events.append(
@@ -80,6 +88,8 @@ func generateHistory(seed: UInt64, salespeople: Int, weeks: Int) -> [[ProposedEv
                     ProposedEvent(
                         type: "SessionClosed",
                         data: ["sessionId": .string(session), "salesperson": .string(name), "at": .string(at(45))]))
+            } else {
+                leftOpen[p] = (session, at(50))
             }
             appends.append(events)
         }

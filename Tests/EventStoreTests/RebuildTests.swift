@@ -20,11 +20,11 @@ import Testing
             let batch = try history[index..<min(index + size, history.count)].map {
                 try AppendRequest(events: $0).prepare()
             }
-            for result in try store.commit(batch, now: t0) { _ = try result.get() }
+            for result in try store.commit(batch, now: clock) { _ = try result.get() }
             for append in batch {
                 for event in append.events {
                     position += 1
-                    try memory.record(event.event, position: position, recordedAt: t0)
+                    try memory.record(event.event, position: position, recordedAt: clock)
                 }
             }
             index += size

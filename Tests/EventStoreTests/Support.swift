@@ -4,6 +4,9 @@ import CoachingDomain
 import EventStore
 
 let t0 = Timestamp(iso8601: "2026-09-07T09:00:00Z")!
+/// The clock of most store tests: after every event their histories hold (an `at` may not lie more
+/// than a day ahead of it). The golden-bytes test records at `t0` instead.
+let clock = Timestamp(iso8601: "2026-12-01T09:00:00Z")!
 
 func ts(_ text: String) -> Timestamp { Timestamp(iso8601: text)! }
 
@@ -43,7 +46,7 @@ func close(_ salesperson: String, _ session: String, at: String = "2026-09-07T10
 extension EventStore {
     @discardableResult
     func append(_ events: ProposedEvent..., expectedVersion: UInt64? = nil) throws -> AppendResult {
-        try append(AppendRequest(events: events, expectedVersion: expectedVersion), now: t0)
+        try append(AppendRequest(events: events, expectedVersion: expectedVersion), now: clock)
     }
 
     /// Everything a failed append must leave alone.

@@ -118,4 +118,48 @@ private func key(_ s: String) -> [UInt8] { Array(s.utf8) }
             (error as? LMDBError)?.isInvalidFile == true
         }
     }
+
+    @Test func deleteRemovesOneEntry() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        let env = try Environment(path: path)
+        let db = try env.openDatabase("t")
+        try env.write { txn in
+            try txn.put(db, key: key("a"), value: key("1"))
+            try txn.put(db, key: key("b"), value: key("2"))
+        }
+        let removed = try env.write { txn in (try txn.delete(db, key: key("a")), try txn.delete(db, key: key("zz"))) }
+        #expect(removed == (true, false))
+        #expect(try env.read { [try $0.get(db, key: key("a")), try $0.get(db, key: key("b"))] } == [nil, key("2")])
+    }
+
+    /// What `coachlogd verify` relies on: MDB_RDONLY | MDB_NOLOCK changes no byte of the
+    /// file, creates no lock file, and refuses write transactions.
+    @Test func readOnlySnapshotWritesNothing() throws {
+        let (folder, path) = temporaryFile()
+        defer { cleanUp(folder) }
+        do {
+            let env = try Environment(path: path)
+            let db = try env.openDatabase("t")
+            try env.write { txn in try txn.put(db, key: key("a"), value: key("1")) }
+        }
+        unlink(path + "-lock")
+        func contents() -> [UInt8] {
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while case let n = read(fd, &buffer, buffer.count), n > 0 { bytes += buffer[0..<n] }
+            return bytes
+        }
+        let before = contents()
+        let env = try Environment(path: path, options: .init(readOnlySnapshot: true))
+        let value = try env.read { txn in try txn.get(try txn.openDatabase("t", create: false), key: key("a")) }
+        #expect(value == key("1"))
+        #expect(throws: LMDBError.self) {
+            try env.write { txn in try txn.put(try txn.openDatabase("t", create: false), key: key("b"), value: key("2")) }
+        }
+        #expect(contents() == before)
+        #expect(access(path + "-lock", F_OK) != 0, "a lock file was created")
+    }
 }

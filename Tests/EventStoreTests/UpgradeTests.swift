@@ -1,0 +1,174 @@
+import CoachLogJSON
+import CoachLogTestSupport
+import CoachLogProtocol
+import CoachingDomain
+import EventStore
+import Foundation
+import LMDB
+import Testing
+
+/// A store written by the previous format (coachlogd at commit ce88b84: store
+/// format 2, enum positions on disk) is upgraded in place at open, also when
+/// the upgrade is interrupted, and reads back the same events and projections.
+@Suite struct UpgradeTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// A fresh data folder holding a copy of the format-2 fixture.
+    static func format2Store() throws -> TemporaryFolder {
+        let folder = TemporaryFolder()
+        let bytes = try Data(contentsOf: fixtures.appendingPathComponent("format2-store.mdb"))
+        try bytes.write(to: URL(fileURLWithPath: folder.path + "/" + EventStore.dataFileName))
+        return folder
+    }
+
+    static func dataFile(_ folder: TemporaryFolder) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: folder.path + "/" + EventStore.dataFileName))
+    }
+
+    /// The events as the ce88b84 daemon read them back from the fixture (its `read` reply).
+    static func goldenEvents() throws -> [JSONValue] {
+        let line = try Data(contentsOf: fixtures.appendingPathComponent("format2-events.jsonl"))
+        let reply = try JSONParser.parse(Array(line.prefix { $0 != UInt8(ascii: "\n") }))
+        return try #require(reply["result"]?["events"]?.arrayValue)
+    }
+
+    /// Every event reads back byte for byte as the old daemon served it, and
+    /// every projection record is what the fold of those events gives.
+    static func expectSameHistory(_ store: EventStore) throws {
+        let golden = try goldenEvents()
+        let events = try store.read(after: 0, limit: 100).events
+        #expect(events.count == 19 && golden.count == 19)
+        for (event, old) in zip(events, golden) {
+            #expect(JSONWriter.string(event.json) == JSONWriter.string(old), "event \(event.position)")
+        }
+        var memory = InMemoryReadModel()
+        for event in events {
+            try CoachingRules.apply(
+                event.decoded(), position: event.position, recordedAt: event.recordedAt, to: &memory)
+        }
+        func sortedTopics(_ sessions: [SessionRecord]) -> [SessionRecord] {
+            sessions.map {
+                var s = $0; s.topics.sort(); return s
+            }
+        }
+        let jose = "Jos\u{E9}"
+        for person in ["dana", jose] {
+            try store.query { model throws in
+                #expect(sortedTopics(try model.sessions(of: person)) == sortedTopics(memory.sessions(of: person)))
+                #expect(try model.goals(of: person) == memory.goals(of: person))
+                #expect(try model.commitments(of: person) == memory.commitments(of: person))
+                #expect(try model.insights(of: person) == memory.insights(of: person))
+            }
+        }
+        try store.query { model throws in
+            #expect(try model.people() == memory.people())
+            // The enums by name, as the old daemon was given them.
+            let dana = try model.commitments(of: "dana")
+            #expect(dana.map(\.kind) == [.more, .better, .different])
+            #expect(dana.map { $0.review?.outcome } == [.kept, .partial, .missed])
+            #expect(try model.commitments(of: jose).map { $0.review?.outcome } == [.kept])
+            #expect(try model.sessions(of: jose).first?.topics == [.identityRole, .behavioralReflection])
+            #expect(try model.sessions(of: "dana").first?.topics == [.selfConcept, .personalGoals])
+            #expect(try model.insights(of: "dana").map(\.topic) == [.identityRole, .selfConcept])
+            #expect(try model.insights(of: jose).map(\.topic) == [.behavioralReflection, .personalGoals])
+        }
+    }
+
+    /// The meta entries and the first byte of every envelope, read without the store.
+    static func layout(_ folder: TemporaryFolder) throws -> (
+        format: UInt64?, upgrading: Bool, envelopeVersions: Set<UInt8>
+    ) {
+        let env = try Environment(
+            path: folder.path + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))
+        return try env.read { txn in
+            let meta = try txn.openDatabase("meta", create: false)
+            let format = try txn.get(meta, key: Array("format".utf8)).map {
+                $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            }
+            let upgrading = try txn.get(meta, key: Array("upgradeNext".utf8)) != nil
+            var versions: Set<UInt8> = []
+            try txn.scan(try txn.openDatabase("log", create: false)) { _, value in
+                versions.insert(value[0])
+                return true
+            }
+            return (format, upgrading, versions)
+        }
+    }
+
+    @Test func format2StoreIsUpgradedInPlaceAtOpen() throws {
+        let folder = try Self.format2Store()
+        let original = try Self.dataFile(folder)
+        #expect(try Self.layout(folder).envelopeVersions == [1])
+        // verify reads it and reports the upgrade it needs, changing nothing.
+        let before = try EventStore.verify(directory: folder.path)
+        #expect(before.upgradeNeeded?.contains("store format 2") == true, "\(before)")
+        #expect(!before.isConsistent)
+        #expect(try Self.dataFile(folder) == original)
+        do {
+            let store = try EventStore(directory: folder.path)
+            try Self.expectSameHistory(store)
+            #expect(try store.verify().isConsistent)
+            // A retry of an event stored before the upgrade is still recognised.
+            let retry = ProposedEvent(
+                type: "SessionOpened",
+                data: [
+                    "sessionId": "s-dana-1", "salesperson": "dana", "coach": "lee", "at": "2026-09-07T09:00:00Z",
+                    "topics": ["selfConcept", "personalGoals"],
+                ], eventId: "fx-01")
+            let replay = try store.append(retry)
+            #expect(replay.replayed && replay.positions == [1])
+            // And the store goes on: new events get the next position.
+            #expect(try store.append(commit("dana", "s-dana-2", "c-dana-9", due: "2026-09-21", at: "2026-09-14T09:30:00Z")).positions == [20])
+        }
+        let layout = try Self.layout(folder)
+        #expect(layout.format == EventStore.formatVersion && !layout.upgrading && layout.envelopeVersions == [2])
+        let after = try EventStore.verify(directory: folder.path)
+        #expect(after.isConsistent, "\(after)")
+        #expect(after.events == 20 && after.salespeople == 2)
+    }
+
+    struct Interrupted: Error {}
+
+    /// An upgrade of 19 events in chunks of 4 commits 5 log chunks, then 5 projection chunks. Stopped
+    /// after each of them in turn (the state a crash between two transactions leaves; a crash inside one
+    /// leaves the state before it), the store still opens and finishes the work.
+    @Test(arguments: 1...10)
+    func interruptedUpgradeResumesAtTheNextOpen(_ stopAfter: Int) throws {
+        let folder = try Self.format2Store()
+        let options = EventStore.Options(
+            chunkEvents: 4,
+            afterChunk: { committed in
+                if committed == stopAfter { throw Interrupted() }
+            })
+        #expect(throws: StoreError.self) { _ = try EventStore(directory: folder.path, options: options) }
+        let layout = try Self.layout(folder)
+        #expect(layout.format == EventStore.formatVersion)
+        #expect(layout.upgrading == (stopAfter < 5), "upgrade marker after \(stopAfter) chunks")
+        // Part converted, part not, while the upgrade runs.
+        #expect(layout.envelopeVersions == (stopAfter < 5 ? [1, 2] : [2]))
+        // verify says what is unfinished and leaves it so.
+        let interrupted = try Self.dataFile(folder)
+        let report = try EventStore.verify(directory: folder.path)
+        #expect((report.upgradeNeeded != nil) == (stopAfter < 10), "\(report)")
+        #expect(try Self.dataFile(folder) == interrupted)
+        let store = try EventStore(directory: folder.path, options: .init(chunkEvents: 4))
+        try Self.expectSameHistory(store)
+        #expect(try store.verify().isConsistent)
+        #expect(try Self.layout(folder).envelopeVersions == [2])
+    }
+
+    @Test func reasonsVerifyGivesForAnUnfinishedStore() throws {
+        var reasons: [String] = []
+        for stopAfter in [1, 5, 6] {
+            let folder = try Self.format2Store()
+            let options = EventStore.Options(chunkEvents: 4, afterChunk: { if $0 == stopAfter { throw Interrupted() } })
+            _ = try? EventStore(directory: folder.path, options: options)
+            reasons.append(try EventStore.verify(directory: folder.path).upgradeNeeded ?? "")
+        }
+        #expect(
+            reasons[0].contains("upgrade to store format \(EventStore.formatVersion) stopped before event 5"),
+            "\(reasons[0])")
+        #expect(reasons[1].contains("projections are version 2"), "\(reasons[1])")
+        #expect(reasons[2].contains("projections stop at event 4 of 19"), "\(reasons[2])")
+    }
+}
