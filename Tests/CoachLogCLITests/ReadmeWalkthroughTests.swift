@@ -15,6 +15,10 @@ import Testing
     @Test func readmeTranscriptsPrintWhatTheReadmeShows() throws {
         let transcript = try Transcript(markdown: String(contentsOf: Self.readme, encoding: .utf8))
         try #require(transcript.steps.count >= 10, "README.md should hold the CLI walkthrough; found \(transcript.steps.count) commands")
+        #expect(
+            transcript.steps.contains { $0.arguments.starts(with: ["review", "correct"]) }
+                && transcript.steps.contains { $0.arguments.first == "log" },
+            "the walkthrough shows a correction and the log that keeps both words")
 
         for step in transcript.steps {
             func gives(_ option: String) -> Bool { step.arguments.contains { $0 == option || $0.hasPrefix(option + "=") } }
