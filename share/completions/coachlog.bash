@@ -173,13 +173,13 @@ _coachlog() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    session|goal|commit|review|insight|followthrough|open|cadence|goals|topics|sessions|log|tail|stats|ping|backup|export|import|help)
+    session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|log|tail|stats|ping|backup|export|import|help)
         # Offer subcommand argument completions
         "_coachlog_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'session goal commit review insight followthrough open cadence goals topics sessions log tail stats ping backup export import help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'session goal commit review insight commitment merge followthrough open cadence goals topics sessions log tail stats ping backup export import help' -- "${cur}"))
         ;;
     esac
 }
@@ -196,20 +196,20 @@ _coachlog_session() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    open|close)
+    open|close|void)
         # Offer subcommand argument completions
         "_coachlog_session_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'open close' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'open close void' -- "${cur}"))
         ;;
     esac
 }
 
 _coachlog_session_open() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--new-salesperson --version -h --help)
     repeating_options=()
     non_repeating_options=(--salesperson --coach --topics --id --at --socket)
     __coachlog_offer_flags_options 0
@@ -261,7 +261,54 @@ _coachlog_session_close() {
     esac
 }
 
+_coachlog_session_void() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--salesperson --reason --at --socket)
+    __coachlog_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--salesperson')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
 _coachlog_goal() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __coachlog_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    state|amend|achieved|dropped)
+        # Offer subcommand argument completions
+        "_coachlog_goal_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'state amend achieved dropped' -- "${cur}"))
+        ;;
+    esac
+}
+
+_coachlog_goal_state() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
@@ -280,6 +327,78 @@ _coachlog_goal() {
         return
         ;;
     '--session')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_goal_amend() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--salesperson --reason --at --socket)
+    __coachlog_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--salesperson')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_goal_achieved() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--salesperson --reason --at --socket)
+    __coachlog_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--salesperson')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_goal_dropped() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--salesperson --reason --at --socket)
+    __coachlog_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--salesperson')
+        return
+        ;;
+    '--reason')
         return
         ;;
     '--at')
@@ -328,6 +447,29 @@ _coachlog_review() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
+    non_repeating_options=()
+    __coachlog_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    record|correct)
+        # Offer subcommand argument completions
+        "_coachlog_review_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'record correct' -- "${cur}"))
+        ;;
+    esac
+}
+
+_coachlog_review_record() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
     non_repeating_options=(--note --salesperson --session --at --socket)
     __coachlog_offer_flags_options 2
 
@@ -340,6 +482,33 @@ _coachlog_review() {
         return
         ;;
     '--session')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_review_correct() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--note --salesperson --reason --at --socket)
+    __coachlog_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--note')
+        return
+        ;;
+    '--salesperson')
+        return
+        ;;
+    '--reason')
         return
         ;;
     '--at')
@@ -364,6 +533,113 @@ _coachlog_insight() {
         return
         ;;
     '--session')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_commitment() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __coachlog_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    amend|withdraw)
+        # Offer subcommand argument completions
+        "_coachlog_commitment_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'amend withdraw' -- "${cur}"))
+        ;;
+    esac
+}
+
+_coachlog_commitment_amend() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--text --kind --due --goal --salesperson --reason --at --socket)
+    __coachlog_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--text')
+        return
+        ;;
+    '--kind')
+        return
+        ;;
+    '--due')
+        return
+        ;;
+    '--goal')
+        return
+        ;;
+    '--salesperson')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_commitment_withdraw() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--salesperson --reason --at --socket)
+    __coachlog_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--salesperson')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_merge() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--into --reason --at --socket)
+    __coachlog_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--into')
+        return
+        ;;
+    '--reason')
         return
         ;;
     '--at')
@@ -601,11 +877,19 @@ _coachlog_export() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket)
+    non_repeating_options=(--format --table --socket)
     __coachlog_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--format')
+        __coachlog_add_completions -W 'jsonl'$'\n''csv'
+        return
+        ;;
+    '--table')
+        __coachlog_add_completions -W 'commitments'$'\n''sessions'
+        return
+        ;;
     '--socket')
         return
         ;;

@@ -50,23 +50,25 @@ _coachlog() {
     case "${state}" in
     command)
         local -ar subcommands=(
-            'session:Open or close a coaching session.'
-            'goal:Record a personal goal the salesperson states.'
+            'session:Open or close a coaching session, or void one recorded by mistake.'
+            'goal:Record a personal goal the salesperson states; restate it, mark it achieved or dropped.'
             'commit:Record a commitment for the coming week: more, better or different.'
-            'review:Review a commitment in a later session: kept, partial or missed.'
+            'review:Review a commitment in a later session: kept, partial or missed; correct a review.'
             'insight:Note an insight on one of the four topics.'
+            'commitment:Amend or withdraw a commitment recorded wrong (`commit` records one).'
+            'merge:Merge a salesperson'\''s name into another'\''s: one person from now on.'
             'followthrough:Commitment follow-through: the say-do rate, by kind, with a weekly trend.'
             'open:Open commitments (made, not yet reviewed); overdue ones marked.'
             'cadence:How regularly each salesperson is coached.'
             'goals:A salesperson'\''s goals and how the commitments serving them went.'
             'topics:When each of the four topics was last covered with a salesperson.'
             'sessions:A salesperson'\''s sessions; the open one marked.'
-            'log:The recorded history, oldest first.'
+            'log:The recorded history, oldest first, corrections included.'
             'tail:Follow new events live (Ctrl-C to stop).'
             'stats:The daemon'\''s figures: position, events, people, connections, size.'
             'ping:Check that the daemon answers, and how fast.'
             'backup:Write a consistent copy of the store while the daemon keeps serving.'
-            'export:Write every event as JSON Lines, with its eventId (default: to standard output).'
+            'export:Write every event as JSON Lines, with its eventId, or a CSV table for spreadsheets (default: to standard output).'
             'import:Replay an export into the daemon; safe to run twice (events keep their eventIds).'
             'help:Show subcommand help information.'
         )
@@ -74,7 +76,7 @@ _coachlog() {
         ;;
     arg)
         case "${words[1]}" in
-        session|goal|commit|review|insight|followthrough|open|cadence|goals|topics|sessions|log|tail|stats|ping|backup|export|import|help)
+        session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|log|tail|stats|ping|backup|export|import|help)
             "_coachlog_${words[1]}" && ret=0
             ;;
         esac
@@ -98,12 +100,13 @@ _coachlog_session() {
         local -ar subcommands=(
             'open:Open a session with a salesperson.'
             'close:Close a salesperson'\''s session (default: their open one).'
+            'void:Void a session recorded by mistake: it and everything in it leave every view.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        open|close)
+        open|close|void)
             "_coachlog_session_${words[1]}" && ret=0
             ;;
         esac
@@ -121,6 +124,7 @@ _coachlog_session_open() {
         '--topics[Topics covered, comma-separated\: self-concept, identity-role, personal-goals (goals) or behavioral-reflection (reflection).]:LIST:'
         '--id[The new session'\''s id (default\: generated).]:ID:'
         '--at[When it started (default\: now).]:TIME:'
+        '--new-salesperson[Confirm a new salesperson whose name looks like an existing one'\''s.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -145,7 +149,54 @@ _coachlog_session_close() {
     return "${ret}"
 }
 
+_coachlog_session_void() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':session:'
+        '--salesperson[The salesperson whose record this corrects.]:salesperson:'
+        '--reason[Why the record was wrong (kept in the log, shown next to it).]:TEXT:'
+        '--at[When the correction was made\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _coachlog_goal() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'state:Record a personal goal the salesperson states (the default: `coachlog goal TEXT`).'
+            'amend:Restate a goal'\''s text.'
+            'achieved:Mark a goal achieved (on the day of --at, default today).'
+            'dropped:Mark a goal dropped (on the day of --at, default today).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        state|amend|achieved|dropped)
+            "_coachlog_goal_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_coachlog_goal_state() {
     local -i ret=1
     local -ar arg_specs=(
         ':text:'
@@ -154,6 +205,55 @@ _coachlog_goal() {
         '--salesperson[The salesperson this is about.]:salesperson:'
         '--session[The session (default\: the salesperson'\''s open session).]:ID:'
         '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_goal_amend() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':goal:'
+        ':text:'
+        '--salesperson[The salesperson whose record this corrects.]:salesperson:'
+        '--reason[Why the record was wrong (kept in the log, shown next to it).]:TEXT:'
+        '--at[When the correction was made\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_goal_achieved() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':goal:'
+        '--salesperson[The salesperson whose record this corrects.]:salesperson:'
+        '--reason[Why the record was wrong (kept in the log, shown next to it).]:TEXT:'
+        '--at[When the correction was made\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_goal_dropped() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':goal:'
+        '--salesperson[The salesperson whose record this corrects.]:salesperson:'
+        '--reason[Why the record was wrong (kept in the log, shown next to it).]:TEXT:'
+        '--at[When the correction was made\: a date or an ISO 8601 time (default\: now).]:TIME:'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -186,12 +286,59 @@ _coachlog_commit() {
 _coachlog_review() {
     local -i ret=1
     local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'record:Review a commitment in a later session (the default: `coachlog review ID OUTCOME`).'
+            'correct:Correct a review'\''s outcome or note; the new ones count from now on.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        record|correct)
+            "_coachlog_review_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_coachlog_review_record() {
+    local -i ret=1
+    local -ar arg_specs=(
         ':commitment:'
         ':outcome:'
         '--note[A note on how it went.]:note:'
         '--salesperson[The salesperson this is about.]:salesperson:'
         '--session[The session (default\: the salesperson'\''s open session).]:ID:'
         '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_review_correct() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':commitment:'
+        ':outcome:'
+        '--note[The right note.]:note:'
+        '--salesperson[The salesperson whose record this corrects.]:salesperson:'
+        '--reason[Why the record was wrong (kept in the log, shown next to it).]:TEXT:'
+        '--at[When the correction was made\: a date or an ISO 8601 time (default\: now).]:TIME:'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -209,6 +356,87 @@ _coachlog_insight() {
         '--salesperson[The salesperson this is about.]:salesperson:'
         '--session[The session (default\: the salesperson'\''s open session).]:ID:'
         '--at[When it happened\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_commitment() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'amend:Correct a commitment'\''s text, kind, due date or goal.'
+            'withdraw:Withdraw a commitment: no longer open, never counted as reviewed.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        amend|withdraw)
+            "_coachlog_commitment_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_coachlog_commitment_amend() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':commitment:'
+        '--text[The right text.]:text:'
+        '--kind[The right kind\: more, better or different.]:kind:'
+        '--due[The right due date, YYYY-MM-DD.]:DATE:'
+        '--goal[The goal it serves.]:ID:'
+        '--salesperson[The salesperson whose record this corrects.]:salesperson:'
+        '--reason[Why the record was wrong (kept in the log, shown next to it).]:TEXT:'
+        '--at[When the correction was made\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_commitment_withdraw() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':commitment:'
+        '--salesperson[The salesperson whose record this corrects.]:salesperson:'
+        '--reason[Why the record was wrong (kept in the log, shown next to it).]:TEXT:'
+        '--at[When the correction was made\: a date or an ISO 8601 time (default\: now).]:TIME:'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_merge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':name:'
+        '--into[The name that stays.]:NAME:'
+        '--reason[Why (kept in the log).]:TEXT:'
+        '--at[When\: a date or an ISO 8601 time (default\: now).]:TIME:'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -320,7 +548,7 @@ _coachlog_log() {
         '--salesperson[Only this salesperson'\''s events.]:salesperson:'
         '--after[Start after this position.]:after:'
         '--limit[At most this many events (default\: all).]:limit:'
-        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--json[Print JSON Lines\: one event envelope per line, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -386,8 +614,12 @@ _coachlog_backup() {
 
 _coachlog_export() {
     local -i ret=1
+    local -ar ___format=('jsonl' 'csv')
+    local -ar ___table=('commitments' 'sessions')
     local -ar arg_specs=(
         ':file:'
+        '--format[jsonl (every event, for `coachlog import`) or csv (one table).]:format:{__coachlog_complete "${___format[@]}"}'
+        '--table[With --format csv\: commitments (default) or sessions.]:table:{__coachlog_complete "${___table[@]}"}'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
