@@ -212,15 +212,30 @@ struct CSVExporter {
         let live = try liveSessions()
         let counted = facts.commitments.filter { !$0.withdrawn && !facts.voided($0) }
 
-        // The daemon's row for each commitment that counts: first as of the moment it was recorded (or its `at`),
-        // then, for one back-filled and reviewed at once, as of its session's time.
+        // The daemon's row for each commitment that counts: one query per session, as of the last moment one
+        // of its commitments was recorded (or its `at`), when they are all still open; then, for any not found,
+        // as of its own moment; then, for one back-filled and reviewed at once, as of its session's time.
         func distinct(_ asks: [(name: String, at: Timestamp)]) -> [(name: String, at: Timestamp)] {
             var seen: Set<String> = []
             return asks.filter { seen.insert("\($0.name)\u{0}\($0.at.milliseconds)").inserted }
         }
-        var resolved = try openAsOf(distinct(counted.map { (facts.liveName($0.stream), $0.made.at ?? $0.recordedAt) })).rows
-        let unresolved = counted.filter { resolved[ExactName($0.made.commitmentId)] == nil && $0.made.at == nil }
-        let second: [(name: String, at: Timestamp)] = unresolved.compactMap { c in
+        var latestInSession: [ExactName: (name: String, at: Timestamp)] = [:]
+        var sessionOrder: [ExactName] = []
+        for c in counted {
+            let key = ExactName(c.made.sessionId)
+            let at = c.made.at ?? c.recordedAt
+            if let known = latestInSession[key] {
+                if known.at < at { latestInSession[key] = (known.name, at) }
+            } else {
+                latestInSession[key] = (facts.liveName(c.stream), at)
+                sessionOrder.append(key)
+            }
+        }
+        var resolved = try openAsOf(distinct(sessionOrder.compactMap { latestInSession[$0] })).rows
+        func unresolved() -> [LogFacts.Commitment] { counted.filter { resolved[ExactName($0.made.commitmentId)] == nil } }
+        let own = unresolved().map { (facts.liveName($0.stream), $0.made.at ?? $0.recordedAt) }
+        resolved.merge(try openAsOf(distinct(own)).rows) { first, _ in first }
+        let second: [(name: String, at: Timestamp)] = unresolved().filter { $0.made.at == nil }.compactMap { c in
             live[ExactName(c.made.sessionId)].map { (facts.liveName(c.stream), $0.openedAt) }
         }
         resolved.merge(try openAsOf(distinct(second)).rows) { first, _ in first }
