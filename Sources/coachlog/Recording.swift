@@ -128,9 +128,9 @@ struct GoalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "goal", abstract: "Record a personal goal the salesperson states; restate it, mark it achieved or dropped.",
         usage: """
-            coachlog goal <text> --salesperson <name> [--area <area>] [--id <ID>] [--session <ID>] [--at <TIME>]
-            coachlog goal amend <goal> <text> --salesperson <name> [--reason <text>] [--at <TIME>]
-            coachlog goal achieved|dropped <goal> --salesperson <name> [--reason <text>] [--at <TIME>]
+            coachlog goal <text> --salesperson <salesperson> [--area <area>] [--id <ID>] [--session <ID>] [--at <TIME>]
+            coachlog goal amend <goal> <text> --salesperson <salesperson> [--reason <TEXT>] [--at <TIME>]
+            coachlog goal achieved|dropped <goal> --salesperson <salesperson> [--reason <TEXT>] [--at <TIME>]
             """,
         discussion: """
             Examples:
@@ -218,8 +218,8 @@ struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Review a commitment in a later session: \(choices(Outcome.self)); correct a review.",
         usage: """
-            coachlog review <commitment> <outcome> --salesperson <name> [--note <text>] [--session <ID>] [--at <TIME>]
-            coachlog review correct <commitment> [<outcome>] --salesperson <name> [--note <text>] [--reason <text>] [--at <TIME>]
+            coachlog review <commitment> <outcome> --salesperson <salesperson> [--note <note>] [--session <ID>] [--at <TIME>]
+            coachlog review correct <commitment> [<outcome>] --salesperson <salesperson> [--note <note>] [--reason <TEXT>] [--at <TIME>]
             """,
         discussion: """
             The outcome may be written in any case or shortened while it stays unambiguous (Kept, k, part).

@@ -63,7 +63,7 @@ import Testing
         for line in ["state (default)", "amend ", "achieved ", "dropped "] {
             #expect(goal.lines.contains { $0.hasPrefix("  " + line) }, "\(line): \(goal)")
         }
-        #expect(goal.stdout.contains("USAGE: coachlog goal <text> --salesperson <name>"), "\(goal)")
+        #expect(goal.stdout.contains("USAGE: coachlog goal <text> --salesperson <salesperson>"), "\(goal)")
         let review = try cli.run(["help", "review"])
         #expect(review.lines.contains { $0.hasPrefix("  record (default)") } && review.lines.contains { $0.hasPrefix("  correct ") }, "\(review)")
         #expect(review.stdout.contains("any case or shortened while it stays unambiguous"), "\(review)")
