@@ -216,6 +216,9 @@ func expectLogLine(
                 ["session", "open", "--salesperson", "Dana", "--coach", "lee", "--id", "s-ghost", "--new-salesperson",
                  "--at", "2026-09-21T09:00:00Z"])
             try cli.ok(["commit", "more", "Follow up every demo", "--salesperson", "Dana", "--id", "c-ghost", "--at", "2026-09-21T09:10:00Z"])
+            let open = try cli.run(["merge", "Dana", "--into", "dana", "--at", "2026-09-21T09:30:00Z"])
+            #expect(open.status == 1 && open.stderr.contains("[merge.openSession]"), "\(open)")
+            #expect(open.stderr.hasSuffix("coachlog: close it (coachlog session close) or void it (coachlog session void SESSION) first\n"), "\(open)")
             try cli.ok(["session", "close", "--salesperson", "Dana", "--at", "2026-09-21T10:00:00Z"])
             let cadenceBefore = try #require(parseJSON(try cli.ok(["cadence", "--as-of", "2026-09-30", "--json"])))
             #expect(cadenceBefore["salespeople"]?.arrayValue?.count == 2)
