@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogTestSupport
 import Foundation
 import Testing
@@ -334,15 +335,10 @@ final class LineClient {
     deinit { close(fd) }
 
     func send(_ line: String) throws {
-        let bytes = Array(line.utf8) + [0x0A]
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HarnessError("send: \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        do {
+            try POSIX.sendAll(fd, Array(line.utf8) + [0x0A])
+        } catch {
+            throw HarnessError("send: \(error.message)")
         }
     }
 
