@@ -60,9 +60,9 @@ struct PrepCommand: ParsableCommand {
         out.append(Render.bold("Goals"))
         if r.goals.isEmpty { out.append("  no active goals") }
         for g in r.goals {
+            let made = "\(g.commitments) commitment\(g.commitments == 1 ? "" : "s")"
             let counts = g.tally.reviewed == 0
-                ? "\(g.commitments) commitment\(g.commitments == 1 ? "" : "s"), none reviewed"
-                : "\(g.tally.kept) of \(g.tally.reviewed) reviewed kept (\(Render.rate(g.tally))), \(g.commitments) commitment\(g.commitments == 1 ? "" : "s")"
+                ? "\(made), none reviewed" : "\(made), \(g.tally.kept) of \(g.tally.reviewed) reviewed kept (\(Render.rate(g.tally)))"
             out.append("  \(g.goalId)" + (g.area.map { " · \($0)" } ?? "") + " · \(counts)")
             out.append("    \(Render.text(g.text))")
         }
