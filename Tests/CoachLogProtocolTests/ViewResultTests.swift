@@ -113,7 +113,11 @@ import Testing
         try roundTrip(GoalsReport(salesperson: "dana", asOf: "2026-11-11", weeks: 2, window: Self.window, goals: [row]))
         let plain = GoalsReport(salesperson: "dana", goals: [row])
         try roundTrip(plain)
-        #expect(try plain.wire["asOf"] == .null && plain.wire["window"] == .null)
+        // Without asOf the reply is what it was before asOf existed.
+        #expect(try plain.wire.objectValue.map { Set($0.keys) } == ["projection", "salesperson", "goals"])
+        let dated = GoalsReport(salesperson: "dana", asOf: "2026-11-11", window: Window(from: nil, to: Self.t), goals: [])
+        try roundTrip(dated)
+        #expect(try dated.wire["weeks"] == .null && dated.wire["window"]?["from"] == .null)
         // A reply from before asOf existed still reads.
         let old: JSONValue = ["projection": "goals", "salesperson": "dana", "goals": []]
         #expect(try GoalsReport(wire: old) == GoalsReport(salesperson: "dana", goals: []))

@@ -35,7 +35,7 @@ import Testing
         let r = try Projections.goals(salesperson: "dana", model: model)
         #expect(r.goals.count == 3 && r.asOf == nil && r.window == nil)
         let wire = try r.wire
-        #expect(wire["asOf"] == .null && wire["weeks"] == .null && wire["window"] == .null)
+        #expect(wire["asOf"] == nil && wire["weeks"] == nil && wire["window"] == nil)
         #expect(throws: DomainError.self) { try Projections.goals(salesperson: "dana", weeks: 2, asOf: nil, model: model) }
         #expect(throws: DomainError.self) {
             try Projections.goals(salesperson: "dana", weeks: 0, asOf: try asOf("2026-10-01"), model: model)

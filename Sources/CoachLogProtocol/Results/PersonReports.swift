@@ -64,11 +64,13 @@ public struct GoalRow: Sendable, Equatable, Codable {
 /// commitments made before it. The tally counts reviews in `window`: the
 /// `weeks`×7 days ending at `asOf`, or everything before `asOf` without
 /// `weeks` (`window.from` null). Without `asOf` (and `weeks`), everything on
-/// record, and `asOf`, `weeks` and `window` are null.
+/// record, and `asOf`, `weeks` and `window` are absent (the reply of a
+/// query without them is what it was before they existed).
 public struct GoalsReport: WireResult {
     public var projection = ProjectionName.goals
     public var salesperson: String
     public var asOf: String?
+    /// Null when the query gave `asOf` without `weeks`.
     public var weeks: Int?
     public var window: Window?
     public var goals: [GoalRow]
@@ -79,6 +81,20 @@ public struct GoalsReport: WireResult {
         self.weeks = weeks
         self.window = window
         self.goals = goals
+    }
+
+    private enum CodingKeys: String, CodingKey { case projection, salesperson, asOf, weeks, window, goals }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(projection, forKey: .projection)
+        try c.encode(salesperson, forKey: .salesperson)
+        if let asOf {
+            try c.encode(asOf, forKey: .asOf)
+            try c.encodeIfPresent(weeks, forKey: .weeks)
+            try c.encodeIfPresent(window, forKey: .window)
+        }
+        try c.encode(goals, forKey: .goals)
     }
 }
 
