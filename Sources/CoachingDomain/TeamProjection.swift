@@ -4,10 +4,11 @@ extension Projections {
     /// The team view: one row per salesperson in scope (a coach's, or
     /// everyone's), who needs attention first (`TeamRow.attentionFirst`).
     ///
-    /// Each person's live records are read once each: reviews for
-    /// follow-through (`followThrough`'s windows), commitments for open and
-    /// overdue (`openCommitments`' rule), sessions and insights for cadence,
-    /// the open session and topic coverage (`cadence`'s and `topics`' rules).
+    /// Each person's live records are read once each: commitments for
+    /// follow-through (their reviews, in `followThrough`'s windows) and for
+    /// open and overdue (`openCommitments`' rule), sessions and insights for
+    /// cadence, the open session and topic coverage (`cadence`'s and
+    /// `topics`' rules).
     public static func team(scope: Scope, weeks: Int?, asOf: AsOf, model: some CoachingReadModel) throws -> TeamReport {
         let weeks = weeks ?? TeamReport.defaultWeeks
         guard (1...maximumWeeks).contains(weeks) else {
@@ -19,22 +20,24 @@ extension Projections {
         var teamPrevious = Tally()
         var teamWeekly = Array(repeating: Tally(), count: weeks)
         for (person, coach) in try people(in: scope, asOf: asOf, model: model) {
+            // One pass over the commitments that count: their reviews are follow-through, the rest open.
             var current = Tally()
             var previous = Tally()
             var weekly = Array(repeating: Tally(), count: weeks)
-            for review in try model.liveReviews(of: person) {
-                if windows.current.contains(review.at) {
-                    current.add(review.outcome)
-                    weekly[windows.week(of: review.at)].add(review.outcome)
-                } else if windows.previous.contains(review.at) {
-                    previous.add(review.outcome)
-                }
-            }
             var open = 0
             var overdue = 0
-            for c in try model.liveCommitments(of: person) where isOpen(c, asOf: asOf) {
-                open += 1
-                if c.due < asOf.day { overdue += 1 }
+            for c in try model.liveCommitments(of: person) {
+                if isOpen(c, asOf: asOf) {
+                    open += 1
+                    if c.due < asOf.day { overdue += 1 }
+                } else if let review = c.review {
+                    if windows.current.contains(review.at) {
+                        current.add(review.outcome)
+                        weekly[windows.week(of: review.at)].add(review.outcome)
+                    } else if windows.previous.contains(review.at) {
+                        previous.add(review.outcome)
+                    }
+                }
             }
             var sessions = SessionSummary(asOf: asOf)
             var coverage = TopicCoverage(asOf: asOf)
