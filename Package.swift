@@ -98,7 +98,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport"],
+            name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX", "CoachLogTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -70,8 +70,9 @@ extension Connection {
         try request(.query(ProjectionQuery(.cadence, scope: scope, asOf: asOf)), as: CadenceReport.self)
     }
 
-    public func goals(salesperson: String) throws -> GoalsReport {
-        try request(.query(ProjectionQuery(.goals, scope: .salesperson(salesperson))), as: GoalsReport.self)
+    public func goals(salesperson: String, weeks: Int? = nil, asOf: AsOf? = nil) throws -> GoalsReport {
+        try request(
+            .query(ProjectionQuery(.goals, scope: .salesperson(salesperson), weeks: weeks, asOf: asOf)), as: GoalsReport.self)
     }
 
     public func topics(salesperson: String, asOf: AsOf? = nil) throws -> TopicsReport {
@@ -80,6 +81,17 @@ extension Connection {
 
     public func sessions(salesperson: String) throws -> SessionsReport {
         try request(.query(ProjectionQuery(.sessions, scope: .salesperson(salesperson))), as: SessionsReport.self)
+    }
+
+    /// The team view of a coach's salespeople (or everyone's, without `coach`); `weeks` defaults to 4.
+    public func team(coach: String? = nil, weeks: Int? = nil, asOf: AsOf? = nil) throws -> TeamReport {
+        let scope: Scope = coach.map { .coach($0) } ?? .everyone
+        return try request(.query(ProjectionQuery(.team, scope: scope, weeks: weeks, asOf: asOf)), as: TeamReport.self)
+    }
+
+    /// What to bring to the salesperson's next one-on-one.
+    public func prep(salesperson: String, asOf: AsOf? = nil) throws -> PrepReport {
+        try request(.query(ProjectionQuery(.prep, scope: .salesperson(salesperson), asOf: asOf)), as: PrepReport.self)
     }
 }
 

@@ -90,14 +90,10 @@ public final class Connection {
 
     /// Writes raw bytes (tests use it to send malformed lines).
     public func sendRaw(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ClientError.connectionLost(String(cString: strerror(errno)))
-            }
-            offset += n
+        do {
+            try POSIX.sendAll(fd, bytes)
+        } catch {
+            throw ClientError.connectionLost(error.message)
         }
     }
 

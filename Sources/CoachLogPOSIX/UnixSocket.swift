@@ -78,3 +78,19 @@ extension POSIX {
         return fd
     }
 }
+
+extension POSIX {
+    /// Writes all of `bytes` to a connected socket, retrying after signals and
+    /// short writes. A peer that left is an error (EPIPE), never a SIGPIPE.
+    public static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws(SystemCallError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemCallError.last("send")
+            }
+            offset += n
+        }
+    }
+}

@@ -30,8 +30,10 @@ public struct ProjectionQuery: Sendable, Equatable {
         case .followThrough: return ["salesperson", "coach", "weeks", "asOf"]
         case .openCommitments: return ["salesperson", "coach", "asOf", "overdue"]
         case .cadence: return ["salesperson", "coach", "asOf"]
-        case .goals, .sessions: return ["salesperson"]
-        case .topics: return ["salesperson", "asOf"]
+        case .sessions: return ["salesperson"]
+        case .goals: return ["salesperson", "weeks", "asOf"]
+        case .topics, .prep: return ["salesperson", "asOf"]
+        case .team: return ["coach", "weeks", "asOf"]
         }
     }
 
@@ -54,7 +56,7 @@ public struct ProjectionQuery: Sendable, Equatable {
         case (nil, nil): scope = .everyone
         case (_?, _?): throw ProtocolError(.badRequest, "give \"salesperson\" or \"coach\", not both")
         }
-        if [.goals, .topics, .sessions].contains(projection), salesperson == nil {
+        if [.goals, .topics, .sessions, .prep].contains(projection), salesperson == nil {
             throw ProtocolError(.badRequest, "the \(name) projection needs \"salesperson\"")
         }
         weeks = try access.integer("weeks", range: 1...Int64(Self.maximumWeeks)).map { Int($0) }

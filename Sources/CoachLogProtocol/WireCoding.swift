@@ -8,14 +8,23 @@ extension Outcome: Codable {}
 extension EventType: Codable {}
 extension Operation: Codable {}
 
-extension Timestamp: Codable {
-    /// `2026-11-26T09:30:00Z`, with `.SSS` only when the milliseconds are not zero.
+/// A value whose wire form is its ISO 8601 text: `Timestamp` (`2026-11-26T09:30:00Z`,
+/// with `.SSS` only when the milliseconds are not zero) and `Day` (`2026-11-26`).
+protocol ISO8601Text: Codable {
+    init?(iso8601: String)
+    var iso8601: String { get }
+    /// How an error message names the expected form.
+    static var expectedForm: String { get }
+}
+
+extension ISO8601Text {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let t = Timestamp(iso8601: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time"))
+        guard let value = Self(iso8601: text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not \(Self.expectedForm)"))
         }
-        self = t
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -24,20 +33,12 @@ extension Timestamp: Codable {
     }
 }
 
-extension Day: Codable {
-    /// `2026-11-26`.
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let d = Day(iso8601: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a date YYYY-MM-DD"))
-        }
-        self = d
-    }
+extension Timestamp: ISO8601Text {
+    static var expectedForm: String { "an ISO 8601 time" }
+}
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(iso8601)
-    }
+extension Day: ISO8601Text {
+    static var expectedForm: String { "a date YYYY-MM-DD" }
 }
 
 /// The one encoder and decoder of every typed result: replies are built with

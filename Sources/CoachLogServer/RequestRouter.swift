@@ -151,9 +151,14 @@ final class RequestRouter: RequestResponding {
         case .openCommitments:
             return try Projections.openCommitments(scope: q.scope, overdueOnly: q.overdueOnly, asOf: asOf, model: model).wire
         case .cadence: return try Projections.cadence(scope: q.scope, asOf: asOf, model: model).wire
-        case .goals: return try Projections.goals(salesperson: q.salesperson ?? "", model: model).wire
+        case .goals:
+            // Without asOf, every goal on record; `weeks` alone counts back from now.
+            let end = q.asOf ?? (q.weeks == nil ? nil : asOf)
+            return try Projections.goals(salesperson: q.salesperson ?? "", weeks: q.weeks, asOf: end, model: model).wire
         case .topics: return try Projections.topics(salesperson: q.salesperson ?? "", asOf: asOf, model: model).wire
         case .sessions: return try Projections.sessions(salesperson: q.salesperson ?? "", model: model).wire
+        case .team: return try Projections.team(scope: q.scope, weeks: q.weeks, asOf: asOf, model: model).wire
+        case .prep: return try Projections.prep(salesperson: q.salesperson ?? "", asOf: asOf, model: model).wire
         }
     }
 

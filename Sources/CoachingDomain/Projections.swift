@@ -166,23 +166,26 @@ public enum Projections {
 
     /// A salesperson's goals, each with the follow-through of its commitments (all time).
     public static func goals(salesperson: String, model: some CoachingReadModel) throws -> GoalsReport {
-        let person = try requirePerson(salesperson, model: model)
-        let commitments = try model.liveCommitments(of: person)
-        var rows: [GoalRow] = []
-        for goal in try model.liveGoals(of: person) {
-            var linked = Tally()
-            var count = 0
-            for c in commitments where c.goalId.map({ sameKey($0, goal.goalId) }) ?? false {
-                count += 1
-                if let review = c.review { linked.add(review.outcome) }
-            }
-            rows.append(
-                GoalRow(
-                    goalId: goal.goalId, text: try model.text(at: goal.textPosition),
-                    area: goal.area, sessionId: goal.sessionId, statedAt: goal.at, commitments: count, tally: linked,
-                    status: goal.status, statusAt: goal.statusAt))
+        try goals(salesperson: salesperson, weeks: nil, asOf: nil, model: model)
+    }
+
+    /// A salesperson's goals as of `asOf` (see `GoalsReport`): stated before
+    /// it, with their status then; the tally counts reviews in the `weeks`
+    /// before `asOf`, or all before it. `weeks` needs `asOf`, where its window ends.
+    public static func goals(
+        salesperson: String, weeks: Int?, asOf: AsOf?, model: some CoachingReadModel
+    ) throws -> GoalsReport {
+        if let weeks, !(1...maximumWeeks).contains(weeks) {
+            throw DomainError(rule: "query.weeks", "weeks must be between 1 and \(maximumWeeks)")
         }
-        return GoalsReport(salesperson: salesperson, goals: rows)
+        let person = try requirePerson(salesperson, model: model)
+        let window = asOf.map { end in Window(from: weeks.map { end.end.adding(days: -7 * Int64($0)) }, to: end.end) }
+        if weeks != nil, window == nil {
+            throw DomainError(rule: "query.weeks", "weeks counts back from asOf; give asOf too")
+        }
+        let rows = try goalRows(
+            of: person, commitments: try model.liveCommitments(of: person), asOf: asOf, window: window, model: model)
+        return GoalsReport(salesperson: salesperson, asOf: asOf?.text, weeks: weeks, window: window, goals: rows)
     }
 
     /// When each topic was last covered before `asOf`.

@@ -25,7 +25,7 @@ public struct AppendRequest: Sendable, Equatable {
                 .validation, "an append may hold at most \(Self.maximumEvents) events; split it", rule: "append.events")
         }
         var prepared: [PreparedAppend.Event] = []
-        var seenIds: Set<String> = []
+        var seenIds: Set<ExactName> = []
         for (index, proposed) in events.enumerated() {
             let event: CoachingEvent
             do {
@@ -38,7 +38,11 @@ public struct AppendRequest: Sendable, Equatable {
                 guard !id.isEmpty, id.utf8.count <= 128 else {
                     throw StoreError(.validation, "eventId must be 1 to 128 bytes long", rule: "eventId.format")
                 }
-                guard seenIds.insert(id).inserted else {
+                guard !id.unicodeScalars.contains(where: { $0 == " " || $0.properties.generalCategory == .control }) else {
+                    throw StoreError(
+                        .validation, "eventId must not contain spaces or control characters", rule: "eventId.format")
+                }
+                guard seenIds.insert(ExactName(id)).inserted else {
                     throw StoreError(.validation, "eventId \"\(id)\" appears twice in one append", rule: "eventId.unique")
                 }
             }

@@ -48,7 +48,7 @@ struct CoachLogCommand: ParsableCommand {
             Session.self, GoalCommand.self, CommitCommand.self, ReviewCommand.self, InsightCommand.self,
             CommitmentCommand.self, MergeCommand.self,
             FollowThroughCommand.self, OpenCommand.self, CadenceCommand.self, GoalsCommand.self, TopicsCommand.self,
-            SessionsCommand.self, LogCommand.self, TailCommand.self, StatsCommand.self, PingCommand.self,
+            SessionsCommand.self, TeamCommand.self, PrepCommand.self, LogCommand.self, TailCommand.self, StatsCommand.self, PingCommand.self,
             BackupCommand.self, ExportCommand.self, ImportCommand.self,
         ]
     )

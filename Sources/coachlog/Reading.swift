@@ -174,23 +174,42 @@ struct CadenceCommand: ParsableCommand {
 
 struct GoalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "goals", abstract: "A salesperson's goals and how the commitments serving them went.",
-        discussion: "Example:\n  coachlog goals --salesperson dana\n  coachlog goals dana")
+        commandName: "goals", abstract: "A salesperson's goals, their status, and how the commitments serving them went.",
+        discussion: """
+            With --as-of, the goals stated before then, with their status then; with --weeks, each goal's
+            rate counts only the reviews of the last N weeks.
+            Example:
+              coachlog goals --salesperson dana
+              coachlog goals dana --weeks 4 --as-of 2026-11-30
+            """)
 
     @OptionGroup var who: SalespersonChoice
     var salesperson: String { who.name }
+    @Option(name: .long, help: "Count only the reviews of the last N weeks.") var weeks: Int?
+    @OptionGroup var asOf: AsOfOption
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
 
+    func validate() throws {
+        if let weeks, !(1...520).contains(weeks) { throw ValidationError("--weeks must be between 1 and 520") }
+    }
+
     func run() throws {
-        let q = ProjectionQuery(.goals, scope: .salesperson(salesperson))
+        let q = ProjectionQuery(.goals, scope: .salesperson(salesperson), weeks: weeks, asOf: asOf.asOf)
         guard let r = try query(q, as: GoalsReport.self, output, connection) else { return }
-        print(Render.bold("Goals · \(salesperson)"))
+        let period = r.weeks.map { " · reviews of the last \($0) week\($0 == 1 ? "" : "s")" } ?? ""
+        print(Render.bold("Goals · \(salesperson)" + period + (r.asOf.map { " · as of \(Render.asOf($0))" } ?? "")))
         let rows = r.goals.map { g -> [String] in
-            [g.goalId, Render.text(g.area), g.statedAt.day.iso8601, "\(g.commitments)", "\(g.tally.reviewed)", Render.rate(g.tally), Render.text(g.text)]
+            let status = g.status == .active ? "active" : "\(g.status.rawValue) \(Render.text(g.statusAt?.day))"
+            return [
+                g.goalId, Render.text(g.area), g.statedAt.day.iso8601, status, "\(g.commitments)", "\(g.tally.reviewed)",
+                Render.rate(g.tally), Render.text(g.text),
+            ]
         }
         if rows.isEmpty { return print("  no goals yet") }
-        print(Render.table(["id", "area", "stated", "commitments", "reviewed", "rate", "goal"], rows, numeric: [3, 4, 5]))
+        print(
+            Render.table(
+                ["id", "area", "stated", "status", "commitments", "reviewed", "rate", "goal"], rows, numeric: [4, 5, 6]))
     }
 }
 

@@ -5,9 +5,10 @@ import Testing
 @Suite struct HelpTests {
     @Test(arguments: [
         ["help", "commit"], ["help", "review"], ["help", "followthrough"], ["help", "open"], ["help", "session", "open"],
-        ["commit", "--help"], ["topics", "--help"], ["export", "--help"], ["help", "goal"], ["help", "review", "correct"],
-        ["help", "commitment"], ["help", "commitment", "amend"], ["help", "commitment", "withdraw"], ["help", "session", "void"],
-        ["help", "merge"], ["help", "goal", "amend"], ["help", "goal", "achieved"], ["help", "goal", "dropped"], ["merge", "--help"],
+        ["commit", "--help"], ["topics", "--help"], ["export", "--help"], ["help", "team"], ["prep", "--help"], ["goals", "--help"],
+        ["help", "goal"], ["help", "review", "correct"], ["help", "commitment"], ["help", "commitment", "amend"],
+        ["help", "commitment", "withdraw"], ["help", "session", "void"], ["help", "merge"], ["help", "goal", "amend"],
+        ["help", "goal", "achieved"], ["help", "goal", "dropped"], ["merge", "--help"],
     ])
     func helpShowsAnExample(_ args: [String]) throws {
         let sandbox = try Sandbox()
@@ -36,7 +37,10 @@ import Testing
         let result = try sandbox.client(socket: sandbox.path("none.sock")).run(["--help"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("0 ok, 1 refused by the daemon, 2 usage error, 3 cannot connect"), "\(result)")
-        for command in ["session", "goal", "commit", "review", "insight", "followthrough", "open", "cadence", "topics", "export", "import"] {
+        for command in [
+            "session", "goal", "commit", "review", "insight", "followthrough", "open", "cadence", "topics", "team", "prep", "export",
+            "import",
+        ] {
             #expect(result.lines.contains { $0.hasPrefix("  \(command) ") }, "\(command) missing from help")
         }
     }

@@ -1,10 +1,10 @@
 import CoachLogJSON
 import Testing
 
-/// `--salesperson NAME` on every command about a salesperson; `goals`, `topics` and `sessions` also take the name
-/// as their first argument.
+/// `--salesperson NAME` on every command about a salesperson; `goals`, `topics`, `sessions` and `prep` also take the
+/// name as their first argument.
 @Suite struct SalespersonOptionTests {
-    static let named: [[String]] = [["goals"], ["topics", "--as-of", "2026-09-30"], ["sessions"]]
+    static let named: [[String]] = [["goals"], ["topics", "--as-of", "2026-09-30"], ["sessions"], ["prep", "--as-of", "2026-09-30"]]
 
     @Test func goalsTopicsAndSessionsTakeTheOptionOrTheArgument() throws {
         try withDaemon { cli, _ in
@@ -18,7 +18,7 @@ import Testing
                     let byArgument = try cli.ok([name, "dana"] + options + json)
                     let both = try cli.ok([name, "dana", "--salesperson", "dana"] + options + json)
                     // dana's own data: her goal, her second session, her name.
-                    let evidence = ["goals": "g1", "sessions": "s2", "topics": "dana"][name] ?? name
+                    let evidence = ["goals": "g1", "sessions": "s2", "topics": "dana", "prep": "Lead a team"][name] ?? name
                     #expect(byOption.stdout.contains(evidence), "\(byOption)")
                     #expect(byArgument.stdout == byOption.stdout, "\(name): \(byArgument) vs \(byOption)")
                     #expect(both.stdout == byOption.stdout, "\(name): \(both) vs \(byOption)")
@@ -49,7 +49,7 @@ import Testing
     /// Every command about one salesperson lists `--salesperson` in its usage.
     @Test(arguments: [
         ["session", "open"], ["session", "close"], ["goal"], ["commit"], ["review"], ["insight"], ["followthrough"], ["open"],
-        ["cadence"], ["goals"], ["topics"], ["sessions"], ["log"], ["tail"],
+        ["cadence"], ["goals"], ["topics"], ["sessions"], ["prep"], ["log"], ["tail"],
     ])
     func usageListsTheOption(_ command: [String]) throws {
         let sandbox = try Sandbox()
@@ -58,7 +58,7 @@ import Testing
         #expect(result.status == 0, "\(result)")
         let usage = result.lines.first { $0.hasPrefix("USAGE: coachlog \(command.joined(separator: " "))") }
         #expect(usage?.contains("--salesperson <salesperson>") == true, "\(result)")
-        if ["goals", "topics", "sessions"].contains(command[0]) {
+        if ["goals", "topics", "sessions", "prep"].contains(command[0]) {
             #expect(usage?.contains("[<salesperson>]") == true, "\(result)")
             #expect(result.stdout.contains("shorthand for --salesperson"), "\(result)")
         }

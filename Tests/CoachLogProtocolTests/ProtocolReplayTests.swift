@@ -1,4 +1,5 @@
 import CoachLogJSON
+import CoachLogPOSIX
 import CoachLogTestSupport
 import Foundation
 import Testing
@@ -21,9 +22,9 @@ struct ProtocolReplayTests {
     /// until the lead's changes are merged, and then must pass (an entry whose example passes is
     /// reported, so that this list only ever shrinks). Where the documented message was written
     /// before the code, align the document with the daemon's message.
-    static let awaitingWireDecisions: [String: String] = [
-        "i3": "§3: a replay's streamVersion is the largest of the original events' (today the last in request order)"
-    ]
+    /// Examples documented ahead of the daemon, each with the decision it waits for; empty when the
+    /// daemon does all the document says.
+    static let awaitingWireDecisions: [String: String] = [:]
 
     @Test("Protocol.md's list of varying values is the list this test ignores")
     func variableFieldsAreDocumented() throws {
@@ -334,15 +335,10 @@ final class LineClient {
     deinit { close(fd) }
 
     func send(_ line: String) throws {
-        let bytes = Array(line.utf8) + [0x0A]
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HarnessError("send: \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        do {
+            try POSIX.sendAll(fd, Array(line.utf8) + [0x0A])
+        } catch {
+            throw HarnessError("send: \(error.message)")
         }
     }
 

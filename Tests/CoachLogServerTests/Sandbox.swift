@@ -144,14 +144,10 @@ final class RawClient {
     deinit { close(fd) }
 
     func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HarnessError("send: \(POSIX.errorMessage(errno))")
-            }
-            offset += n
+        do {
+            try POSIX.sendAll(fd, bytes)
+        } catch {
+            throw HarnessError("send: \(error.message)")
         }
     }
 

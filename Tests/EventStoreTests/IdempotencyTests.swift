@@ -86,3 +86,26 @@ import Testing
         #expect(try store.headPosition() == 4)
     }
 }
+
+/// eventIds are keys compared byte for byte, with the documented shape.
+@Suite struct EventIdShapeTests {
+    @Test(arguments: ["evt 1", "evt\t1", "evt\u{7}1", "", String(repeating: "x", count: 129)])
+    func malformedEventIdsAreRefused(_ id: String) throws {
+        var event = open("dana", "s1")
+        event.eventId = id
+        #expect {
+            try AppendRequest(events: [event]).prepare()
+        } throws: { error in
+            (error as? StoreError)?.rule == "eventId.format"
+        }
+    }
+
+    @Test func canonicallyEquivalentEventIdsAreTwoIds() throws {
+        var a = open("dana", "s1")
+        a.eventId = "caf\u{E9}"
+        var b = IdempotencyTests.commitment(text: "Call", id: "cafe\u{301}")
+        b.eventId = "cafe\u{301}"
+        // Not "appears twice": the two spellings are different keys.
+        #expect(try AppendRequest(events: [a, b]).prepare().events.count == 2)
+    }
+}

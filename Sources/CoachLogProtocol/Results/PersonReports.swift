@@ -1,5 +1,5 @@
-/// One goal with the follow-through of the commitments that serve it (all
-/// time); on the wire the tally's fields sit beside the goal's.
+/// One goal with the follow-through of the commitments that serve it (in the
+/// report's window); on the wire the tally's fields sit beside the goal's.
 public struct GoalRow: Sendable, Equatable, Codable {
     public var goalId: String
     public var text: String?
@@ -58,14 +58,43 @@ public struct GoalRow: Sendable, Equatable, Codable {
 }
 
 /// The `goals` projection: a salesperson's goals in the order stated.
+///
+/// With `asOf`: only goals stated before it, each with its status as of
+/// `asOf` (achieved or dropped only if that happened before it), counting
+/// commitments made before it. The tally counts reviews in `window`: the
+/// `weeks`×7 days ending at `asOf`, or everything before `asOf` without
+/// `weeks` (`window.from` null). Without `asOf` (and `weeks`), everything on
+/// record, and `asOf`, `weeks` and `window` are absent (the reply of a
+/// query without them is what it was before they existed).
 public struct GoalsReport: WireResult {
     public var projection = ProjectionName.goals
     public var salesperson: String
+    public var asOf: String?
+    /// Null when the query gave `asOf` without `weeks`.
+    public var weeks: Int?
+    public var window: Window?
     public var goals: [GoalRow]
 
-    public init(salesperson: String, goals: [GoalRow]) {
+    public init(salesperson: String, asOf: String? = nil, weeks: Int? = nil, window: Window? = nil, goals: [GoalRow]) {
         self.salesperson = salesperson
+        self.asOf = asOf
+        self.weeks = weeks
+        self.window = window
         self.goals = goals
+    }
+
+    private enum CodingKeys: String, CodingKey { case projection, salesperson, asOf, weeks, window, goals }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(projection, forKey: .projection)
+        try c.encode(salesperson, forKey: .salesperson)
+        if let asOf {
+            try c.encode(asOf, forKey: .asOf)
+            try c.encodeIfPresent(weeks, forKey: .weeks)
+            try c.encodeIfPresent(window, forKey: .window)
+        }
+        try c.encode(goals, forKey: .goals)
     }
 }
 

@@ -31,7 +31,7 @@ public enum Scope: Sendable, Hashable, Codable {
 
 /// The projections a `query` can ask for, by wire name.
 public enum ProjectionName: String, Sendable, Hashable, CaseIterable, Codable {
-    case followThrough, openCommitments, cadence, goals, topics, sessions
+    case followThrough, openCommitments, cadence, goals, topics, sessions, team, prep
 
     public static let wireNames = allCases.map(\.rawValue).joined(separator: ", ")
 }

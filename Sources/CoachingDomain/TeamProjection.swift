@@ -1,0 +1,77 @@
+import CoachLogProtocol
+
+extension Projections {
+    /// The team view: one row per salesperson in scope (a coach's, or
+    /// everyone's), who needs attention first (`TeamRow.attentionFirst`).
+    ///
+    /// Each person's live records are read once each: commitments for
+    /// follow-through (their reviews, in `followThrough`'s windows) and for
+    /// open and overdue (`openCommitments`' rule), sessions and insights for
+    /// cadence, the open session and topic coverage (`cadence`'s and
+    /// `topics`' rules).
+    public static func team(scope: Scope, weeks: Int?, asOf: AsOf, model: some CoachingReadModel) throws -> TeamReport {
+        let weeks = weeks ?? TeamReport.defaultWeeks
+        guard (1...maximumWeeks).contains(weeks) else {
+            throw DomainError(rule: "query.weeks", "weeks must be between 1 and \(maximumWeeks)")
+        }
+        let windows = Windows(weeks: weeks, asOf: asOf)
+        var rows: [TeamRow] = []
+        var teamCurrent = Tally()
+        var teamPrevious = Tally()
+        var teamWeekly = Array(repeating: Tally(), count: weeks)
+        for (person, coach) in try people(in: scope, asOf: asOf, model: model) {
+            // One pass over the commitments that count: their reviews are follow-through, the rest open.
+            var current = Tally()
+            var previous = Tally()
+            var weekly = Array(repeating: Tally(), count: weeks)
+            var open = 0
+            var overdue = 0
+            for c in try model.liveCommitments(of: person) {
+                if isOpen(c, asOf: asOf) {
+                    open += 1
+                    if c.due < asOf.day { overdue += 1 }
+                } else if let review = c.review {
+                    if windows.current.contains(review.at) {
+                        current.add(review.outcome)
+                        weekly[windows.week(of: review.at)].add(review.outcome)
+                    } else if windows.previous.contains(review.at) {
+                        previous.add(review.outcome)
+                    }
+                }
+            }
+            var sessions = SessionSummary(asOf: asOf)
+            var coverage = TopicCoverage(asOf: asOf)
+            for s in try model.liveSessions(of: person) {
+                sessions.add(s)
+                coverage.cover(s)
+            }
+            for i in try model.liveInsights(of: person) { coverage.cover(i) }
+            // people(in:) keeps only those with a session before asOf.
+            guard let lastDay = sessions.lastDay else { continue }
+            rows.append(
+                TeamRow(
+                    salesperson: person.salesperson, coach: coach, current: current, previous: previous,
+                    trend: weekly.map(\.rate), open: open, overdue: overdue, sessions: sessions.count,
+                    lastSession: lastDay, daysSince: Int(asOf.day.number - lastDay.number),
+                    meanGapDays: sessions.meanGapDays,
+                    openSession: sessions.latestOpen.map {
+                        OpenSessionNote(sessionId: $0.sessionId, openedAt: $0.openedAt, daysOpen: sessions.days(since: $0.openedAt))
+                    },
+                    neglectedTopics: coverage.neglected))
+            teamCurrent = teamCurrent + current
+            teamPrevious = teamPrevious + previous
+            for k in 0..<weeks { teamWeekly[k] = teamWeekly[k] + weekly[k] }
+        }
+        rows.sort(by: TeamRow.attentionFirst)
+        return TeamReport(
+            scope: scope, asOf: asOf.text, weeks: weeks, window: windows.current, previousWindow: windows.previous,
+            totals: TeamTotals(rows: rows, current: teamCurrent, previous: teamPrevious, trend: teamWeekly.map(\.rate)),
+            salespeople: rows)
+    }
+}
+
+extension Tally {
+    static func + (a: Tally, b: Tally) -> Tally {
+        Tally(kept: a.kept + b.kept, partial: a.partial + b.partial, missed: a.missed + b.missed)
+    }
+}
