@@ -173,13 +173,13 @@ _coachlog() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|log|tail|stats|ping|backup|export|import|help)
+    session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|team|prep|log|tail|stats|ping|backup|export|import|help)
         # Offer subcommand argument completions
         "_coachlog_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'session goal commit review insight commitment merge followthrough open cadence goals topics sessions log tail stats ping backup export import help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'session goal commit review insight commitment merge followthrough open cadence goals topics sessions team prep log tail stats ping backup export import help' -- "${cur}"))
         ;;
     esac
 }
@@ -730,12 +730,18 @@ _coachlog_goals() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--salesperson --socket)
+    non_repeating_options=(--salesperson --weeks --as-of --socket)
     __coachlog_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--salesperson')
+        return
+        ;;
+    '--weeks')
+        return
+        ;;
+    '--as-of')
         return
         ;;
     '--socket')
@@ -775,6 +781,51 @@ _coachlog_sessions() {
     # Offer option value completions
     case "${prev}" in
     '--salesperson')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_team() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--coach --weeks --as-of --socket)
+    __coachlog_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--coach')
+        return
+        ;;
+    '--weeks')
+        return
+        ;;
+    '--as-of')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_prep() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--salesperson --as-of --socket)
+    __coachlog_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--salesperson')
+        return
+        ;;
+    '--as-of')
         return
         ;;
     '--socket')

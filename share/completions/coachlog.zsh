@@ -60,9 +60,11 @@ _coachlog() {
             'followthrough:Commitment follow-through: the say-do rate, by kind, with a weekly trend.'
             'open:Open commitments (made, not yet reviewed); overdue ones marked.'
             'cadence:How regularly each salesperson is coached.'
-            'goals:A salesperson'\''s goals and how the commitments serving them went.'
+            'goals:A salesperson'\''s goals, their status, and how the commitments serving them went.'
             'topics:When each of the four topics was last covered with a salesperson.'
             'sessions:A salesperson'\''s sessions; the open one marked.'
+            'team:Every salesperson at a glance, who needs attention first.'
+            'prep:What to bring to a salesperson'\''s next one-on-one.'
             'log:The recorded history, oldest first, corrections included.'
             'tail:Follow new events live (Ctrl-C to stop).'
             'stats:The daemon'\''s figures: position, events, people, connections, size.'
@@ -76,7 +78,7 @@ _coachlog() {
         ;;
     arg)
         case "${words[1]}" in
-        session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|log|tail|stats|ping|backup|export|import|help)
+        session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|team|prep|log|tail|stats|ping|backup|export|import|help)
             "_coachlog_${words[1]}" && ret=0
             ;;
         esac
@@ -501,6 +503,8 @@ _coachlog_goals() {
     local -ar arg_specs=(
         ':salesperson:'
         '--salesperson[The salesperson.]:salesperson:'
+        '--weeks[Count only the reviews of the last N weeks.]:weeks:'
+        '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
         '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
@@ -532,6 +536,38 @@ _coachlog_sessions() {
     local -ar arg_specs=(
         ':salesperson:'
         '--salesperson[The salesperson.]:salesperson:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_team() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--coach[Only the salespeople this coach coaches now.]:coach:'
+        '--weeks[Follow-through over the last N weeks, compared with the N before (default 4).]:weeks:'
+        '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_prep() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':salesperson:'
+        '--salesperson[The salesperson.]:salesperson:'
+        '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
         '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
