@@ -30,15 +30,34 @@ struct ProtocolSchemaTests {
             "GoalsReport", "TopicsReport", "SessionsReport", "EventEnvelope", "Tally",
         ]
         for name in expected { #expect(names.contains(name), "no $defs/\(name)") }
-        for type in ["SessionOpened", "GoalStated", "CommitmentMade", "CommitmentReviewed", "InsightNoted", "SessionClosed"] {
+        for type in EventType.allCases.map(\.rawValue) {
             for suffix in ["Event", "Data", "DataInput"] { #expect(names.contains(type + suffix), "no $defs/\(type + suffix)") }
+            #expect(names.contains("Proposed" + type), "no $defs/Proposed\(type)")
         }
     }
 
-    @Test("its vocabularies are the code's: error codes and ops")
+    @Test("its vocabularies are the code's: error codes, ops, event types and goal statuses")
     func vocabularies() throws {
         #expect(Set(try Self.enumeration("ErrorCode")) == Set(ErrorCode.allCases.map(\.rawValue)))
         #expect(try Self.enumeration("Op") == Operation.allCases.map(\.rawValue))
+        #expect(try Self.enumeration("EventType") == EventType.allCases.map(\.rawValue))
+        let goalStatus = try Self.definitions()["GoalRow"]?["properties"]?["status"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
+        #expect(goalStatus == GoalStatus.allCases.map(\.rawValue))
+    }
+
+    @Test("every event type has a row in Protocol.md's event tables, and a member in every schema choice of events")
+    func eventTypesDocumented() throws {
+        // A row of §4.3's tables: the type, then its data fields, `salesperson` among them.
+        let rows = try Repository.text("Protocol.md").split(separator: "\n").filter { $0.contains("`salesperson`") }
+        let definitions = try Self.definitions()
+        func choices(_ name: String) -> Set<String> {
+            Set(definitions[name]?["oneOf"]?.arrayValue?.compactMap { $0["$ref"]?.stringValue } ?? [])
+        }
+        for type in EventType.allCases.map(\.rawValue) {
+            #expect(rows.contains { $0.hasPrefix("| `\(type)` | ") }, "Protocol.md has no event table row for \(type)")
+            #expect(choices("EventEnvelope").contains("#/$defs/\(type)Event"), "EventEnvelope lacks \(type)Event")
+            #expect(choices("ProposedEvent").contains("#/$defs/Proposed\(type)"), "ProposedEvent lacks Proposed\(type)")
+        }
     }
 
     /// Rule ids in the sources that no client can receive: `ProjectionQuery` refuses `weeks` out of
@@ -102,14 +121,21 @@ struct ProtocolExampleSchemaTests {
     /// Rules the schema cannot express (they relate events to each other): a request breaking one
     /// may or may not match the schema.
     static let rulesBeyondTheSchema: Set<String> = ["append.oneStream", "eventId.unique"]
-    /// Rules of the record: they depend on what is stored, so the request itself is well formed.
+    /// Rules of the record and guardrails: they depend on what is stored or on the daemon's clock, or
+    /// compare fields the schema checks one by one (`merge.self`), so the request itself is well formed.
     static let recordRules: Set<String> = [
         "id.unique", "session.exists", "session.salesperson", "session.closed", "goal.exists", "goal.salesperson",
         "commitment.exists", "commitment.salesperson", "commitment.reviewedOnce", "review.laterSession",
+        "at.future", "salesperson.merged", "session.alreadyOpen", "salesperson.similar", "session.beforeOpen",
+        "session.closeBeforeOpen", "session.voided", "commitment.dueBeforeMade", "commitment.voided",
+        "commitment.withdrawn", "commitment.reviewed", "correction.notReviewed", "salesperson.exists", "merge.self",
+        "merge.target", "merge.openSession", "goal.closed",
     ]
 
     @Test("a request shown in Protocol.md matches the schema exactly when the daemon accepts its shape")
     func requests() throws {
+        let ruleIds = Set(try ProtocolSchemaTests.enumeration("RuleId"))
+        #expect(Self.recordRules.union(Self.rulesBeyondTheSchema).isSubset(of: ruleIds), "not rule ids: \(Self.recordRules.union(Self.rulesBeyondTheSchema).subtracting(ruleIds).sorted())")
         let exchanges = try ProtocolDocument.load().exchanges
         #expect(exchanges.count > 30)
         let failures = try SchemaValidator.check(lines: exchanges.map(\.request.text), kind: .request)
