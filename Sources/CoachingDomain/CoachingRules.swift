@@ -92,10 +92,26 @@ public enum CoachingRules {
     // MARK: Shared checks
 
     static func requireNotMerged(_ salesperson: String, in model: some CoachingReadModel) throws {
-        if let target = try model.person(salesperson)?.mergedInto {
+        if try model.person(salesperson)?.mergedInto != nil {
+            let target = try finalName(of: salesperson, in: model)
             throw DomainError(
                 rule: "salesperson.merged", "\(salesperson) was merged into \(target); record it under \(target) instead")
         }
+    }
+
+    /// The name a merged name now lives under, following merges of merges.
+    static func finalName(of salesperson: String, in model: some CoachingReadModel) throws -> String {
+        var name = salesperson
+        var seen: Set<ExactName> = [ExactName(name)]
+        while let next = try model.person(name)?.mergedInto, seen.insert(ExactName(next)).inserted { name = next }
+        return name
+    }
+
+    /// Whether `actor` may record about a record of `owner`: the same name, or a
+    /// name merged into `actor` (after a merge, its records are settled under the target).
+    static func owns(_ actor: String, _ owner: String, in model: some CoachingReadModel) throws -> Bool {
+        if sameKey(actor, owner) { return true }
+        return try model.person(actor)?.aliases.contains { sameKey($0, owner) } ?? false
     }
 
     @discardableResult
@@ -105,7 +121,7 @@ public enum CoachingRules {
         guard let session = try model.session(sessionId) else {
             throw DomainError(rule: "session.exists", "session \"\(sessionId)\" does not exist; open it first")
         }
-        guard sameKey(session.salesperson, salesperson) else {
+        guard try owns(salesperson, session.salesperson, in: model) else {
             throw DomainError(
                 rule: "session.salesperson", "session \"\(sessionId)\" belongs to another salesperson, not \(salesperson)")
         }
@@ -147,7 +163,7 @@ public enum CoachingRules {
         guard let goal = try model.goal(goalId), !goal.voided else {
             throw DomainError(rule: "goal.exists", "goal \"\(goalId)\" does not exist; state the goal first")
         }
-        guard sameKey(goal.salesperson, salesperson) else {
+        guard try owns(salesperson, goal.salesperson, in: model) else {
             throw DomainError(rule: "goal.salesperson", "goal \"\(goalId)\" belongs to another salesperson, not \(salesperson)")
         }
         return goal
@@ -159,7 +175,7 @@ public enum CoachingRules {
         guard let commitment = try model.commitment(commitmentId) else {
             throw DomainError(rule: "commitment.exists", "commitment \"\(commitmentId)\" does not exist")
         }
-        guard sameKey(commitment.salesperson, salesperson) else {
+        guard try owns(salesperson, commitment.salesperson, in: model) else {
             throw DomainError(
                 rule: "commitment.salesperson", "commitment \"\(commitmentId)\" belongs to another salesperson, not \(salesperson)")
         }

@@ -85,11 +85,18 @@ extension CoachingRules {
             commitment.withdrawnAt = at
             try model.put(commitment)
         case .sessionVoided(let e):
-            try void(session: e.sessionId, of: e.salesperson, in: &model)
+            try void(session: e.sessionId, in: &model)
         case .salespersonMerged(let e):
             guard var from = try model.person(e.salesperson), var target = try model.person(e.into) else { return }
             target.aliases += [from.salesperson] + from.aliases
             from.mergedInto = target.salesperson
+            // Names merged into `from` earlier now live under the target too: one hop, always.
+            for alias in from.aliases {
+                guard var person = try model.person(alias) else { continue }
+                person.mergedInto = target.salesperson
+                try model.put(person)
+            }
+            from.aliases = []
             try model.put(from)
             try model.put(target)
         case .goalAmended(let e):
@@ -108,30 +115,38 @@ extension CoachingRules {
 
     /// A voided session leaves every projection, with everything recorded in
     /// it: its goals, commitments and insights, and the reviews held in it
-    /// (whose commitments are open again).
-    static func void(session sessionId: String, of salesperson: String, in model: inout some CoachingWriteModel) throws {
-        guard var session = try model.session(sessionId) else { return }
+    /// (whose commitments are open again). Its records live under the name it
+    /// was opened for, whoever voids it (a name it was merged into may).
+    static func void(session sessionId: String, in model: inout some CoachingWriteModel) throws {
+        guard var session = try model.session(sessionId), let owner = try model.person(session.salesperson) else { return }
         session.voided = true
         try model.put(session)
-        for var c in try model.commitments(of: salesperson) {
-            if sameKey(c.sessionId, sessionId) {
-                c.voided = true
-                try model.put(c)
-            } else if let review = c.review, sameKey(review.sessionId, sessionId) {
-                c.review = nil
-                try model.put(c)
+        for name in [owner.salesperson] + owner.aliases {
+            for var c in try model.commitments(of: name) {
+                if sameKey(c.sessionId, sessionId) {
+                    c.voided = true
+                    try model.put(c)
+                } else if let review = c.review, sameKey(review.sessionId, sessionId) {
+                    c.review = nil
+                    try model.put(c)
+                }
             }
         }
-        for var g in try model.goals(of: salesperson) where sameKey(g.sessionId, sessionId) {
+        for var g in try model.goals(of: owner.salesperson) where sameKey(g.sessionId, sessionId) {
             g.voided = true
             try model.put(g)
         }
-        for var i in try model.insights(of: salesperson) where sameKey(i.sessionId, sessionId) {
+        for var i in try model.insights(of: owner.salesperson) where sameKey(i.sessionId, sessionId) {
             i.voided = true
             try model.put(i)
         }
-        guard var person = try model.person(salesperson) else { return }
-        let live = try model.sessions(of: salesperson).filter { !$0.voided }
+        try model.put(try recomputedLatest(owner, in: model))
+    }
+
+    /// The person's latest session that counts, after one of theirs was voided.
+    static func recomputedLatest(_ person: PersonRecord, in model: some CoachingReadModel) throws -> PersonRecord {
+        var person = person
+        let live = try model.sessions(of: person.salesperson).filter { !$0.voided }
         if let latest = live.max(by: { ($0.openedAt, $0.position) < ($1.openedAt, $1.position) }) {
             person.coach = latest.coach
             person.latestSessionId = latest.sessionId
@@ -140,6 +155,6 @@ extension CoachingRules {
         } else {
             person.hasSessions = false
         }
-        try model.put(person)
+        return person
     }
 }

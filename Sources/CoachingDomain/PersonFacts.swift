@@ -105,13 +105,14 @@ struct Windows {
 }
 
 extension Projections {
-    /// An open commitment's row, as `openCommitments` shows it.
+    /// An open commitment's row, as `openCommitments` shows it, under the
+    /// person's name (also for a commitment of a name merged into them).
     static func openRow(
-        _ c: CommitmentRecord, coach: String, today: Day, model: some CoachingReadModel
+        _ c: CommitmentRecord, of person: PersonRecord, coach: String, today: Day, model: some CoachingReadModel
     ) throws -> OpenCommitment {
         let overdue = c.due < today
         return OpenCommitment(
-            commitmentId: c.commitmentId, salesperson: c.salesperson, coach: coach, sessionId: c.sessionId, kind: c.kind,
+            commitmentId: c.commitmentId, salesperson: person.salesperson, coach: coach, sessionId: c.sessionId, kind: c.kind,
             text: try model.text(at: c.textPosition), due: c.due, goalId: c.goalId, madeAt: c.madeAt, overdue: overdue,
             daysOverdue: overdue ? Int(today.number - c.due.number) : 0)
     }

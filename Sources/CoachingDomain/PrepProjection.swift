@@ -24,7 +24,7 @@ extension Projections {
         let commitments = try model.liveCommitments(of: person)
         for c in commitments {
             if isOpen(c, asOf: asOf) {
-                due.append((c.position, try openRow(c, coach: coach, today: asOf.day, model: model)))
+                due.append((c.position, try openRow(c, of: person, coach: coach, today: asOf.day, model: model)))
             } else if let review = c.review, reviewWindow.contains(review.at) {
                 let row = PrepReview(
                     commitmentId: c.commitmentId, kind: c.kind, text: try model.text(at: c.textPosition), goalId: c.goalId,

@@ -117,11 +117,7 @@ public enum Projections {
                 openCount += 1
                 if overdue { overdueCount += 1 }
                 if overdueOnly && !overdue { continue }
-                let row = OpenCommitment(
-                    commitmentId: c.commitmentId, salesperson: c.salesperson, coach: coach, sessionId: c.sessionId,
-                    kind: c.kind, text: try model.text(at: c.textPosition), due: c.due,
-                    goalId: c.goalId, madeAt: c.madeAt, overdue: overdue,
-                    daysOverdue: overdue ? Int(today.number - c.due.number) : 0)
+                let row = try openRow(c, of: person, coach: coach, today: today, model: model)
                 rows.append((c.position, row))
             }
         }
@@ -158,7 +154,8 @@ public enum Projections {
         guard let person = try model.person(salesperson), person.hasSessions else {
             throw NotFound("no salesperson named \"\(salesperson)\" has a session on record")
         }
-        if let target = person.mergedInto {
+        if person.mergedInto != nil {
+            let target = try CoachingRules.finalName(of: salesperson, in: model)
             throw NotFound("\(salesperson) was merged into \(target); ask about \(target)")
         }
         return person
@@ -208,7 +205,9 @@ public enum Projections {
         let person = try requirePerson(salesperson, model: model)
         let sessions = try model.liveSessions(of: person)
         return SessionsReport(
-            salesperson: salesperson, coach: person.coach,
+            // The coach of the latest session, whichever name (merged into this one) it was opened under.
+            salesperson: salesperson,
+            coach: sessions.max(by: { ($0.openedAt, $0.position) < ($1.openedAt, $1.position) })?.coach ?? person.coach,
             openSession: sessions.last(where: { $0.closedAt == nil })?.sessionId,
             sessions: sessions.map {
                 SessionRow(sessionId: $0.sessionId, coach: $0.coach, openedAt: $0.openedAt, closedAt: $0.closedAt, topics: $0.topics)

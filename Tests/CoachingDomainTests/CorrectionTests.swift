@@ -135,6 +135,46 @@ import Testing
         #expect(error?.message.contains("merged into dana") == true)
     }
 
+    @Test func aMergedNamesRecordsAreSettledUnderItsTarget() throws {
+        var h = try Self.base()
+        try h.open("m1", "Dana", coach: "kim", at: "2026-09-15T09:00:00Z", newSalesperson: true)
+        try h.add("CommitmentMade", ["commitmentId": "m-c1", "sessionId": "m1", "salesperson": "Dana", "kind": "more", "text": "Call", "at": "2026-09-15T09:10:00Z"])
+        try h.add("CommitmentMade", ["commitmentId": "m-c2", "sessionId": "m1", "salesperson": "Dana", "kind": "better", "text": "Ask", "at": "2026-09-15T09:11:00Z"])
+        try h.close("m1", "Dana", at: "2026-09-15T10:00:00Z")
+        try h.add("SalespersonMerged", ["salesperson": "Dana", "into": "dana"])
+        let end = try asOf(Self.end)
+        // One person: rows carry the target's name, and its coach is the latest session's, under either name.
+        let open = try Projections.openCommitments(scope: .salesperson("dana"), overdueOnly: false, asOf: end, model: h.model)
+        #expect(open.commitments.map(\.salesperson) == ["dana", "dana"])
+        #expect(try Projections.sessions(salesperson: "dana", model: h.model).coach == "kim")
+        // Under the target's name, the merged name's records can still be reviewed, withdrawn and voided.
+        try h.open("s3", "dana", coach: "lee", at: "2026-09-21T09:00:00Z")
+        try h.review("m-c1", "s3", "dana", outcome: "kept", at: "2026-09-21T09:10:00Z")
+        try h.add("CommitmentWithdrawn", ["commitmentId": "m-c2", "salesperson": "dana"])
+        #expect(try followThrough(h).total == Tally(kept: 2, missed: 1))
+        try h.add("SessionVoided", ["sessionId": "m1", "salesperson": "dana"])
+        #expect(try followThrough(h).total == Tally(kept: 1, missed: 1))
+        #expect(try Projections.sessions(salesperson: "dana", model: h.model).coach == "lee")
+    }
+
+    @Test func mergesOfMergesPointAtTheLastName() throws {
+        var h = History()
+        try h.open("z1", "Zed", coach: "lee", at: "2026-09-07T09:00:00Z")
+        try h.close("z1", "Zed", at: "2026-09-07T10:00:00Z")
+        try h.open("x1", "xavier", coach: "lee", at: "2026-09-08T09:00:00Z")
+        try h.close("x1", "xavier", at: "2026-09-08T10:00:00Z")
+        try h.open("y1", "yves", coach: "kim", at: "2026-09-09T09:00:00Z")
+        try h.close("y1", "yves", at: "2026-09-09T10:00:00Z")
+        try h.add("SalespersonMerged", ["salesperson": "Zed", "into": "xavier"])
+        try h.add("SalespersonMerged", ["salesperson": "xavier", "into": "yves"])
+        let sessions = try Projections.sessions(salesperson: "yves", model: h.model)
+        #expect(Set(sessions.sessions.map(\.sessionId)) == ["z1", "x1", "y1"])
+        let error = #expect(throws: NotFound.self) { try Projections.sessions(salesperson: "Zed", model: h.model) }
+        #expect(error?.message.contains("merged into yves") == true)
+        expectViolation("salesperson.merged", "SessionOpened", ["sessionId": "z2", "salesperson": "Zed", "coach": "lee", "at": "2026-09-10T09:00:00Z"], after: h)
+        #expect(try Projections.cadence(scope: .everyone, asOf: try asOf(Self.end), model: h.model).salespeople.map(\.salesperson) == ["yves"])
+    }
+
     @Test func aGoalIsRestatedAchievedOrDropped() throws {
         var h = try Self.base()
         try h.add("GoalAmended", ["goalId": "g1", "salesperson": "dana", "text": "Earn 20% more"])

@@ -82,7 +82,7 @@ import Testing
         // The last session is g1 (10-14, closed), later than the open d6 (10-12).
         #expect(prep.lastSession.sessionId == "g1" && !prep.lastSession.open)
         #expect(prep.dueForReview.map(\.commitmentId) == ["c-d5b", "c-g1", "c-d6a"])
-        #expect(prep.dueForReview[1].text == "Ghost commitment" && prep.dueForReview[1].salesperson == "Dana")
+        #expect(prep.dueForReview[1].text == "Ghost commitment" && prep.dueForReview[1].salesperson == "dana")  // one person: the target's name
         let selfConcept = try #require(prep.topics.first { $0.topic == .selfConcept })
         #expect(selfConcept.daysSince == 4 && selfConcept.insight?.text == "Wants to be seen as an expert")
         #expect(prep.topics.first { $0.topic == .identityRole }?.daysSince == 4)
