@@ -30,9 +30,19 @@ struct BenchCommand: ParsableCommand {
             coaches = min(coaches, 6)
             seconds = min(seconds, 0.5)
         }
-        let organisation = Organisation(salespeople: salespeople, coaches: coaches)
         let duration = Duration.milliseconds(Int64(seconds * 1000))
         let clientCounts = connections.split(separator: ",").compactMap { Int($0) }
+        // Requests prepared for each of `n` connections in workload A (and G, with 64).
+        let requestsPerRun = Int(Double(maximumRate) * seconds)
+        let perClient = { (n: Int) in max(100, requestsPerRun / n + 50) }
+        // The organisation of A and B: its weeks end before today, however many they use.
+        let today = BenchCommand.now.day
+        let weeksA = clientCounts.map { Organisation.weeks(events: perClient($0), people: salespeople / $0) }.max() ?? 1
+        let ceilingTarget = smoke ? 2000 : 200_000
+        let weeksB = Organisation.weeks(events: ceilingTarget / min(64, max(1, salespeople)) + 1, people: salespeople / 64)
+        let organisation = Organisation(
+            salespeople: salespeople, coaches: coaches,
+            firstMonday: Organisation.firstMonday(weeks: max(weeksA, weeksB), before: today))
         var report = Report()
         let selected = Set(workloads.uppercased().split(separator: ",").map(String.init))
         let scratch = temporaryFolder("run")
@@ -51,10 +61,9 @@ struct BenchCommand: ParsableCommand {
             defer { removeFolder(folder) }
             // Requests are built before the clock starts, so that the clients
             // spend their time sending, as redis-benchmark's do.
-            let perClient = max(100, Int(Double(maximumRate) * seconds) / n + 50)
             let lines = (0..<n).map { client in
                 var stream = organisation.stream(client: client, of: n)
-                return Lines((0..<perClient).compactMap { _ in stream.next().map { appendLine($0, id: client) } })
+                return Lines((0..<perClient(n)).compactMap { _ in stream.next().map { appendLine($0, id: client) } })
             }
             let daemon = try DaemonProcess(data: folder + "/data", socket: folder + "/s.sock")
             let (m, anon) = try daemon.peakAnonymousBytes {
@@ -80,7 +89,7 @@ struct BenchCommand: ParsableCommand {
             let store = try EventStore(directory: folder)
             var prepared: [PreparedAppend] = []
             var streams = (0..<64).map { organisation.stream(client: $0, of: 64) }
-            let target = smoke ? 2000 : 200_000
+            let target = ceilingTarget
             while prepared.count < target {
                 for k in streams.indices {
                     if let e = streams[k].next() { prepared.append(try AppendRequest(events: [e]).prepare()) }
@@ -88,7 +97,7 @@ struct BenchCommand: ParsableCommand {
             }
             let start = ContinuousClock.now
             var index = 0
-            let now = Timestamp(milliseconds: 1_764_000_000_000)
+            let now = BenchCommand.now
             while index < prepared.count, ContinuousClock.now - start < duration * 4 {
                 for r in try store.commit(Array(prepared[index..<min(index + 100, prepared.count)]), now: now) { _ = try r.get() }
                 index += 100
@@ -104,8 +113,14 @@ struct BenchCommand: ParsableCommand {
         guard !selected.isDisjoint(with: ["C", "D", "E", "F", "G"]) else { return try finish(report) }
         let big = temporaryFolder("big")
         defer { removeFolder(big) }
-        let sessions = organisation.sessions(totalEvents: events)
-        let weeksLoaded = sessions.count / salespeople + 1
+        // The large store's organisation: whole weeks loaded, then room for G's appends, all before today.
+        let weeksLoaded = organisation.weeks(holding: events)
+        let weeksG = Organisation.weeks(events: perClient(64), people: salespeople / 64)
+        let large = Organisation(
+            salespeople: salespeople, coaches: coaches, firstMonday: Organisation.firstMonday(weeks: weeksLoaded + weeksG, before: today))
+        let sessions = large.sessions(weeks: weeksLoaded)
+        // Queries look back from the end of the loaded weeks, as a coach would the Monday after.
+        let asOf = JSONValue.string(large.firstMonday.adding(days: 7 * weeksLoaded).iso8601)
         do {
             let store = try EventStore(directory: big + "/data")
             let start = ContinuousClock.now
@@ -131,11 +146,11 @@ struct BenchCommand: ParsableCommand {
 
         // C: queries with 16 connections.
         let queries: [(String, @Sendable (Int, Int) -> [String: JSONValue])] = [
-            ("followThrough, one salesperson", { _, k in ["projection": "followThrough", "salesperson": .string("sp\(k % organisation.salespeople)"), "weeks": 4] }),
-            ("followThrough, one coach", { _, k in ["projection": "followThrough", "coach": .string("coach\(k % organisation.coaches)"), "weeks": 4] }),
-            ("followThrough, whole organisation", { _, _ in ["projection": "followThrough", "weeks": 4] }),
-            ("openCommitments, one salesperson", { _, k in ["projection": "openCommitments", "salesperson": .string("sp\(k % organisation.salespeople)")] }),
-            ("cadence, one coach", { _, k in ["projection": "cadence", "coach": .string("coach\(k % organisation.coaches)")] }),
+            ("followThrough, one salesperson", { _, k in ["projection": "followThrough", "salesperson": .string("sp\(k % organisation.salespeople)"), "weeks": 4, "asOf": asOf] }),
+            ("followThrough, one coach", { _, k in ["projection": "followThrough", "coach": .string("coach\(k % organisation.coaches)"), "weeks": 4, "asOf": asOf] }),
+            ("followThrough, whole organisation", { _, _ in ["projection": "followThrough", "weeks": 4, "asOf": asOf] }),
+            ("openCommitments, one salesperson", { _, k in ["projection": "openCommitments", "salesperson": .string("sp\(k % organisation.salespeople)"), "asOf": asOf] }),
+            ("cadence, one coach", { _, k in ["projection": "cadence", "coach": .string("coach\(k % organisation.coaches)"), "asOf": asOf] }),
         ]
         var anonDuringC = 0
         for (name, fields) in queries {
@@ -175,8 +190,10 @@ struct BenchCommand: ParsableCommand {
         }
         backupThread.start()
         let during = try closedLoop(socket: daemon.socket, clients: 64, duration: duration) { client in
-            var stream = organisation.stream(client: client, of: 64)
-            stream.week = weeksLoaded + 1
+            // Each salesperson's next week after the loaded ones, up to the week before today's.
+            var stream = large.stream(client: client, of: 64)
+            stream.week = weeksLoaded
+            stream.endWeek = weeksLoaded + weeksG
             let locked = LockedStream(stream)
             return { locked.next().map { appendLine($0, id: client) } }
         }
@@ -203,6 +220,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     static func elapsed(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).inSeconds }
+
+    /// The wall clock, as the daemon reads it for its guardrails.
+    static var now: Timestamp { Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))) }
 }
 
 /// Request lines prepared in advance for one client thread.

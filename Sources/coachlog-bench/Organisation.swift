@@ -7,10 +7,34 @@ import EventStore
 /// session opened, an occasional goal, last week's commitments reviewed,
 /// three new commitments, an insight, closed. Any (salesperson, week) can be
 /// generated on its own, so workloads can split salespeople across clients.
+///
+/// Every event keeps the daemon's guardrails: one open session per
+/// salesperson (a session is closed before that person's next one opens),
+/// distinct names that are no lookalikes (`sp1`, `sp2`, ...), everything in a
+/// session timed after it opens, dues a week after the commitment. Times lie
+/// in the past (no `at` may be more than a day ahead of the daemon's clock):
+/// `firstMonday` is chosen so that the weeks a workload uses end before today.
 struct Organisation {
     var salespeople: Int
     var coaches: Int
-    static let firstMonday = Day(iso8601: "2024-12-02")!
+    /// The Monday of week 0.
+    var firstMonday: Day
+
+    /// The fewest events a session has (week 0: open, goal, three commitments, insight, close).
+    static let smallestSession = 7
+
+    /// The Monday `weeks` whole weeks before the week of `today` (so that weeks
+    /// 0..<weeks all end before today's week begins).
+    static func firstMonday(weeks: Int, before today: Day) -> Day {
+        // 1970-01-05, day 4, was a Monday.
+        let sinceMonday = ((Int(today.number) - 4) % 7 + 7) % 7  // floor modulo: `%` keeps the sign
+        let monday = today.adding(days: -sinceMonday)
+        return monday.adding(days: -7 * weeks)
+    }
+
+    /// At most how many weeks a stream of `events` one-event appends over `people`
+    /// salespeople (each coached once a week) reaches.
+    static func weeks(events: Int, people: Int) -> Int { events / (smallestSession * max(1, people)) + 1 }
 
     func name(_ i: Int) -> String { "sp\(i)" }
     func coach(_ i: Int) -> String { "coach\(i % coaches)" }
@@ -35,7 +59,7 @@ struct Organisation {
     func session(_ i: Int, week: Int) -> [ProposedEvent] {
         let person = JSONValue.string(name(i))
         let sessionId = JSONValue.string("s-\(i)-\(week)")
-        let day = Self.firstMonday.adding(days: week * 7 + i % 5)
+        let day = firstMonday.adding(days: week * 7 + i % 5)
         let base = day.start.adding(days: 0).milliseconds + 9 * 3_600_000
         func at(_ minute: Int) -> JSONValue { .string(Timestamp(milliseconds: base + Int64(minute) * 60_000).iso8601) }
         let topics = Topic.allCases.enumerated().filter { Self.mix(i, week, 10 + $0.offset) % 2 == 0 }.map { JSONValue.string($0.element.rawValue) }
@@ -88,20 +112,24 @@ struct Organisation {
         return events
     }
 
-    /// Sessions week by week across everyone, until `events` events.
-    func sessions(totalEvents: Int) -> [[ProposedEvent]] {
-        var result: [[ProposedEvent]] = []
+    /// How many events salesperson `i`'s session in `week` has (what `session` returns, without building it).
+    func eventCount(_ i: Int, week: Int) -> Int { 1 + (hasGoal(i, week) ? 1 : 0) + (week > 0 ? 3 : 0) + 3 + 1 + 1 }
+
+    /// The fewest whole weeks across everyone that hold at least `totalEvents` events.
+    func weeks(holding totalEvents: Int) -> Int {
         var count = 0
         var week = 0
         while count < totalEvents {
-            for i in 0..<salespeople where count < totalEvents {
-                let s = session(i, week: week)
-                result.append(s)
-                count += s.count
-            }
+            for i in 0..<salespeople { count += eventCount(i, week: week) }
             week += 1
         }
-        return result
+        return week
+    }
+
+    /// Everyone's sessions of weeks 0..<weeks, week by week. Whole weeks, so that
+    /// every salesperson's next session is in week `weeks` and reviews commitments that exist.
+    func sessions(weeks: Int) -> [[ProposedEvent]] {
+        (0..<weeks).flatMap { week in (0..<salespeople).map { session($0, week: week) } }
     }
 
     /// One-event appends of the salespeople `i % clients == client`, in
@@ -110,12 +138,14 @@ struct Organisation {
         let organisation: Organisation
         let people: [Int]
         var week = 0
+        /// The stream ends before this week (its times must stay in the past).
+        var endWeek = Int.max
         var personIndex = 0
         var pending: [ProposedEvent] = []
 
         mutating func next() -> ProposedEvent? {
             while pending.isEmpty {
-                guard !people.isEmpty else { return nil }
+                guard !people.isEmpty, week < endWeek else { return nil }
                 pending = organisation.session(people[personIndex], week: week).reversed()
                 personIndex += 1
                 if personIndex == people.count {

@@ -102,7 +102,7 @@ func appendLine(_ event: ProposedEvent, id: Int) -> [UInt8] {
 /// Writes whole sessions straight into a store, in big group commits, to
 /// prepare a large store quickly.
 func load(_ sessions: [[ProposedEvent]], into store: EventStore) throws {
-    let now = Timestamp(milliseconds: 1_764_000_000_000)
+    let now = BenchCommand.now
     var index = 0
     while index < sessions.count {
         let batch = try sessions[index..<min(index + 500, sessions.count)].map { try AppendRequest(events: $0).prepare() }

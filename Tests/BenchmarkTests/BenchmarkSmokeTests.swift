@@ -33,5 +33,8 @@ import Testing
         let backup = results.first { $0["workload"]?.stringValue == "G" }?["figures"]
         #expect((backup?["bytes"]?.integerValue ?? 0) > 0)
         #expect((backup?["position"]?.integerValue ?? 0) >= 4000)
+        // G's appends continue the organisation after the loaded weeks: each one must keep the rules
+        // (reviews of commitments that exist, one open session per salesperson, no time ahead of the clock).
+        #expect(backup?["appendErrors"]?.integerValue == 0, "G's appends were refused: \(String(describing: backup))")
     }
 }

@@ -13,14 +13,24 @@ struct BackupRestoreTests {
             let c = try Connection(path: sandbox.socket)
             try History.load(into: c)
 
-            // Backup A is taken while another connection appends.
+            // Backup A is taken while another connection appends: 100 sessions of one salesperson,
+            // an hour apart, each opened and closed in one append (one open session at a time).
             let socket = sandbox.socket
+            let busyAppends = 100
+            let busyAcknowledged = Locked(0)
             let busy = Worker {
                 guard let w = try? Connection(path: socket) else { return }
-                for i in 0..<100 { _ = try? w.append([Ev.open("busy-\(i)", "busy", coach: "pat", at: "2026-03-20T08:00:00Z")]) }
+                for i in 0..<busyAppends {
+                    let opened = Ev.time("2026-03-20T08:00:00Z", plusMinutes: 60 * i)
+                    let closed = Ev.time(opened, plusMinutes: 30)
+                    let events = [Ev.open("busy-\(i)", "busy", coach: "pat", at: opened), Ev.close("busy-\(i)", "busy", at: closed)]
+                    guard (try? w.append(events)) != nil else { return }
+                    busyAcknowledged.mutate { $0 += 1 }
+                }
             }
             let during = try c.request(.backup, ["path": .string(sandbox.path("a.mdb"))])
             #expect(busy.join())
+            #expect(busyAcknowledged.value == busyAppends, "every busy append must be acknowledged")
             let coveredA = try #require(during["position"]?.int)
             #expect(coveredA >= Int64(History.eventCount))
 
@@ -29,7 +39,7 @@ struct BackupRestoreTests {
             let projections = try History.allProjections(c)
             let busyView = try c.query("sessions", ["salesperson": "busy"])
             let log = try c.readAll()
-            #expect(log.count == History.eventCount + 100)
+            #expect(log.count == History.eventCount + 2 * busyAppends)
             #expect(after["position"]?.int == Int64(log.count))
             #expect(first.stop() == 0)
 

@@ -15,18 +15,28 @@ struct ContractEdgeTests {
         try withSandbox { sandbox in
             try sandbox.start()
             let c = try Connection(path: sandbox.socket)
-            _ = try c.append([Ev.open("nfc-1", Self.composed, coach: "lee", at: "2026-03-02T09:00:00Z")])
+            _ = try c.append([
+                Ev.open("nfc-1", Self.composed, coach: "lee", at: "2026-03-02T09:00:00Z"),
+                Ev.close("nfc-1", Self.composed, at: "2026-03-02T10:00:00Z"),
+            ])
             let live = try Connection(path: sandbox.socket)
             let stream = try live.subscribe(after: 0, salesperson: Self.composed)
-            _ = try c.append([Ev.open("nfd-1", Self.decomposed, coach: "kim", at: "2026-03-03T09:00:00Z")])
+            // The other spelling looks like the same person: the daemon asks (salesperson.similar)
+            // until the request confirms a new one.
+            let unconfirmed = Ev.open("nfd-1", Self.decomposed, coach: "kim", at: "2026-03-03T09:00:00Z")
+            #expect(c.refusal(.append, ["events": [unconfirmed]])?.rule == "salesperson.similar")
+            _ = try c.append([Ev.open("nfd-1", Self.decomposed, coach: "kim", at: "2026-03-03T09:00:00Z", newSalesperson: true)])
             _ = try c.append([Ev.open("nfc-2", Self.composed, coach: "lee", at: "2026-03-04T09:00:00Z")])
-            // Live: only the composed spelling's two sessions, never the other one's.
+            // Live: only the composed spelling's events (two sessions), never the other one's.
+            let expected = ["SessionOpened nfc-1", "SessionClosed nfc-1", "SessionOpened nfc-2"]
             var seen: [String] = []
-            while seen.count < 2, let e = try stream.nextEvent() { seen.append(e["data"]?["sessionId"]?.stringValue ?? "?") }
-            #expect(seen == ["nfc-1", "nfc-2"])
+            while seen.count < expected.count, let e = try stream.nextEvent() {
+                seen.append("\(e["type"]?.stringValue ?? "?") \(e["data"]?["sessionId"]?.stringValue ?? "?")")
+            }
+            #expect(seen == expected)
             // History agrees.
             let history = try c.read(salesperson: Self.composed)
-            #expect(history.events.map { $0.data["sessionId"]?.stringValue } == ["nfc-1", "nfc-2"])
+            #expect(history.events.map { "\($0.type.rawValue) \($0.data["sessionId"]?.stringValue ?? "?")" } == expected)
             // Projections: two people, each with their own coach.
             let cadence = try c.cadence(asOf: AsOf(parsing: "2026-03-10"))
             #expect(cadence.salespeople.count == 2)

@@ -1,5 +1,6 @@
 import CoachLogClient
 import CoachLogJSON
+import CoachLogProtocol
 
 /// Event builders: `{type, data}` objects as a client sends them.
 enum Ev {
@@ -13,14 +14,22 @@ enum Ev {
         if let at { data["at"] = .string(at) }
     }
 
+    /// `base` (an ISO 8601 instant written in the test) plus `minutes`, in ISO 8601: fixtures that
+    /// record many sessions spread them out in time, as a real record is.
+    static func time(_ base: String, plusMinutes minutes: Int) -> String {
+        guard let start = Timestamp(iso8601: base) else { preconditionFailure("not an ISO 8601 instant: \(base)") }
+        return Timestamp(milliseconds: start.milliseconds + Int64(minutes) * 60_000).iso8601
+    }
+
     static func open(
         _ sessionId: String, _ salesperson: String, coach: String, at: String? = nil, topics: [String] = [],
-        eventId: String? = nil
+        newSalesperson: Bool = false, eventId: String? = nil
     ) -> JSONValue {
         var d: [String: JSONValue] = [
             "sessionId": .string(sessionId), "salesperson": .string(salesperson), "coach": .string(coach),
         ]
         if !topics.isEmpty { d["topics"] = .array(topics.map { .string($0) }) }
+        if newSalesperson { d["newSalesperson"] = true }
         Ev.at(&d, at)
         return event("SessionOpened", d, eventId: eventId)
     }

@@ -95,7 +95,9 @@ struct FuzzDaemonTests {
             let setup = try Connection(path: sandbox.socket)
             var acknowledged: Set<Int64> = []
             for person in Self.people {
-                let result = try setup.append([Ev.open("\(person)-s", person, coach: "kim")])
+                // Opened at the fuzzer's session time, so that its valid events (at 09:30 or without
+                // `at`, due 2026-04-01) fall inside the session and after it.
+                let result = try setup.append([Ev.open("\(person)-s", person, coach: "kim", at: DaemonFuzzer.sessionOpened)])
                 acknowledged.formUnion(result["positions"]?.array.compactMap(\.int) ?? [])
             }
             let runs = Locked<[FuzzRun]>([])

@@ -6,8 +6,10 @@ import CoachLogTestSupport
 /// mutations of all of these. Never `subscribe` or `backup` (a stray backup would write files).
 struct DaemonFuzzer {
     var rng: SplitMix64
-    /// Salespeople whose session `<name>-s` is open (set up by the test).
+    /// Salespeople whose session `<name>-s` is open (set up by the test, opened at `sessionOpened`).
     let people: [String]
+    /// When the test opened the sessions of `people`.
+    static let sessionOpened = "2026-03-02T09:00:00Z"
     /// Makes ids unique across connections.
     let tag: String
     private var counter = 0
@@ -95,7 +97,7 @@ struct DaemonFuzzer {
             let n = rng.below(events.count)
             guard case .object(var event) = events[n], case .object(var data)? = event["data"] else { continue }
             let key = rng.pick(Array(data.keys))
-            switch rng.below(16) {
+            switch rng.below(17) {
             case 0: data.removeValue(forKey: key)
             case 1: data[rng.pick(["zzz", "Text", "notes", ""])] = rng.pick(Self.odd)
             case 2: data[key] = rng.pick(Self.odd)
@@ -111,6 +113,9 @@ struct DaemonFuzzer {
             case 12: event[rng.pick(["meta", "Type", "position"])] = 1
             case 13: data["extra"] = .array([.array([.array([.array([.array([.object(["deep": 1e300]) ])])])])])
             case 14: request["expectedVersion"] = rng.pick([-1, "1", 1.5, .double(1e30), 0, 100_000, .null] as [JSONValue])
+            case 15:
+                event["type"] = "SessionOpened"
+                data = sessionOpening()
             default: request[rng.pick(["force", "Events", "events2"])] = true
             }
             if case .object = event["data"] ?? .null { event["data"] = .object(data) }
@@ -124,6 +129,24 @@ struct DaemonFuzzer {
         default: request["events"] = .array(events)
         }
         return request
+    }
+
+    /// The data of a SessionOpened the guardrails mostly refuse: a second session for a salesperson whose
+    /// session is open (session.alreadyOpen), a name that differs from one of them only by case,
+    /// spacing or accents (salesperson.similar, unless confirmed), a close before the open.
+    mutating func sessionOpening() -> [String: JSONValue] {
+        let person = rng.pick(people)
+        let name: String =
+            switch rng.below(4) {
+            case 0: person
+            case 1: person.uppercased()
+            case 2: String(person.map { $0 == "-" ? " " : $0 })
+            default: String(person.map { $0 == "e" ? "\u{E9}" : $0 })
+            }
+        var data: [String: JSONValue] = ["sessionId": .string(fresh("s")), "salesperson": .string(name), "coach": "kim"]
+        if rng.percent(50) { data["at"] = .string(rng.pick(Self.instants)) }
+        if rng.percent(10) { data["newSalesperson"] = rng.pick([true, false, "yes", 1] as [JSONValue]) }
+        return data
     }
 
     /// hello, stats, read and query, with valid and invalid parameters.

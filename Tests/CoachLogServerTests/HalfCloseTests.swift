@@ -71,9 +71,16 @@ struct HalfCloseTests {
             let id = JSONValue.string("\(op)-\(trial)-\(i)-" + String(repeating: "x", count: op == "append" ? 160 : 40))
             switch op {
             case "append":
-                // A new salesperson each time: every append is valid on its own.
-                let event = Ev.open("hc-s-\(trial)-\(i)", "hc-\(trial)-\(i)", coach: "kim", at: "2026-03-10T09:00:00Z")
-                return Sent(id: id, line: line(id, "append", ["events": [event]]))
+                // A whole session (opened and closed) in each append, for one of 20 salespeople of the
+                // trial, hourly: every append is valid on its own, whatever was committed before it.
+                let session = "hc-s-\(trial)-\(i)"
+                let person = "hc\(trial)p\(i % 20)"
+                let opened = Ev.time("2026-03-10T09:00:00Z", plusMinutes: 60 * i)
+                let events = [
+                    Ev.open(session, person, coach: "kim", at: opened),
+                    Ev.close(session, person, at: Ev.time(opened, plusMinutes: 30)),
+                ]
+                return Sent(id: id, line: line(id, "append", ["events": .array(events)]))
             case "query":
                 // Mostly answered on the event loop, one in ten on the thread pool (coach-wide).
                 let fields: [String: JSONValue] =

@@ -27,7 +27,10 @@ struct OperationTests {
         try withSandbox { sandbox in
             try sandbox.start()
             let c = try Connection(path: sandbox.socket)
-            let first = try c.append([Ev.open("s1", "ana", coach: "kim", eventId: "e-1")], expectedVersion: 0)
+            // Opened on 03-02, so that the commitments recorded in it without `at` are made that day
+            // (its time: it began more than a day ago) and may be due on 03-09.
+            let open = Ev.open("s1", "ana", coach: "kim", at: "2026-03-02T09:00:00Z", eventId: "e-1")
+            let first = try c.append([open], expectedVersion: 0)
             #expect(first["positions"] == [1])
             #expect(first["streamVersion"] == 1)
             #expect(first["replayed"] == false)
@@ -56,13 +59,13 @@ struct OperationTests {
             #expect(retry["positions"] == [3, 4])
             #expect(retry["streamVersion"] == 3)
             #expect(retry["replayed"] == true)
-            let retryFirst = try c.append([Ev.open("s1", "ana", coach: "kim", eventId: "e-1")])
+            let retryFirst = try c.append([open])
             #expect(retryFirst["positions"] == [1])
             #expect(retryFirst["replayed"] == true)
             #expect(try c.head() == 4)
 
             // The same eventId with other content is a conflict.
-            let reused = c.refusal(.append, ["events": [Ev.open("s9", "ana", coach: "kim", eventId: "e-1")]])
+            let reused = c.refusal(.append, ["events": [Ev.open("s9", "ana", coach: "kim", at: "2026-03-02T09:00:00Z", eventId: "e-1")]])
             #expect(reused?.code == .conflict)
             let stats = try c.request(.stats)
             #expect(stats["events"] == 4)

@@ -12,11 +12,14 @@ struct ReliabilityMapTests {
             let c = try Connection(path: sandbox.socket)
             var acknowledged = 0
             let note = String(repeating: "Prospecting mornings are protected. ", count: 20)
+            // Forty weekly sessions, each opened, noted and closed in one append of 11 events.
             for week in 0..<40 {
-                var events = [Ev.open("m-\(week)", "maya", coach: "lee")]
-                for k in 0..<10 {
+                let opened = Ev.time("2026-01-05T09:00:00Z", plusMinutes: week * 7 * 24 * 60)
+                var events = [Ev.open("m-\(week)", "maya", coach: "lee", at: opened)]
+                for k in 0..<9 {
                     events.append(Ev.insight("m-\(week)", "maya", topic: "selfConcept", text: "\(week)-\(k) \(note)"))
                 }
+                events.append(Ev.close("m-\(week)", "maya", at: Ev.time(opened, plusMinutes: 60)))
                 let reply = try c.append(events)
                 acknowledged += reply["positions"]?.arrayValue?.count ?? 0
             }

@@ -106,7 +106,9 @@ enum Reliability {
 }
 
 /// A planned append of one salesperson's events, with client-chosen eventIds, that keeps the
-/// coaching rules: a session is opened before anything refers to it, and closed sessions stay closed.
+/// coaching rules: a session is opened before anything refers to it, one session is open at a time
+/// (the open one is closed before the next opens), closed sessions stay closed, times only move on
+/// and a commitment is due after it is made.
 struct PlannedAppend: Sendable {
     var salesperson: String
     var events: [JSONValue]
@@ -150,7 +152,9 @@ struct AppendPlanner {
     mutating func plan(_ rng: inout SplitMix64, textLength: Int = 40) -> PlannedAppend {
         let index = Int.random(in: 0..<people.count, using: &rng)
         let person = people[index]
-        let at = "2026-03-\(String(format: "%02d", 1 + person.sessions % 28))T09:00:00Z"
+        // Each session an hour after the one before, and everything recorded in it after it opened.
+        let at = Ev.time("2026-01-05T09:00:00Z", plusMinutes: 60 * person.sessions)
+        let due = String(Ev.time(at, plusMinutes: 7 * 24 * 60).prefix(10))
         var events: [JSONValue] = []
         var ids: [String] = []
         var open = person.open
@@ -175,7 +179,7 @@ struct AppendPlanner {
                 if Bool.random(using: &rng) {
                     add { Ev.withId(Ev.insight(open!, person.name, topic: "personalGoals", text: Reliability.text(n, length: textLength), at: at), $0) }
                 } else {
-                    add { Ev.commit("\(person.name)-c\(n)", open!, person.name, kind: "more", due: "2026-04-30",
+                    add { Ev.commit("\(person.name)-c\(n)", open!, person.name, kind: "more", due: due,
                                     text: Reliability.text(n, length: textLength), at: at, eventId: $0) }
                 }
             }

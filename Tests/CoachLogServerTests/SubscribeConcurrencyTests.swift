@@ -13,10 +13,10 @@ struct SubscribeConcurrencyTests {
             try sandbox.start()
             let people = ["sub-a", "sub-b", "sub-c"]
             let setup = try Connection(path: sandbox.socket)
-            // History: 300 events.
+            // History: 300 events (each append a whole session, opened and closed).
             for round in 0..<50 {
                 for p in people {
-                    try setup.append([Ev.open("\(p)-h\(round)-1", p, coach: "kim"), Ev.open("\(p)-h\(round)-2", p, coach: "kim")])
+                    try setup.append([Ev.open("\(p)-h\(round)", p, coach: "kim"), Ev.close("\(p)-h\(round)", p)])
                 }
             }
             let initial = try setup.head()
@@ -30,10 +30,10 @@ struct SubscribeConcurrencyTests {
                 Worker {
                     do {
                         let c = try Connection(path: socket)
+                        var session = LiveSessions(salesperson: p)
                         var n = 0
                         while !stop.value {
-                            let events = (0..<(n % 3 + 1)).map { k in Ev.open("\(p)-l\(n)-\(k)", p, coach: "kim") }
-                            _ = try c.append(events)
+                            _ = try c.append((0..<(n % 3 + 1)).map { _ in session.next() })
                             n += 1
                         }
                     } catch {
@@ -78,4 +78,27 @@ struct SubscribeConcurrencyTests {
             #expect(seenB.compactMap { $0["streamVersion"]?.int } == (1...Int64(expectedB.count)).map { $0 })
         }
     }
+}
+
+/// One salesperson's live events, valid one after another whatever the appends' sizes:
+/// open a session, note an insight, close it, open the next.
+struct LiveSessions {
+    let salesperson: String
+    private var sessions = 0
+    private var step = 0
+
+    init(salesperson: String) { self.salesperson = salesperson }
+
+    mutating func next() -> JSONValue {
+        defer { step = (step + 1) % 3 }
+        switch step {
+        case 0:
+            sessions += 1
+            return Ev.open(sessionId, salesperson, coach: "kim")
+        case 1: return Ev.insight(sessionId, salesperson, topic: "selfConcept", text: "live \(sessions)")
+        default: return Ev.close(sessionId, salesperson)
+        }
+    }
+
+    private var sessionId: String { "\(salesperson)-l\(sessions)" }
 }
