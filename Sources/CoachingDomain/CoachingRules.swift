@@ -34,7 +34,7 @@ public enum CoachingRules {
                     "\(e.salesperson) already has an open session, \"\(open.sessionId)\" (opened \(open.openedAt.iso8601)); close it first")
             }
             if try model.person(e.salesperson) == nil, !e.newSalesperson,
-                let similar = try NameSimilarity.lookalike(of: e.salesperson, among: model.people())
+                let similar = try NameSimilarity.lookalike(of: e.salesperson, in: model)
             {
                 throw DomainError(
                     rule: "salesperson.similar",

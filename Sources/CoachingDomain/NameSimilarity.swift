@@ -2,17 +2,16 @@ import CoachLogProtocol
 
 /// Names that differ only by case, spacing or accents are probably one person
 /// typed two ways ("Maria", "maria", "María", "ma ria").
-enum NameSimilarity {
+public enum NameSimilarity {
     /// The existing name that `name` looks like, if any.
-    static func lookalike(of name: String, among people: [PersonRecord]) -> String? {
-        let key = folded(name)
-        return people.first { $0.hasSessions && $0.mergedInto == nil && folded($0.salesperson) == key }?.salesperson
+    static func lookalike(of name: String, in model: some CoachingReadModel) throws -> String? {
+        try model.people(foldedAs: folded(name)).first { $0.hasSessions && $0.mergedInto == nil }?.salesperson
     }
 
     /// Lower case, no whitespace or punctuation spacing, no accents. The standard
     /// library has no Unicode decomposition without Foundation, so accents are
     /// removed by dropping combining marks and folding the precomposed Latin letters.
-    static func folded(_ name: String) -> String {
+    public static func folded(_ name: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in name.lowercased().unicodeScalars {
             if scalar.properties.isWhitespace || scalar == "-" || scalar == "_" || scalar == "." { continue }

@@ -20,6 +20,10 @@ public protocol CoachingReadModel {
     func reviews(of salesperson: String) throws -> [ReviewFact]
     /// Every salesperson, by name.
     func people() throws -> [PersonRecord]
+    /// The salespeople whose name folds to `key` (`NameSimilarity.folded`): the
+    /// look-alike check asks this for every new name, so a store answers it from
+    /// an index instead of reading everyone.
+    func people(foldedAs key: String) throws -> [PersonRecord]
     /// The canonical data of the event at `position`, for free text.
     func eventData(at position: UInt64) throws -> JSONValue?
 }
@@ -38,6 +42,11 @@ public struct ReviewFact: Sendable, Equatable {
 }
 
 extension CoachingReadModel {
+    /// Reads everyone; stores keep an index.
+    public func people(foldedAs key: String) throws -> [PersonRecord] {
+        try people().filter { NameSimilarity.folded($0.salesperson) == key }
+    }
+
     /// Derived from the full records; stores may answer faster. Withdrawn
     /// commitments and those made in a voided session never count.
     public func reviews(of salesperson: String) throws -> [ReviewFact] {

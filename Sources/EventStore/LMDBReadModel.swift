@@ -92,6 +92,17 @@ struct LMDBReadModel: CoachingWriteModel {
         return result
     }
 
+    func people(foldedAs key: String) throws -> [PersonRecord] {
+        var names: [[UInt8]] = []
+        try txn.scan(tables.peopleByFold, prefix: Array(key.utf8) + [0]) { k, _ in
+            names.append(Array(k.dropFirst(key.utf8.count + 1)))
+            return true
+        }
+        return try names.compactMap { name in
+            try txn.withValue(tables.people, key: name) { try RecordCodec.decodePerson($0) }
+        }
+    }
+
     func eventData(at position: UInt64) throws -> JSONValue? {
         try txn.withValue(tables.log, key: bigEndianKey(position)) {
             try RecordCodec.decodeEnvelope(position: position, $0).data
@@ -124,5 +135,8 @@ struct LMDBReadModel: CoachingWriteModel {
 
     func put(_ person: PersonRecord) throws {
         try txn.put(tables.people, key: Array(person.salesperson.utf8), value: RecordCodec.encode(person))
+        // Indexed once per name; most puts (a new latest session) find it there and write nothing.
+        let foldKey = Array(NameSimilarity.folded(person.salesperson).utf8) + [0] + Array(person.salesperson.utf8)
+        if try !txn.contains(tables.peopleByFold, key: foldKey) { try txn.put(tables.peopleByFold, key: foldKey, value: []) }
     }
 }

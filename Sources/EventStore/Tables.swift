@@ -11,7 +11,8 @@ import LMDB
 ///   current version, so appending touches one page of it, not two tables.
 /// - projections: `byPerson` (salesperson, 0, kind, position → session, goal or
 ///   commitment record), `sessions`, `goals`, `commitments` (id → its `byPerson`
-///   key), `people` (by name) and `insights` (salesperson, 0, position → record).
+///   key), `people` (by name), `insights` (salesperson, 0, position → record) and
+///   `peopleByFold` (folded name, 0, name → nothing: the look-alike check's index).
 struct Tables: Sendable {
     let meta: Database
     let log: Database
@@ -23,18 +24,19 @@ struct Tables: Sendable {
     let people: Database
     let insights: Database
     let byPerson: Database
+    let peopleByFold: Database
 
     /// The derived tables, by name: what a rebuild clears and recomputes.
     var projections: [(name: String, database: Database)] {
         [
             ("sessions", sessions), ("goals", goals), ("commitments", commitments), ("people", people),
-            ("insights", insights), ("byPerson", byPerson),
+            ("insights", insights), ("byPerson", byPerson), ("peopleByFold", peopleByFold),
         ]
     }
 
     static let names = [
         "meta", "log", "eventIds", "streamIndex", "sessions", "goals", "commitments", "people", "insights",
-        "byPerson",
+        "byPerson", "peopleByFold",
     ]
 
     init(_ txn: Transaction, create: Bool) throws {
@@ -48,6 +50,7 @@ struct Tables: Sendable {
         people = try txn.openDatabase("people", create: create)
         insights = try txn.openDatabase("insights", create: create)
         byPerson = try txn.openDatabase("byPerson", create: create)
+        peopleByFold = try txn.openDatabase("peopleByFold", create: create)
     }
 }
 
