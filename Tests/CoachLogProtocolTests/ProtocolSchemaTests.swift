@@ -27,7 +27,8 @@ struct ProtocolSchemaTests {
             "TopicsQuery", "SessionsQuery", "ServerLine", "OkReply", "ErrorReply", "ErrorBody", "ErrorCode", "RuleId",
             "SubscriptionEventLine", "SubscriptionEndLine", "HelloResult", "AppendResult", "ReadResult", "SubscribeResult",
             "BackupResult", "StatsResult", "QueryResult", "FollowThroughReport", "OpenCommitmentsReport", "CadenceReport",
-            "GoalsReport", "TopicsReport", "SessionsReport", "EventEnvelope", "Tally",
+            "GoalsReport", "TopicsReport", "SessionsReport", "EventEnvelope", "Tally", "TeamQuery", "PrepQuery",
+            "TeamReport", "PrepReport",
         ]
         for name in expected { #expect(names.contains(name), "no $defs/\(name)") }
         for type in EventType.allCases.map(\.rawValue) {
@@ -36,11 +37,13 @@ struct ProtocolSchemaTests {
         }
     }
 
-    @Test("its vocabularies are the code's: error codes, ops, event types and goal statuses")
+    @Test("its vocabularies are the code's: error codes, ops, event types, goal statuses and attention reasons")
     func vocabularies() throws {
         #expect(Set(try Self.enumeration("ErrorCode")) == Set(ErrorCode.allCases.map(\.rawValue)))
         #expect(try Self.enumeration("Op") == Operation.allCases.map(\.rawValue))
         #expect(try Self.enumeration("EventType") == EventType.allCases.map(\.rawValue))
+        // In the order rows list them: heaviest first.
+        #expect(try Self.enumeration("AttentionReason") == AttentionReason.allCases.map(\.rawValue))
         let goalStatus = try Self.definitions()["GoalRow"]?["properties"]?["status"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
         #expect(goalStatus == GoalStatus.allCases.map(\.rawValue))
     }
@@ -57,6 +60,37 @@ struct ProtocolSchemaTests {
             #expect(rows.contains { $0.hasPrefix("| `\(type)` | ") }, "Protocol.md has no event table row for \(type)")
             #expect(choices("EventEnvelope").contains("#/$defs/\(type)Event"), "EventEnvelope lacks \(type)Event")
             #expect(choices("ProposedEvent").contains("#/$defs/Proposed\(type)"), "ProposedEvent lacks Proposed\(type)")
+        }
+    }
+
+    @Test("every projection has a query and a report in the schema's choices, the query taking exactly the fields the daemon accepts, and a row in Protocol.md's query table")
+    func projections() throws {
+        let definitions = try Self.definitions()
+        func choices(_ name: String) -> Set<String> {
+            Set(definitions[name]?["oneOf"]?.arrayValue?.compactMap { $0["$ref"]?.stringValue } ?? [])
+        }
+        let rows = try Repository.text("Protocol.md").split(separator: "\n")
+        let samples: [String: JSONValue] = [
+            "salesperson": .string("dana"), "coach": .string("lee"), "weeks": .integer(2), "asOf": .string("2026-10-01"),
+            "overdue": .bool(true),
+        ]
+        for projection in ProjectionName.allCases.map(\.rawValue) {
+            let name = projection.prefix(1).uppercased() + projection.dropFirst()
+            #expect(choices("QueryRequest").contains("#/$defs/\(name)Query"), "QueryRequest lacks \(name)Query")
+            #expect(choices("QueryResult").contains("#/$defs/\(name)Report"), "QueryResult lacks \(name)Report")
+            #expect(definitions["\(name)Report"]?["properties"]?["projection"]?["const"]?.stringValue == projection)
+            #expect(rows.contains { $0.hasPrefix("| `\(projection)` | ") }, "Protocol.md's query table has no row for \(projection)")
+            let query = definitions["\(name)Query"]
+            let properties = Set(query?["properties"]?.objectValue?.keys.map { $0 } ?? []).subtracting(["id", "op", "projection"])
+            let required = (query?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter { samples[$0] != nil }
+            // Each field alone (with the required ones): the daemon's decoder and the schema must agree.
+            for field in samples.keys.sorted() {
+                var fields: [String: JSONValue] = ["projection": .string(projection)]
+                for r in required { fields[r] = samples[r] }
+                fields[field] = samples[field]
+                let accepted = (try? Request(id: .null, op: .query, fields: fields).body()) != nil
+                #expect(accepted == properties.contains(field), "\(projection) with \(field): the daemon \(accepted ? "accepts" : "refuses") it, the schema's \(name)Query \(properties.contains(field) ? "lists" : "does not list") it")
+            }
         }
     }
 
