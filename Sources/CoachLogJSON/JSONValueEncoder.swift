@@ -19,6 +19,11 @@ public protocol JSONValueConvertible: Encodable {
     var jsonValue: JSONValue { get }
 }
 
+/// Coding paths are not tracked below the top: building one per member
+/// would allocate for every field of every result, and the encoder's only
+/// errors (a non-finite double, an integer beyond 64 bits) are programming
+/// errors that the value in the message identifies.
+///
 /// One value being built. Results are encoded on the query hot path, so a
 /// value's members are kept as finished `JSONValue`s (each member is encoded
 /// completely before it is stored); only a nested container, which its
@@ -152,7 +157,7 @@ private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Bool, forKey key: Key) throws { slot.set(key.stringValue, .bool(value)) }
     mutating func encode(_ value: Int, forKey key: Key) throws { slot.set(key.stringValue, .integer(Int64(value))) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        slot.set(key.stringValue, try encodeValue(value, path: codingPath + [key]))
+        slot.set(key.stringValue, try encodeValue(value, path: codingPath))
     }
     // Synthesized conformances call these for optionals: nil becomes null (see JSONValueEncoder).
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
@@ -176,13 +181,13 @@ private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     {
         let child = Slot()
         slot.children.append((key.stringValue, child))
-        return SlotEncoder(slot: child, codingPath: codingPath + [key]).container(keyedBy: keyType)
+        return SlotEncoder(slot: child, codingPath: codingPath).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = Slot()
         slot.children.append((key.stringValue, child))
-        return SlotEncoder(slot: child, codingPath: codingPath + [key]).unkeyedContainer()
+        return SlotEncoder(slot: child, codingPath: codingPath).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
@@ -194,7 +199,7 @@ private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let child = Slot()
         slot.children.append((key.stringValue, child))
-        return SlotEncoder(slot: child, codingPath: codingPath + [key])
+        return SlotEncoder(slot: child, codingPath: codingPath)
     }
 }
 
@@ -208,24 +213,24 @@ private struct ArrayContainer: UnkeyedEncodingContainer {
 
     mutating func encodeNil() throws { slot.append(.null) }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        slot.append(try encodeValue(value, path: codingPath + [IndexKey(index: count)]))
+        slot.append(try encodeValue(value, path: codingPath))
     }
     // Nested containers in arrays are finished after the directly encoded items; CoachLog's types use none.
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let child = Slot()
-        let path = codingPath + [IndexKey(index: count)]
+        let path = codingPath
         slot.children.append((nil, child))
         return SlotEncoder(slot: child, codingPath: path).container(keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let child = Slot()
-        let path = codingPath + [IndexKey(index: count)]
+        let path = codingPath
         slot.children.append((nil, child))
         return SlotEncoder(slot: child, codingPath: path).unkeyedContainer()
     }
     mutating func superEncoder() -> any Encoder {
         let child = Slot()
-        let path = codingPath + [IndexKey(index: count)]
+        let path = codingPath
         slot.children.append((nil, child))
         return SlotEncoder(slot: child, codingPath: path)
     }
