@@ -9,10 +9,7 @@ public struct JSONValueEncoder: Sendable {
     public init() {}
 
     public func encode(_ value: some Encodable) throws -> JSONValue {
-        if let direct = try primitive(value, path: []) { return direct }
-        let encoder = NodeEncoder(node: Node(), codingPath: [])
-        try value.encode(to: encoder)
-        return encoder.node.resolved
+        try encodeValue(value, path: [])
     }
 }
 
@@ -22,47 +19,77 @@ public protocol JSONValueConvertible: Encodable {
     var jsonValue: JSONValue { get }
 }
 
-/// One value being built. Containers nest and may be asked for again, so the
-/// tree is made of references and turned into a `JSONValue` once, at the end.
-private final class Node {
+/// Coding paths are not tracked below the top: building one per member
+/// would allocate for every field of every result, and the encoder's only
+/// errors (a non-finite double, an integer beyond 64 bits) are programming
+/// errors that the value in the message identifies.
+///
+/// One value being built. Results are encoded on the query hot path, so a
+/// value's members are kept as finished `JSONValue`s (each member is encoded
+/// completely before it is stored); only a nested container, which its
+/// caller may still write to, is kept as a slot and finished at the end.
+private final class Slot {
     enum Content {
-        case value(JSONValue)
-        case object([String: Node])
-        case array([Node])
+        case scalar(JSONValue)
+        case object([String: JSONValue])
+        case array([JSONValue])
     }
 
-    var content: Content = .value(.null)
+    var content: Content = .scalar(.null)
+    /// Nested containers handed out, finished into this value by `resolved`.
+    var children: [(key: String?, slot: Slot)] = []
 
     var resolved: JSONValue {
+        var value: JSONValue
         switch content {
-        case .value(let v): return v
-        case .object(let members): return .object(members.mapValues(\.resolved))
-        case .array(let items): return .array(items.map(\.resolved))
+        case .scalar(let v): value = v
+        case .object(let members): value = .object(members)
+        case .array(let items): value = .array(items)
         }
+        guard !children.isEmpty else { return value }
+        for child in children {
+            switch (value, child.key) {
+            case (.object(var members), let key?):
+                members[key] = child.slot.resolved
+                value = .object(members)
+            case (.array(var items), nil):
+                items.append(child.slot.resolved)
+                value = .array(items)
+            default:
+                break
+            }
+        }
+        return value
     }
 
-    func member(_ key: String) -> Node {
-        let child = Node()
-        if case .object(var members) = content {
-            content = .value(.null)  // release the dictionary so it is mutated in place
-            members[key] = child
-            content = .object(members)
-        } else {
-            content = .object([key: child])
-        }
-        return child
+    func makeObject() {
+        if case .object = content { return }
+        content = .object([:])
     }
 
-    func appended() -> Node {
-        let child = Node()
-        if case .array(var items) = content {
-            content = .value(.null)
-            items.append(child)
-            content = .array(items)
-        } else {
-            content = .array([child])
+    func makeArray() {
+        if case .array = content { return }
+        content = .array([])
+    }
+
+    func set(_ key: String, _ value: JSONValue) {
+        guard case .object(var members) = content else {
+            content = .object([key: value])
+            return
         }
-        return child
+        content = .scalar(.null)  // release the dictionary so it is mutated in place
+        members[key] = value
+        content = .object(members)
+    }
+
+    func append(_ value: JSONValue) {
+        guard case .array(var items) = content else {
+            content = .array([value])
+            return
+        }
+        content = .scalar(.null)
+        items.append(value)
+        content = .array(items)
     }
 }
 
@@ -70,60 +97,67 @@ private final class Node {
 private func primitive(_ value: Any, path: [any CodingKey]) throws -> JSONValue? {
     switch value {
     case let v as String: return .string(v)
-    case let v as Bool: return .bool(v)
     case let v as Int: return .integer(Int64(v))
-    case let v as Int64: return .integer(v)
-    case let v as Int32: return .integer(Int64(v))
-    case let v as UInt32: return .integer(Int64(v))
-    case let v as UInt64:
-        guard let i = Int64(exactly: v) else {
-            throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "\(v) does not fit a JSON integer"))
-        }
-        return .integer(i)
+    case let v as Bool: return .bool(v)
     case let v as Double:
         guard v.isFinite else {
             throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "\(v) is not a JSON number"))
         }
         return .double(v)
+    case let v as Int64: return .integer(v)
+    case let v as UInt64:
+        guard let i = Int64(exactly: v) else {
+            throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "\(v) does not fit a JSON integer"))
+        }
+        return .integer(i)
+    case let v as Int32: return .integer(Int64(v))
+    case let v as UInt32: return .integer(Int64(v))
     case let v as JSONValue: return v
     case let v as any JSONValueConvertible: return v.jsonValue
+    // Vocabulary enums: their raw value is their wire name.
+    case let v as any RawRepresentable:
+        guard let name = v.rawValue as? String else { return nil }
+        return .string(name)
     default: return nil
     }
 }
 
-private func encode(_ value: some Encodable, into node: Node, path: [any CodingKey]) throws {
-    if let direct = try primitive(value, path: path) {
-        node.content = .value(direct)
-        return
-    }
-    try value.encode(to: NodeEncoder(node: node, codingPath: path))
+/// Encodes one value completely and returns it.
+private func encodeValue(_ value: some Encodable, path: [any CodingKey]) throws -> JSONValue {
+    if let direct = try primitive(value, path: path) { return direct }
+    let slot = Slot()
+    try value.encode(to: SlotEncoder(slot: slot, codingPath: path))
+    return slot.resolved
 }
 
-private struct NodeEncoder: Encoder {
-    let node: Node
+private struct SlotEncoder: Encoder {
+    let slot: Slot
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = node.content {} else { node.content = .object([:]) }
-        return KeyedEncodingContainer(ObjectContainer<Key>(node: node, codingPath: codingPath))
+        slot.makeObject()
+        return KeyedEncodingContainer(ObjectContainer<Key>(slot: slot, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = node.content {} else { node.content = .array([]) }
-        return ArrayContainer(node: node, codingPath: codingPath)
+        slot.makeArray()
+        return ArrayContainer(slot: slot, codingPath: codingPath)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { SingleContainer(node: node, codingPath: codingPath) }
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleContainer(slot: slot, codingPath: codingPath) }
 }
 
 private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let node: Node
+    let slot: Slot
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { node.member(key.stringValue).content = .value(.null) }
+    mutating func encodeNil(forKey key: Key) throws { slot.set(key.stringValue, .null) }
+    mutating func encode(_ value: String, forKey key: Key) throws { slot.set(key.stringValue, .string(value)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { slot.set(key.stringValue, .bool(value)) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { slot.set(key.stringValue, .integer(Int64(value))) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try CoachLogJSON.encode(value, into: node.member(key.stringValue), path: codingPath + [key])
+        slot.set(key.stringValue, try encodeValue(value, path: codingPath))
     }
     // Synthesized conformances call these for optionals: nil becomes null (see JSONValueEncoder).
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
@@ -145,55 +179,69 @@ private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey>
     {
-        NodeEncoder(node: node.member(key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        let child = Slot()
+        slot.children.append((key.stringValue, child))
+        return SlotEncoder(slot: child, codingPath: codingPath).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        NodeEncoder(node: node.member(key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+        let child = Slot()
+        slot.children.append((key.stringValue, child))
+        return SlotEncoder(slot: child, codingPath: codingPath).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        NodeEncoder(node: node.member("super"), codingPath: codingPath)
+        let child = Slot()
+        slot.children.append(("super", child))
+        return SlotEncoder(slot: child, codingPath: codingPath)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        NodeEncoder(node: node.member(key.stringValue), codingPath: codingPath + [key])
+        let child = Slot()
+        slot.children.append((key.stringValue, child))
+        return SlotEncoder(slot: child, codingPath: codingPath)
     }
 }
 
 private struct ArrayContainer: UnkeyedEncodingContainer {
-    let node: Node
+    let slot: Slot
     let codingPath: [any CodingKey]
     var count: Int {
-        if case .array(let items) = node.content { return items.count }
-        return 0
+        if case .array(let items) = slot.content { return items.count + slot.children.count }
+        return slot.children.count
     }
 
-    mutating func encodeNil() throws { node.appended().content = .value(.null) }
+    mutating func encodeNil() throws { slot.append(.null) }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath + [IndexKey(index: count)]
-        try CoachLogJSON.encode(value, into: node.appended(), path: path)
+        slot.append(try encodeValue(value, path: codingPath))
     }
+    // Nested containers in arrays are finished after the directly encoded items; CoachLog's types use none.
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let path = codingPath + [IndexKey(index: count)]
-        return NodeEncoder(node: node.appended(), codingPath: path).container(keyedBy: keyType)
+        let child = Slot()
+        let path = codingPath
+        slot.children.append((nil, child))
+        return SlotEncoder(slot: child, codingPath: path).container(keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let path = codingPath + [IndexKey(index: count)]
-        return NodeEncoder(node: node.appended(), codingPath: path).unkeyedContainer()
+        let child = Slot()
+        let path = codingPath
+        slot.children.append((nil, child))
+        return SlotEncoder(slot: child, codingPath: path).unkeyedContainer()
     }
     mutating func superEncoder() -> any Encoder {
-        let path = codingPath + [IndexKey(index: count)]
-        return NodeEncoder(node: node.appended(), codingPath: path)
+        let child = Slot()
+        let path = codingPath
+        slot.children.append((nil, child))
+        return SlotEncoder(slot: child, codingPath: path)
     }
 }
 
 private struct SingleContainer: SingleValueEncodingContainer {
-    let node: Node
+    let slot: Slot
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { node.content = .value(.null) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try CoachLogJSON.encode(value, into: node, path: codingPath) }
+    mutating func encodeNil() throws { slot.content = .scalar(.null) }
+    mutating func encode<T: Encodable>(_ value: T) throws { slot.content = .scalar(try encodeValue(value, path: codingPath)) }
 }
 
 /// The key of an array element, for error paths.

@@ -33,12 +33,14 @@ extension ISO8601Text {
     }
 }
 
-extension Timestamp: ISO8601Text {
+extension Timestamp: ISO8601Text, JSONValueConvertible {
     static var expectedForm: String { "an ISO 8601 time" }
+    public var jsonValue: JSONValue { .string(iso8601) }
 }
 
-extension Day: ISO8601Text {
+extension Day: ISO8601Text, JSONValueConvertible {
     static var expectedForm: String { "a date YYYY-MM-DD" }
+    public var jsonValue: JSONValue { .string(iso8601) }
 }
 
 /// The one encoder and decoder of every typed result: replies are built with

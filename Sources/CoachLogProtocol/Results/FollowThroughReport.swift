@@ -1,8 +1,10 @@
+import CoachLogJSON
+
 /// Reviewed commitments counted by outcome, with the rates derived from the
 /// counts (brief §Numbers): `rate` = kept / reviewed (no partial credit),
 /// `weightedRate` = (kept + 0.5 × partial) / reviewed, both nil (null) when
 /// nothing was reviewed.
-public struct Tally: Sendable, Equatable, Codable {
+public struct Tally: Sendable, Equatable, Codable, JSONValueConvertible {
     public var reviewed: Int
     public var kept: Int
     public var partial: Int
@@ -20,6 +22,19 @@ public struct Tally: Sendable, Equatable, Codable {
         weightedRate = reviewed == 0 ? nil : (Double(kept) + 0.5 * Double(partial)) / Double(reviewed)
         health = Health(rate: rate)
     }
+
+    /// The wire form, written by hand: a follow-through report holds a dozen
+    /// tallies and is the hottest query. `encode(to:)` writes the same members.
+    public var jsonValue: JSONValue {
+        [
+            "reviewed": .integer(Int64(reviewed)), "kept": .integer(Int64(kept)), "partial": .integer(Int64(partial)),
+            "missed": .integer(Int64(missed)), "rate": rate.map(JSONValue.double) ?? .null,
+            "weightedRate": weightedRate.map(JSONValue.double) ?? .null,
+            "health": health.map { .string($0.rawValue) } ?? .null,
+        ]
+    }
+
+    public func encode(to encoder: any Encoder) throws { try jsonValue.encode(to: encoder) }
 
     /// Counts one more review.
     public mutating func add(_ outcome: Outcome) {
