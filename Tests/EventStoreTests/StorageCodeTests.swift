@@ -339,6 +339,9 @@ func hexString(_ bytes: [UInt8]) -> String {
             }
             let (stored, _) = try store.read(after: 14, limit: 100)
             #expect(stored.map(\.type.rawValue) == events.map(\.0))
+            // The projections kept through every correction equal a rebuild from the log.
+            let report = try store.verify()
+            #expect(report.isConsistent, "\(report)")
         }
         let codes = try StorageCodeTests.typeBytes(folder.path, after: 14)
         #expect(codes == events.map(\.2))
