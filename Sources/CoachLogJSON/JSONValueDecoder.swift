@@ -57,6 +57,14 @@ private func read<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: [any
         return n as! T
     case is JSONValue.Type:
         return value as! T
+    // Other integer widths and Float: read as numbers, never decoded through `T(from:)`
+    // (which would ask this function again, forever).
+    case let integer as any FixedWidthInteger.Type:
+        guard let i = value.integerValue, let n = integer.init(exactly: i) as? T else { throw mismatch(type, value, path) }
+        return n
+    case is Float.Type:
+        guard let d = value.doubleValue, let f = Float(d) as? T else { throw mismatch(type, value, path) }
+        return f
     default:
         return try T(from: ValueDecoder(value: value, codingPath: path))
     }

@@ -54,6 +54,7 @@ public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible 
 
     /// The typed event, re-read from the canonical data.
     public func decoded() throws -> CoachingEvent {
-        try CoachingEvent(type: type.rawValue, data: data)
+        // Stored history replays as it was accepted: the date range is a rule for new records.
+        try CoachingEvent(type: type.rawValue, data: data, checkingDateRange: false)
     }
 }

@@ -197,7 +197,11 @@ public enum CoachingEvent: Sendable, Equatable {
 
 extension CoachingEvent {
     /// Decodes and shape-checks an event from its wire `type` and `data`.
-    public init(type typeName: String, data: JSONValue) throws(DomainError) {
+    ///
+    /// `checkingDateRange` refuses dates outside the accepted range (a rule for
+    /// new records); history is re-read without it, so that an event stored
+    /// before the range existed still replays.
+    public init(type typeName: String, data: JSONValue, checkingDateRange: Bool = true) throws(DomainError) {
         guard let type = EventType(rawValue: typeName) else {
             throw DomainError(rule: "event.type", "unknown event type \"\(typeName)\"; use one of \(EventType.wireNames)")
         }
@@ -205,6 +209,7 @@ extension CoachingEvent {
             throw DomainError(rule: "event.data", "\(typeName) data must be a JSON object, not \(data.typeName)")
         }
         var reader = FieldReader(type: typeName, fields: fields)
+        reader.checkingDateRange = checkingDateRange
         switch type {
         case .sessionOpened:
             let e = SessionOpened(
@@ -336,6 +341,7 @@ struct FieldReader {
     let type: String
     let fields: [String: JSONValue]
     var used: Set<String> = []
+    var checkingDateRange = true
 
     init(type: String, fields: [String: JSONValue]) {
         self.type = type
@@ -422,7 +428,7 @@ struct FieldReader {
                 rule: "field.time",
                 "\(type) data.\(key) \"\(s)\" is not a date (YYYY-MM-DD) or an ISO 8601 timestamp (2026-11-26T09:30:00Z)")
         }
-        guard t.day.isAccepted else {
+        guard t.day.isAccepted || !checkingDateRange else {
             throw DomainError(rule: "field.time", "\(type) data.\(key) \"\(s)\" is out of range: it must lie \(Day.acceptedRangeText)")
         }
         return t
@@ -433,7 +439,7 @@ struct FieldReader {
         guard let d = Day(iso8601: s.trimmed) else {
             throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is not a date in the form YYYY-MM-DD")
         }
-        guard d.isAccepted else {
+        guard d.isAccepted || !checkingDateRange else {
             throw DomainError(rule: "field.date", "\(type) data.\(key) \"\(s)\" is out of range: it must lie \(Day.acceptedRangeText)")
         }
         return d

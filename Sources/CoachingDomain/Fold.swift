@@ -121,7 +121,10 @@ extension CoachingRules {
         guard var session = try model.session(sessionId), let owner = try model.person(session.salesperson) else { return }
         session.voided = true
         try model.put(session)
-        for name in [owner.salesperson] + owner.aliases {
+        // Reviews held in it may be of any commitment of the person it belongs to now: the
+        // last name of its merges, with every name merged into that one.
+        let group = try model.person(try finalName(of: owner.salesperson, in: model)) ?? owner
+        for name in [group.salesperson] + group.aliases {
             for var c in try model.commitments(of: name) {
                 if sameKey(c.sessionId, sessionId) {
                     c.voided = true
@@ -140,10 +143,11 @@ extension CoachingRules {
             i.voided = true
             try model.put(i)
         }
-        try model.put(try recomputedLatest(owner, in: model))
+        try model.put(try recomputedLatest(try model.person(owner.salesperson) ?? owner, in: model))
     }
 
     /// The person's latest session that counts, after one of theirs was voided.
+    /// They still count while a name merged into them has a session that counts.
     static func recomputedLatest(_ person: PersonRecord, in model: some CoachingReadModel) throws -> PersonRecord {
         var person = person
         let live = try model.sessions(of: person.salesperson).filter { !$0.voided }
@@ -153,7 +157,7 @@ extension CoachingRules {
             person.latestSessionAt = latest.openedAt
             person.latestSessionPosition = latest.position
         } else {
-            person.hasSessions = false
+            person.hasSessions = try !model.liveSessions(of: person).isEmpty
         }
         return person
     }

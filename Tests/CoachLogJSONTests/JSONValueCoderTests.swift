@@ -53,6 +53,17 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Outer.self, from: ["count": -1]) }
     }
 
+    struct Narrow: Codable, Equatable {
+        var small: Int32
+        var byte: UInt8
+        var single: Float
+    }
+
+    @Test func otherNumberWidthsDecodeOrAreRefused() throws {
+        #expect(try JSONValueDecoder().decode(Narrow.self, from: ["small": -5, "byte": 200, "single": 0.5]) == Narrow(small: -5, byte: 200, single: 0.5))
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Narrow.self, from: ["small": 1, "byte": 300, "single": 1]) }
+    }
+
     @Test func refusesNumbersJSONCannotHold() {
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode(Inner(n: 1, maybe: .infinity)) }
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode([UInt64.max]) }

@@ -232,3 +232,51 @@ import Testing
         #expect(h.model.commitment("c2")?.madeAt == (try timestamp("2026-12-01T10:00:00Z")))
     }
 }
+
+/// Found in review: voids and merges together.
+@Suite struct MergeAndVoidTests {
+    @Test func aTargetWhoseOwnSessionsAreVoidedStillCountsWithTheMergedNamesSessions() throws {
+        var h = History()
+        try h.open("M1", "Maria", coach: "kim", at: "2026-09-07T09:00:00Z")
+        try h.close("M1", "Maria", at: "2026-09-07T10:00:00Z")
+        try h.open("m1", "maria", coach: "kim", at: "2026-09-08T09:00:00Z", newSalesperson: true)
+        try h.close("m1", "maria", at: "2026-09-08T10:00:00Z")
+        try h.add("SalespersonMerged", ["salesperson": "Maria", "into": "maria"])
+        try h.add("SessionVoided", ["sessionId": "m1", "salesperson": "maria"])
+        let cadence = try Projections.cadence(scope: .everyone, asOf: try asOf("2026-09-30"), model: h.model)
+        #expect(cadence.salespeople.map(\.salesperson) == ["maria"])
+        #expect(cadence.salespeople.first?.sessions == 1)
+    }
+
+    @Test func voidingASessionUndoesItsReviewsAcrossMergesOfMerges() throws {
+        var h = History()
+        try h.open("a1", "ann", coach: "kim", at: "2026-09-07T09:00:00Z")
+        try h.commit("k1", "a1", "ann", kind: "more", due: "2026-09-14", at: "2026-09-07T09:10:00Z")
+        try h.close("a1", "ann", at: "2026-09-07T10:00:00Z")
+        try h.open("b1", "bea", coach: "kim", at: "2026-09-08T09:00:00Z")
+        try h.close("b1", "bea", at: "2026-09-08T10:00:00Z")
+        try h.open("z1", "zoe", coach: "kim", at: "2026-09-09T09:00:00Z")
+        try h.close("z1", "zoe", at: "2026-09-09T10:00:00Z")
+        try h.add("SalespersonMerged", ["salesperson": "ann", "into": "bea"])
+        try h.open("b2", "bea", coach: "kim", at: "2026-09-14T09:00:00Z")
+        try h.review("k1", "b2", "bea", outcome: "kept", at: "2026-09-14T09:10:00Z")
+        try h.close("b2", "bea", at: "2026-09-14T10:00:00Z")
+        try h.add("SalespersonMerged", ["salesperson": "bea", "into": "zoe"])
+        try h.add("SessionVoided", ["sessionId": "b2", "salesperson": "zoe"])
+        #expect(h.model.commitment("k1")?.review == nil)
+        let r = try Projections.followThrough(scope: .salesperson("zoe"), weeks: nil, asOf: try asOf("2026-09-30"), model: h.model)
+        #expect(r.total.reviewed == 0)
+    }
+}
+
+/// Found in review: a stored event from before the date range existed still replays.
+@Suite struct StoredHistoryTests {
+    @Test func anOutOfRangeDateInTheLogStillDecodes() throws {
+        let data: JSONValue = ["sessionId": "s1", "salesperson": "dana", "coach": "lee", "at": "0026-09-07T09:00:00Z"]
+        #expect(throws: DomainError.self) { try CoachingEvent(type: "SessionOpened", data: data) }
+        let envelope = EventEnvelope(
+            position: 1, eventId: "e", type: .sessionOpened, salesperson: "dana", streamVersion: 1,
+            recordedAt: try timestamp("2026-09-07T09:00:00Z"), data: data)
+        #expect(try envelope.decoded().at == Timestamp(iso8601: "0026-09-07T09:00:00Z"))
+    }
+}
