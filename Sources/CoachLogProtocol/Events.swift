@@ -221,7 +221,7 @@ extension CoachingEvent {
             let e = GoalStated(
                 goalId: try reader.id("goalId"), sessionId: try reader.id("sessionId"),
                 salesperson: try reader.name("salesperson"), text: try reader.text("text"),
-                area: try reader.optionalWord("area"), at: try reader.timestamp("at"))
+                area: try reader.optionalText("area", limit: Limits.maximumAreaLength), at: try reader.timestamp("at"))
             self = .goalStated(e)
         case .commitmentMade:
             let e = CommitmentMade(
@@ -401,24 +401,15 @@ struct FieldReader {
         return text
     }
 
-    mutating func optionalText(_ key: String) throws(DomainError) -> String? {
+    /// Trimmed, non-empty text of at most `limit` characters: free text, or a one-word area.
+    mutating func optionalText(_ key: String, limit: Int = Limits.maximumTextLength) throws(DomainError) -> String? {
         guard let s = try string(key, required: false) else { return nil }
         let text = s.trimmed
         guard !text.isEmpty else { throw DomainError(rule: "text.required", "\(type) data.\(key) must not be empty") }
-        guard text.unicodeScalars.count <= Limits.maximumTextLength else {
-            throw DomainError(rule: "text.length", "\(type) data.\(key) is longer than \(Limits.maximumTextLength) characters")
+        guard text.unicodeScalars.count <= limit else {
+            throw DomainError(rule: "text.length", "\(type) data.\(key) is longer than \(limit) characters")
         }
         return text
-    }
-
-    mutating func optionalWord(_ key: String) throws(DomainError) -> String? {
-        guard let s = try string(key, required: false) else { return nil }
-        let word = s.trimmed
-        guard !word.isEmpty else { throw DomainError(rule: "text.required", "\(type) data.\(key) must not be empty") }
-        guard word.unicodeScalars.count <= Limits.maximumAreaLength else {
-            throw DomainError(rule: "text.length", "\(type) data.\(key) is longer than \(Limits.maximumAreaLength) characters")
-        }
-        return word
     }
 
     mutating func timestamp(_ key: String) throws(DomainError) -> Timestamp? {

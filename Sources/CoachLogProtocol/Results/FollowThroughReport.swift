@@ -5,23 +5,22 @@ import CoachLogJSON
 /// `weightedRate` = (kept + 0.5 × partial) / reviewed, both nil (null) when
 /// nothing was reviewed.
 public struct Tally: Sendable, Equatable, Codable, JSONValueConvertible {
-    public var reviewed: Int
     public var kept: Int
     public var partial: Int
     public var missed: Int
-    public var rate: Double?
-    public var weightedRate: Double?
-    public var health: Health?
 
     public init(kept: Int = 0, partial: Int = 0, missed: Int = 0) {
         self.kept = kept
         self.partial = partial
         self.missed = missed
-        reviewed = kept + partial + missed
-        rate = reviewed == 0 ? nil : Double(kept) / Double(reviewed)
-        weightedRate = reviewed == 0 ? nil : (Double(kept) + 0.5 * Double(partial)) / Double(reviewed)
-        health = Health(rate: rate)
     }
+
+    // The figures below are derived, never stored: a tally read from the wire
+    // is its counts, and its rates follow from them by the brief's definitions.
+    public var reviewed: Int { kept + partial + missed }
+    public var rate: Double? { reviewed == 0 ? nil : Double(kept) / Double(reviewed) }
+    public var weightedRate: Double? { reviewed == 0 ? nil : (Double(kept) + 0.5 * Double(partial)) / Double(reviewed) }
+    public var health: Health? { Health(rate: rate) }
 
     /// The wire form, written by hand: a follow-through report holds a dozen
     /// tallies and is the hottest query. `encode(to:)` writes the same members.
@@ -36,12 +35,21 @@ public struct Tally: Sendable, Equatable, Codable, JSONValueConvertible {
 
     public func encode(to encoder: any Encoder) throws { try jsonValue.encode(to: encoder) }
 
+    private enum CodingKeys: String, CodingKey { case kept, partial, missed }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kept: try c.decode(Int.self, forKey: .kept), partial: try c.decode(Int.self, forKey: .partial),
+            missed: try c.decode(Int.self, forKey: .missed))
+    }
+
     /// Counts one more review.
     public mutating func add(_ outcome: Outcome) {
         switch outcome {
-        case .kept: self = Tally(kept: kept + 1, partial: partial, missed: missed)
-        case .partial: self = Tally(kept: kept, partial: partial + 1, missed: missed)
-        case .missed: self = Tally(kept: kept, partial: partial, missed: missed + 1)
+        case .kept: kept += 1
+        case .partial: partial += 1
+        case .missed: missed += 1
         }
     }
 }
