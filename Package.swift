@@ -20,7 +20,7 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
-        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
+        .target(name: "LMDB", dependencies: ["CLMDB", "CoachLogPOSIX"], swiftSettings: strict),
         .target(name: "CoachLogJSON", swiftSettings: strict),
         .target(name: "CoachLogPOSIX", swiftSettings: strict),
         .target(name: "CoachingDomain", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),

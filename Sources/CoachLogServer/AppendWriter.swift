@@ -10,6 +10,8 @@ import NIOCore
 /// one thread commits whatever is queued in ONE LMDB transaction with one
 /// sync (group commit), then completes each caller's promise. A promise is
 /// only completed after the commit returned, i.e. after the data is durable.
+/// Between commits the same thread flushes the tables the store writes
+/// behind its log (see `EventStore.flush`).
 final class AppendWriter: @unchecked Sendable {
     // @unchecked: `queue` and `stopping` are only touched under `condition`'s lock;
     // the thread handle is set once before the thread starts.
@@ -66,24 +68,67 @@ final class AppendWriter: @unchecked Sendable {
         finished.unlock()
     }
 
+    /// How the tables behind the log are kept up: after this many events, or
+    /// this long under load, or as soon as appends pause. What is not yet
+    /// flushed is folded again from the log by the next open, so these bound
+    /// that work (and a flush's pause), not what a crash can lose.
+    static let flushEvents = 50_000
+    static let flushInterval: Duration = .seconds(1)
+    static let idleFlushDelay: TimeInterval = 0.02
+
     private func run() {
+        var lastFlush = ContinuousClock.now
+        var unflushed = false
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            var idle = false
+            while queue.isEmpty && !stopping {
+                guard unflushed else {
+                    condition.wait()
+                    continue
+                }
+                if !condition.wait(until: Date().addingTimeInterval(Self.idleFlushDelay)) && queue.isEmpty {
+                    idle = true
+                    break
+                }
+            }
             if queue.isEmpty && stopping {
                 condition.unlock()
                 break
+            }
+            if idle {
+                condition.unlock()
+                flush()
+                unflushed = false
+                lastFlush = .now
+                continue
             }
             let take = min(queue.count, Self.maximumBatch)
             let batch = Array(queue.prefix(take))
             queue.removeFirst(take)
             condition.unlock()
             commit(batch)
+            unflushed = true
+            if store.unflushedEvents >= Self.flushEvents || lastFlush.duration(to: .now) >= Self.flushInterval {
+                flush()
+                unflushed = false
+                lastFlush = .now
+            }
         }
+        flush()
         finished.lock()
         isFinished = true
         finished.broadcast()
         finished.unlock()
+    }
+
+    private func flush() {
+        do {
+            try store.flush()
+        } catch {
+            // Nothing acknowledged is at risk (it is in the synced log); the next flush retries.
+            logger.error("writing the read model behind the log failed: \(error); it is retried with the next flush")
+        }
     }
 
     private func commit(_ batch: [Pending]) {

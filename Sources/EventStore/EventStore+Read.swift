@@ -35,6 +35,8 @@ extension EventStore {
                 var events: [EventEnvelope] = []
                 let head = try Self.head(txn, tables)
                 if let salesperson {
+                    // The stream index ends at the checkpoint; after it, the log is read.
+                    let checkpoint = try Self.checkpoint(txn, tables)
                     let prefix = personKey(salesperson)
                     try txn.scan(tables.streamIndex, from: personKey(salesperson, nil, after + 1)) { key, _ in
                         guard key.count == prefix.count + 8, key.prefix(prefix.count).elementsEqual(prefix),
@@ -42,6 +44,15 @@ extension EventStore {
                         else { return false }
                         if let event = try self.event(at: position, txn: txn) { events.append(event) }
                         return events.count < limit
+                    }
+                    if events.count < limit {
+                        try txn.scan(tables.log, from: bigEndianKey(max(after, checkpoint) + 1)) { key, value in
+                            guard let position = decodeBigEndian(key) else { return false }
+                            var reader = ByteReader(value)
+                            guard sameKey(try RecordCodec.decodeHeader(&reader).salesperson, salesperson) else { return true }
+                            events.append(try RecordCodec.decodeEnvelope(position: position, value))
+                            return events.count < limit
+                        }
                     }
                 } else {
                     try txn.scan(tables.log, from: bigEndianKey(after + 1)) { key, value in
@@ -62,11 +73,16 @@ extension EventStore {
         try txn.withValue(tables.log, key: bigEndianKey(position)) { try RecordCodec.decodeEnvelope(position: position, $0) }
     }
 
-    /// Runs a projection over a consistent snapshot of the read model.
-    /// Unknown people or coaches come back as `.notFound`.
+    /// Runs a projection over the in-memory read model, which holds every
+    /// committed event: a caller whose append returned sees it. The model does
+    /// not change while `body` runs. Unknown people or coaches come back as
+    /// `.notFound`.
     public func query<T>(_ body: (any CoachingReadModel) throws -> T) throws -> T {
         do {
-            return try environment.read { txn in try body(LMDBReadModel(txn: txn, tables: tables)) }
+            // The model's lock first: the log snapshot then holds every event it points at.
+            return try holder.lock.withReadLock {
+                try environment.read { txn in try body(ModelView(holder: holder, txn: txn, log: tables.log)) }
+            }
         } catch {
             throw StoreError.from(error)
         }
@@ -74,9 +90,8 @@ extension EventStore {
 
     public func statistics() throws -> StoreStatistics {
         do {
-            let (position, salespeople) = try environment.read { txn in
-                (try Self.head(txn, tables), try txn.count(tables.people))
-            }
+            let position = try environment.read { txn in try Self.head(txn, tables) }
+            let salespeople = holder.lock.withReadLock { holder.model.peopleCount }
             var st = stat()
             let fileBytes = stat(dataFilePath, &st) == 0 ? Int(st.st_size) : 0
             return StoreStatistics(

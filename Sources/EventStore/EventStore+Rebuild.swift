@@ -4,55 +4,31 @@ import CoachingDomain
 import LMDB
 
 extension EventStore {
-    /// Recomputes every projection from the log. The result is byte-identical
-    /// to the incrementally kept tables. Crash-safe: the tables are cleared and
-    /// the checkpoint reset in one transaction, then the log is replayed in
-    /// chunks that each advance the checkpoint, and an interrupted rebuild
-    /// simply continues at the next open.
+    /// Recomputes every projection from the log, in memory, and writes them
+    /// to the tables behind the log. The result is byte-identical to the
+    /// incrementally kept tables (`verify` proves it). Crash-safe: the tables
+    /// are cleared and the checkpoint reset in one transaction, then the log
+    /// is folded in chunks that are each flushed with their checkpoint, and an
+    /// interrupted rebuild simply continues at the next open.
     public func rebuildProjections() throws {
         do {
+            try flush()
             try environment.write { txn in try resetProjections(txn) }
             var committed = 0
-            try catchUpProjections(committed: &committed)
+            try openReadModel(committed: &committed)
         } catch {
             throw StoreError.from(error)
         }
     }
 
-    /// Applies events after the checkpoint (none in normal operation; some
-    /// after an interrupted rebuild or a projection version change).
-    func catchUpProjections(committed: inout Int) throws {
-        let version = try environment.read { txn in
-            try txn.withValue(tables.meta, key: MetaKey.projectionVersion) { decodeBigEndian($0) } ?? nil
-        }
-        if version != Self.projectionVersion {
-            try environment.write { txn in try resetProjections(txn) }
-        }
-        while true {
-            let more = try environment.write { txn in try replayChunk(txn) }
-            guard more.applied > 0 else { return }
-            committed += 1
-            try options.afterChunk?(committed)
-            if !more.more { return }
-        }
-    }
-
-    /// Empties the projection tables and rewinds the checkpoint to 0.
+    /// Empties every table derived from the log (the projections, the eventId
+    /// and stream indexes) and rewinds the checkpoint to 0.
     func resetProjections(_ txn: Transaction) throws {
         for table in tables.projections { try txn.clear(table.database) }
+        try txn.clear(tables.eventIds)
+        try txn.clear(tables.streamIndex)
         try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(0))
         try txn.put(tables.meta, key: MetaKey.projectionVersion, value: bigEndianKey(Self.projectionVersion))
-    }
-
-    /// Folds up to `chunkEvents` events after the checkpoint into the
-    /// projections and advances the checkpoint. `more` while more may follow.
-    func replayChunk(_ txn: Transaction) throws -> (applied: Int, more: Bool) {
-        let checkpoint = try Self.checkpoint(txn, tables)
-        var model = LMDBReadModel(txn: txn, tables: tables)
-        let (applied, last) = try Self.replay(
-            from: txn, log: tables.log, after: checkpoint, limit: options.chunkEvents, into: &model)
-        if let last { try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(last)) }
-        return (applied, applied == options.chunkEvents)
     }
 
     /// Folds up to `limit` events after position `after`, read from `source`'s
@@ -70,24 +46,17 @@ extension EventStore {
             return envelopes.count < limit
         }
         for envelope in envelopes {
-            let event: CoachingEvent
-            do {
-                event = try envelope.decoded()
-            } catch {
-                // A stored event that no longer reads as an event is damage, not a client's mistake.
-                throw StoreError(
-                    .storage,
-                    "event \(envelope.position) in the log cannot be replayed (\(error)); restore from a backup")
-            }
-            try CoachingRules.apply(event, position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
+            try CoachingRules.apply(
+                try storedEvent(envelope), position: envelope.position, recordedAt: envelope.recordedAt, to: &model)
         }
         return (envelopes.count, envelopes.last?.position)
     }
 
-    /// Every projection table's entries, in key order: for proving that two
-    /// stores hold byte-identical projections.
+    /// Every projection table's entries, in key order, after a flush: for
+    /// proving that two stores hold byte-identical projections.
     public func projectionDump() throws -> [String: [[UInt8]]] {
         do {
+            try flush()
             return try environment.read { txn in
                 try Self.dump(txn, tables)
             }

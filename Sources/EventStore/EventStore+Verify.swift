@@ -17,6 +17,9 @@ public struct VerificationReport: Sendable, Equatable {
     /// nothing else was checked, because only an upgrade (which starting
     /// coachlogd performs) makes the store comparable with a rebuild.
     public var upgradeNeeded: String?
+    /// Events after the checkpoint: appended after the last flush of the tables
+    /// behind the log (a daemon that was killed); the next open folds them.
+    public var unflushed: UInt64 = 0
     public var isConsistent: Bool { problems.isEmpty && upgradeNeeded == nil }
 }
 
@@ -54,9 +57,10 @@ extension EventStore {
         }
     }
 
-    /// Checks this open store the same way, in one read snapshot.
+    /// Checks this open store the same way, in one read snapshot, after a flush.
     public func verify() throws -> VerificationReport {
         do {
+            try flush()
             return try environment.read { txn in try Self.check(txn, tables, chunk: options.chunkEvents) }
         } catch {
             throw StoreError.from(error)
@@ -78,20 +82,18 @@ extension EventStore {
         if projections != projectionVersion {
             return "its projections are version \(projections), and this coachlogd uses version \(projectionVersion)"
         }
-        let checkpoint = try number(MetaKey.checkpoint) ?? 0
-        let log = try txn.openDatabase("log", create: false)
-        let head = try txn.last(log).flatMap { last in last.key.withUnsafeBytes { decodeBigEndian($0) } } ?? 0
-        if checkpoint < head {
-            return "its projections stop at event \(checkpoint) of \(head): a rebuild was interrupted"
-        }
         return nil
     }
 
     /// Positions are 1...head with no gap, every event decodes, stream versions
-    /// count each salesperson's events, every eventId points at its event, and
+    /// count each salesperson's events, and up to the checkpoint (where the
+    /// tables written behind the log end; the next open folds the rest) every
+    /// eventId points at its event, the stream index holds each event, and
     /// the projections are byte-identical to a rebuild from the log.
     static func check(_ txn: Transaction, _ tables: Tables, chunk: Int) throws -> VerificationReport {
         var problems: [String] = []
+        let checkpoint = try self.checkpoint(txn, tables)
+        var flushedVersions: [String: UInt64] = [:]
         var expected: UInt64 = 1
         var versions: [String: UInt64] = [:]
         var decodable = true
@@ -113,6 +115,8 @@ extension EventStore {
             if envelope.streamVersion != version {
                 problems.append("event \(position) has stream version \(envelope.streamVersion), expected \(version)")
             }
+            guard position <= checkpoint else { return true }
+            flushedVersions[envelope.salesperson] = version
             let stored =
                 try txn.withValue(tables.eventIds, key: Array(envelope.eventId.utf8)) { decodeBigEndian($0) } ?? nil
             if stored != position {
@@ -121,34 +125,40 @@ extension EventStore {
             return true
         }
         let events = Int(expected - 1)
-        for (salesperson, version) in versions {
+        for (salesperson, version) in flushedVersions {
             let stored = try streamVersion(salesperson, txn: txn, tables: tables)
             if stored != version {
                 problems.append("\(salesperson)'s stream version is \(stored), expected \(version)")
             }
         }
-        if try txn.count(tables.eventIds) != events {
-            problems.append("\(try txn.count(tables.eventIds)) eventIds for \(events) events")
-        }
-        let checkpoint = try self.checkpoint(txn, tables)
-        if checkpoint != UInt64(events) {
+        if checkpoint > UInt64(events) {
             problems.append("the projections' checkpoint is \(checkpoint), but the log ends at \(events)")
+        }
+        let indexed = Int(min(checkpoint, UInt64(events)))
+        if try txn.count(tables.eventIds) != indexed {
+            problems.append("\(try txn.count(tables.eventIds)) eventIds for the \(indexed) events up to the checkpoint")
+        }
+        if try txn.count(tables.streamIndex) != indexed {
+            problems.append(
+                "\(try txn.count(tables.streamIndex)) stream index entries for the \(indexed) events up to the checkpoint")
         }
         // A rebuild would stop at the first undecodable event; that one is reported already.
         if decodable {
             let stored = try digests(txn, tables)
-            let rebuilt = try rebuiltDigests(txn, tables, chunk: chunk)
+            let rebuilt = try rebuiltDigests(txn, tables, upTo: checkpoint, chunk: chunk)
             for table in tables.projections where stored[table.name] != rebuilt[table.name] {
                 problems.append("projection table \(table.name) differs from a rebuild from the log")
             }
         }
-        return VerificationReport(events: UInt64(events), salespeople: versions.count, problems: problems)
+        return VerificationReport(
+            events: UInt64(events), salespeople: versions.count, problems: problems,
+            unflushed: UInt64(events) - min(checkpoint, UInt64(events)))
     }
 
     /// The digests of the projections a rebuild from `txn`'s log produces,
     /// built in a scratch store (this one may be read-only) by the same code
     /// and in the same chunks as a rebuild in place.
-    static func rebuiltDigests(_ txn: Transaction, _ tables: Tables, chunk: Int) throws -> [String: UInt64] {
+    static func rebuiltDigests(_ txn: Transaction, _ tables: Tables, upTo end: UInt64, chunk: Int) throws -> [String: UInt64] {
         let folder = try scratchFolder()
         let path = folder + "/rebuild.mdb"
         defer {
@@ -160,13 +170,14 @@ extension EventStore {
             path: path, options: .init(maxDatabases: UInt32(Tables.names.count + 4)))
         let scratchTables = try scratch.write { try Tables($0, create: true) }
         var after: UInt64 = 0
-        while true {
+        while after < end {
             let (applied, last) = try scratch.write { scratchTxn in
                 var model = LMDBReadModel(txn: scratchTxn, tables: scratchTables)
-                return try replay(from: txn, log: tables.log, after: after, limit: chunk, into: &model)
+                let limit = Int(min(UInt64(chunk), end - after))
+                return try replay(from: txn, log: tables.log, after: after, limit: limit, into: &model)
             }
-            if let last { after = last }
-            if applied < chunk { break }
+            guard let last, applied > 0 else { break }
+            after = last
         }
         return try scratch.read { try digests($0, scratchTables) }
     }

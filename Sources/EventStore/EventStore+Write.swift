@@ -5,37 +5,29 @@ import LMDB
 
 extension EventStore {
     /// Commits a batch of appends from many callers in ONE write transaction
-    /// with one sync (group commit). Each append runs in its own nested
-    /// transaction: if it breaks a rule it is rolled back alone and its slot
-    /// in the result holds the error; the others commit.
+    /// with one sync (group commit), then folds them into the in-memory read
+    /// model. Each append is validated alone against the model as the
+    /// earlier appends of the batch left it: if it breaks a rule it is
+    /// dropped alone and its slot in the result holds the error; the others
+    /// commit.
+    ///
+    /// The synced transaction holds only the log: everything else an append
+    /// changes (the read model, the eventId and stream indexes) is kept in
+    /// memory and written behind by `flush`, from which a crash loses
+    /// nothing, since the next open folds the log after the flushed
+    /// checkpoint again. When this returns, every successful append is
+    /// durable and visible to queries.
     ///
     /// Throws only when the whole batch failed (a storage error): then
     /// nothing of it was written.
     public func commit(_ batch: [PreparedAppend], now: Timestamp) throws -> [Result<AppendResult, StoreError>] {
         do {
-            return try environment.write { txn in
-                var head = try Self.head(txn, tables)
-                var results: [Result<AppendResult, StoreError>] = []
-                results.reserveCapacity(batch.count)
-                for append in batch {
-                    do {
-                        // A one-event append checks everything before its first write,
-                        // so it needs no nested transaction to fail alone; a longer one
-                        // may fail after writing its first events and gets one.
-                        let result =
-                            append.events.count == 1
-                            ? try self.apply(append, txn: txn, head: head, now: now)
-                            : try txn.nested { child in try self.apply(append, txn: child, head: head, now: now) }
-                        if let last = result.stored.last { head = last.position }
-                        results.append(.success(result))
-                    } catch let error as DomainError {
-                        results.append(.failure(StoreError(.validation, error.message, rule: error.rule)))
-                    } catch let error as StoreError where error.kind == .validation || error.kind == .conflict {
-                        results.append(.failure(error))
-                    }
-                }
-                if head > 0 { try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(head)) }
-                return results
+            return try writer.withLock { state throws -> [Result<AppendResult, StoreError>] in
+                let staged = try environment.write { txn in try self.stage(batch, txn: txn, state: state, now: now) }
+                // Durable: only now may queries see the batch.
+                try holder.lock.withWriteLock { try staged.layer.apply(to: &holder.model) }
+                state.record(staged.indexes)
+                return staged.results
             }
         } catch {
             throw StoreError.from(error)
@@ -52,16 +44,63 @@ extension EventStore {
         }
     }
 
-    private func apply(_ append: PreparedAppend, txn: Transaction, head: UInt64, now: Timestamp) throws -> AppendResult {
-        if let replay = try replayed(append, txn: txn) { return replay }
-        var version = try Self.streamVersion(append.salesperson, txn: txn, tables: tables)
+    /// A batch validated, folded into `layer` and written to the log of an
+    /// uncommitted transaction.
+    struct Staged {
+        var results: [Result<AppendResult, StoreError>] = []
+        var layer: OverlayModel<ModelView>
+        var indexes = PendingIndexes()
+    }
+
+    private func stage(_ batch: [PreparedAppend], txn: Transaction, state: WriterState, now: Timestamp) throws -> Staged {
+        var staged = Staged(layer: OverlayModel(base: ModelView(holder: holder, txn: txn, log: tables.log)))
+        staged.results.reserveCapacity(batch.count)
+        var head = state.head
+        for append in batch {
+            do {
+                let result: AppendResult
+                if append.events.count == 1 {
+                    // A one-event append checks everything before it writes, so it needs
+                    // no layer or nested transaction of its own to fail alone.
+                    result = try self.apply(
+                        append, txn: txn, head: head, model: &staged.layer, indexes: &staged.indexes, state: state,
+                        now: now)
+                } else {
+                    // A longer one may fail after writing its first events: its log writes go
+                    // to a nested transaction and its changes to a layer of their own.
+                    var layer = OverlayModel(base: staged.layer)
+                    var indexes = staged.indexes
+                    result = try txn.nested { child in
+                        try self.apply(
+                            append, txn: child, head: head, model: &layer, indexes: &indexes, state: state, now: now)
+                    }
+                    try layer.apply(to: &staged.layer)
+                    staged.indexes = indexes
+                }
+                if let last = result.stored.last { head = last.position }
+                staged.results.append(.success(result))
+            } catch let error as DomainError {
+                staged.results.append(.failure(StoreError(.validation, error.message, rule: error.rule)))
+            } catch let error as StoreError where error.kind == .validation || error.kind == .conflict {
+                staged.results.append(.failure(error))
+            }
+        }
+        return staged
+    }
+
+    private func apply(
+        _ append: PreparedAppend, txn: Transaction, head: UInt64, model: inout some CoachingWriteModel,
+        indexes: inout PendingIndexes, state: WriterState, now: Timestamp
+    ) throws -> AppendResult {
+        if let replay = try replayed(append, txn: txn, indexes: indexes, state: state) { return replay }
+        let name = ExactName(append.salesperson)
+        var version = try indexes.versions[name] ?? state.pending.versions[name] ?? Self.streamVersion(append.salesperson, txn: txn, tables: tables)
         if let expected = append.expectedVersion, expected != version {
             throw StoreError(
                 .conflict,
                 "\(append.salesperson)'s stream is at version \(version), not the expected \(expected); read it again and retry"
             )
         }
-        var model = LMDBReadModel(txn: txn, tables: tables)
         var position = head
         var stored: [EventEnvelope] = []
         for proposed in append.events {
@@ -69,8 +108,7 @@ extension EventStore {
             version += 1
             try CoachingRules.validate(proposed.event, in: model, now: now)
             let eventId = proposed.eventId ?? Self.generateEventId(now: now, position: position)
-            let idKey = Array(eventId.utf8)
-            if try txn.contains(tables.eventIds, key: idKey) {
+            if try storedPosition(of: eventId, txn: txn, indexes: indexes, state: state) != nil {
                 throw StoreError(.conflict, "eventId \"\(eventId)\" is already used by another event")
             }
             // Every check is done: from here on only storage failures can
@@ -78,37 +116,50 @@ extension EventStore {
             let envelope = EventEnvelope(
                 position: position, eventId: eventId, type: proposed.event.type, salesperson: append.salesperson,
                 streamVersion: version, recordedAt: now, data: proposed.data)
-            let key = bigEndianKey(position)
-            try txn.put(tables.log, key: key, value: RecordCodec.encode(envelope, dataBytes: proposed.dataBytes), flags: .append)
-            try txn.put(tables.eventIds, key: idKey, value: key)
-            try txn.put(tables.streamIndex, key: personKey(append.salesperson, nil, position), value: bigEndianKey(version))
+            try txn.put(
+                tables.log, key: bigEndianKey(position), value: RecordCodec.encode(envelope, dataBytes: proposed.dataBytes),
+                flags: .append)
+            indexes.add(envelope)
             try CoachingRules.apply(proposed.event, position: position, recordedAt: now, to: &model)
             stored.append(envelope)
         }
         return AppendResult(positions: stored.map(\.position), streamVersion: version, stored: stored)
     }
 
+    /// Where the event carrying `eventId` is: in this batch, written behind
+    /// but not yet flushed, or in the flushed index.
+    private func storedPosition(
+        of eventId: String, txn: Transaction, indexes: PendingIndexes, state: WriterState
+    ) throws -> UInt64? {
+        let key = ExactName(eventId)
+        if let position = indexes.eventIds[key] ?? state.pending.eventIds[key] { return position }
+        return try txn.withValue(tables.eventIds, key: Array(eventId.utf8)) { decodeBigEndian($0) } ?? nil
+    }
+
     /// If every event of the append was stored before with the same type,
     /// salesperson and data, byte for byte, the original result (a safe retry,
     /// in any order or as a subset). If only some were, or with other content,
     /// a conflict. Nil when none of its eventIds is known.
-    private func replayed(_ append: PreparedAppend, txn: Transaction) throws -> AppendResult? {
+    private func replayed(
+        _ append: PreparedAppend, txn: Transaction, indexes: PendingIndexes, state: WriterState
+    ) throws -> AppendResult? {
         var originals: [Original?] = []
         for event in append.events {
             guard let id = event.eventId else {
                 originals.append(nil)
                 continue
             }
-            let original = try txn.withValue(tables.eventIds, key: Array(id.utf8)) { raw -> Original? in
-                guard let position = decodeBigEndian(raw) else { return nil }
-                return try txn.withValue(tables.log, key: bigEndianKey(position)) { stored in
-                    var reader = ByteReader(stored)
-                    let header = try RecordCodec.decodeHeader(&reader)
-                    let same = Self.sameContent(reader.rest(), header, event.dataBytes)
-                    return Original(position: position, header: header, sameData: same)
-                }
+            guard let position = try storedPosition(of: id, txn: txn, indexes: indexes, state: state) else {
+                originals.append(nil)
+                continue
             }
-            originals.append(original ?? nil)
+            let original = try txn.withValue(tables.log, key: bigEndianKey(position)) { stored in
+                var reader = ByteReader(stored)
+                let header = try RecordCodec.decodeHeader(&reader)
+                let same = Self.sameContent(reader.rest(), header, event.dataBytes)
+                return Original(position: position, header: header, sameData: same)
+            }
+            originals.append(original)
         }
         if !originals.contains(where: { $0 != nil }) { return nil }
         var positions: [UInt64] = []
@@ -143,7 +194,8 @@ extension EventStore {
         var sameData: Bool
     }
 
-    /// A salesperson's stream version: the version of their last event (0 for none).
+    /// A salesperson's stream version in the flushed index: the version of
+    /// their last event flushed (0 for none); `PendingIndexes` knows later ones.
     static func streamVersion(_ salesperson: String, txn: Transaction, tables: Tables) throws -> UInt64 {
         guard let value = try txn.lastValue(tables.streamIndex, prefix: personKey(salesperson)) else { return 0 }
         return value.withUnsafeBytes { decodeBigEndian($0) } ?? 0

@@ -3,24 +3,28 @@ import CoachLogPOSIX
 import CoachLogProtocol
 import CoachingDomain
 import LMDB
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The CoachLog event store: an append-only log of coaching events in one
-/// LMDB file, with the read model kept in the same file and the same
-/// transactions.
+/// LMDB file, with the read model in memory and written behind the log to
+/// the same file.
 ///
 /// Guarantees:
 /// - Positions are 1, 2, 3, ... in commit order with no gaps; each
 ///   salesperson's stream version counts that salesperson's events.
-/// - `commit` writes a whole batch of appends in one write transaction and
-///   one sync; when it returns, every successful append in it is durable.
-///   Each append is atomic and validated alone: one caller's failure never
-///   fails another's.
-/// - The read model (projections) and its checkpoint change in the same
-///   transaction as the events, so they can never be out of step.
+/// - `commit` writes a whole batch of appends to the log in one write
+///   transaction and one sync; when it returns, every successful append in
+///   it is durable and every query sees it. Each append is atomic and
+///   validated alone: one caller's failure never fails another's.
+/// - Queries run on the in-memory read model, which always holds exactly the
+///   committed log. Its tables (and the eventId and stream indexes) are
+///   written behind by `flush`, with their checkpoint in the same
+///   transaction; an open folds whatever the log holds after the checkpoint,
+///   so a crash at any moment loses nothing that was acknowledged.
 /// - Only one process opens a data folder at a time (an exclusive lock).
 /// - A file that is not a CoachLog store, or a newer format, is refused and left untouched.
 /// - An older format is upgraded in place at open, crash-safe: an interrupted
@@ -34,8 +38,10 @@ public final class EventStore: @unchecked Sendable {
     /// no longer read what this one writes; older stores are upgraded in place
     /// at open. Format 2 dropped the `streams` table (versions come from
     /// `streamIndex`); format 3 stores every enum as its `StorageCode` instead
-    /// of its declaration position (envelope version 2).
-    public static let formatVersion: UInt64 = 4
+    /// of its declaration position (envelope version 2); format 5 writes the
+    /// read model and the eventId and stream indexes behind the log, so they
+    /// may end before it (at the checkpoint).
+    public static let formatVersion: UInt64 = 5
     /// Version of the projection tables. A mismatch at open rebuilds them from
     /// the log. Version 3: kinds, outcomes and topics as `StorageCode`s.
     public static let projectionVersion: UInt64 = 4
@@ -48,6 +54,8 @@ public final class EventStore: @unchecked Sendable {
     let tables: Tables
     let options: Options
     private let lockDescriptor: Int32
+    let holder = ModelHolder()
+    let writer = Mutex(WriterState(head: 0, flushed: 0))
 
     public struct Options: Sendable {
         public var mapSize: Int
@@ -95,7 +103,7 @@ public final class EventStore: @unchecked Sendable {
         do {
             var committed = 0
             try upgradeLog(committed: &committed)
-            try catchUpProjections(committed: &committed)
+            try openReadModel(committed: &committed)
         } catch {
             throw StoreError.from(error)
         }
@@ -229,7 +237,10 @@ public final class EventStore: @unchecked Sendable {
                 // transaction, makes older binaries refuse the half-converted file.
                 // Format 4 only added event types (the corrections, codes 7–14):
                 // nothing stored changes, but a binary of format 3 must not read a
-                // log that may hold codes it does not know.
+                // log that may hold codes it does not know. Format 5 changes no
+                // byte either (a format-4 store's tables end at its head), but a
+                // format-4 binary would not fold a format-5 log's tail into the
+                // indexes, so it must refuse the file.
                 if format < 3 { try txn.put(tables.meta, key: MetaKey.upgradeNext, value: bigEndianKey(1)) }
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
             }

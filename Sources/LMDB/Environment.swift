@@ -1,4 +1,5 @@
 import CLMDB
+import CoachLogPOSIX
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,8 @@ import Glibc
 ///
 /// Guarantees:
 /// - Write transactions are durable when `write` returns: the environment is
-///   never opened with `MDB_NOSYNC`/`MDB_NOMETASYNC`.
+///   never opened with `MDB_NOSYNC`. `write(syncingMeta: false)` is the one
+///   exception, for data that can be rebuilt (see there).
 /// - Read transactions use `MDB_NOTLS`, so any thread may read while the
 ///   single writer writes; readers never block the writer.
 /// - A full map (`MDB_MAP_FULL`) grows the map and the write is retried, so
@@ -108,11 +110,25 @@ public final class Environment: @unchecked Sendable {
     ///
     /// Must always be called from the same thread for a given environment
     /// while it runs (LMDB ties write transactions to a thread).
+    ///
+    /// `syncingMeta: false` commits with `MDB_NOMETASYNC`: the data pages are
+    /// flushed (`fdatasync`) but the new meta page is only written, not
+    /// flushed, so the commit costs one flush instead of two. It becomes
+    /// durable when the next synced commit flushes the file. Integrity holds
+    /// across an OS crash: the data pages reached the disk before the meta
+    /// page that points at them could, and LMDB never reuses the pages the
+    /// previous transaction freed, so falling back to the older meta page
+    /// finds its tree intact. Only for what can be recomputed from data
+    /// that was synced: a crash may lose the commit.
     @discardableResult
-    public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+    public func write<T>(syncingMeta: Bool = true, _ body: (Transaction) throws -> T) throws -> T {
         while true {
             do {
                 return try gate.withReadLock {
+                    // Only the single writer thread commits, so switching the flag
+                    // around its own transaction affects no other commit.
+                    if !syncingMeta { mdb_env_set_flags(handle, UInt32(MDB_NOMETASYNC), 1) }
+                    defer { if !syncingMeta { mdb_env_set_flags(handle, UInt32(MDB_NOMETASYNC), 0) } }
                     let txn = try Transaction.begin(env: handle, parent: nil, readOnly: false)
                     let result: T
                     do {

@@ -14,6 +14,8 @@ import Testing
         for events in generateHistory(seed: 11, salespeople: 4, weeks: 6) {
             try store.append(AppendRequest(events: events), now: clock)
         }
+        // As a daemon leaves it when it stops: the tables behind the log written.
+        try store.flush()
     }
 
     static func dataFile(_ folder: TemporaryFolder) throws -> Data {

@@ -1,0 +1,173 @@
+import CoachLogJSON
+import CoachLogProtocol
+import CoachingDomain
+import LMDB
+
+extension EventStore {
+    /// Events appended since the last flush: what a crash would make the next
+    /// open fold again.
+    public var unflushedEvents: Int {
+        writer.withLock { Int($0.head - $0.flushed) }
+    }
+
+    /// Writes the read model's changes and the index entries of every event
+    /// since the last flush to the tables behind the log, with the checkpoint,
+    /// in one transaction.
+    ///
+    /// Why this may skip the meta page's sync (`syncingMeta: false`): all it
+    /// writes can be recomputed from the log, which was synced before. If an
+    /// OS crash loses this commit, the store opens at the previous checkpoint
+    /// and folds the log after it again; the data pages are synced, so the
+    /// file is never left pointing at pages that are not on disk.
+    public func flush() throws {
+        do {
+            try writer.withLock { state in try flush(&state) }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    func flush(_ state: inout WriterState) throws {
+        guard state.head > state.flushed else { return }
+        var changes = holder.lock.withWriteLock { holder.model.takeChanges() }
+        if let carried = state.carried { changes.formUnion(carried) }
+        // Kept until the write succeeds, so a failed flush is retried whole.
+        state.carried = changes
+        let head = state.head
+        let pending = state.pending
+        try environment.write(syncingMeta: false) { txn in
+            try self.write(changes, pending: pending, checkpoint: head, txn: txn)
+        }
+        state.carried = nil
+        state.pending = PendingIndexes()
+        state.flushed = head
+    }
+
+    /// The writer reads the model without the lock: only it changes the model.
+    private func write(_ changes: ModelChanges, pending: PendingIndexes, checkpoint: UInt64, txn: Transaction) throws {
+        let tables = LMDBReadModel(txn: txn, tables: self.tables)
+        let model = ModelView(holder: holder, txn: txn, log: self.tables.log)
+        for id in changes.sessions { if let record = try model.session(id.string) { try tables.put(record) } }
+        for id in changes.goals { if let record = try model.goal(id.string) { try tables.put(record) } }
+        for id in changes.commitments { if let record = try model.commitment(id.string) { try tables.put(record) } }
+        for key in changes.insights {
+            if let record = holder.model.insight(of: key.salesperson.string, at: key.position) { try tables.put(record) }
+        }
+        for name in changes.people { if let record = try model.person(name.string) { try tables.put(record) } }
+        for entry in pending.stream {
+            try txn.put(
+                self.tables.streamIndex, key: personKey(entry.salesperson, nil, entry.position),
+                value: bigEndianKey(entry.version))
+        }
+        for (eventId, position) in pending.eventIds {
+            try txn.put(self.tables.eventIds, key: Array(eventId.string.utf8), value: bigEndianKey(position))
+        }
+        try txn.put(self.tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(checkpoint))
+    }
+
+    // MARK: Opening
+
+    /// Brings the in-memory model up to the log's head: resets the tables
+    /// behind the log if their version is not this binary's, loads them, then
+    /// folds the events after their checkpoint, flushing every `chunkEvents`
+    /// so that an interrupted open resumes where it stopped.
+    func openReadModel(committed: inout Int) throws {
+        let version = try environment.read { txn in
+            try txn.withValue(tables.meta, key: MetaKey.projectionVersion) { decodeBigEndian($0) } ?? nil
+        }
+        if version != Self.projectionVersion {
+            try environment.write { txn in try resetProjections(txn) }
+        }
+        let loaded = Result {
+            try environment.read { txn in
+                try loadModel(txn)
+                return (try Self.checkpoint(txn, tables), try Self.head(txn, tables))
+            }
+        }
+        let (checkpoint, head): (UInt64, UInt64)
+        switch loaded {
+        case .success(let positions): (checkpoint, head) = positions
+        case .failure(let error) where error is ByteReader.Corrupt:
+            // The tables are derived from the log: a record that no longer decodes
+            // (a damaged page) is rebuilt from the log rather than served or refused.
+            try environment.write { txn in try resetProjections(txn) }
+            (checkpoint, head) = try environment.read { txn in
+                try loadModel(txn)
+                return (try Self.checkpoint(txn, tables), try Self.head(txn, tables))
+            }
+        case .failure(let error): throw error
+        }
+        try writer.withLock { state in
+            state = WriterState(head: checkpoint, flushed: checkpoint)
+            var after = checkpoint
+            while after < head {
+                let folded = try environment.read { txn in try foldTail(txn, after: after, state: &state) }
+                guard let last = folded else { break }
+                after = last
+                try flush(&state)
+                committed += 1
+                try options.afterChunk?(committed)
+            }
+        }
+    }
+
+    /// Loads the flushed tables into the in-memory model.
+    private func loadModel(_ txn: Transaction) throws {
+        var model = IndexedReadModel()
+        try txn.scan(tables.byPerson) { key, value in
+            // Keys end in kind tag and 8-byte position: the tag says which record it is.
+            guard key.count >= 9 else { throw ByteReader.Corrupt() }
+            switch key[key.count - 9] {
+            case LMDBReadModel.sessionTag: try model.put(RecordCodec.decodeSession(value))
+            case LMDBReadModel.goalTag: try model.put(RecordCodec.decodeGoal(value))
+            case LMDBReadModel.commitmentTag: try model.put(RecordCodec.decodeCommitment(value))
+            default: throw ByteReader.Corrupt()
+            }
+            return true
+        }
+        try txn.scan(tables.insights) { _, value in
+            try model.put(RecordCodec.decodeInsight(value))
+            return true
+        }
+        try txn.scan(tables.people) { _, value in
+            try model.put(RecordCodec.decodePerson(value))
+            return true
+        }
+        _ = model.takeChanges()
+        holder.lock.withWriteLock { holder.model = model }
+    }
+
+    /// Folds up to `chunkEvents` events after `after` into the in-memory
+    /// model; their index entries go to `state.pending`. Returns the position
+    /// of the last one, nil when there was none.
+    private func foldTail(_ txn: Transaction, after: UInt64, state: inout WriterState) throws -> UInt64? {
+        var last: UInt64?
+        var count = 0
+        try holder.lock.withWriteLock {
+            try txn.scan(tables.log, from: bigEndianKey(after + 1)) { key, value in
+                guard let position = decodeBigEndian(key) else { throw ByteReader.Corrupt() }
+                let envelope = try RecordCodec.decodeEnvelope(position: position, value)
+                try CoachingRules.apply(
+                    try Self.storedEvent(envelope), position: position, recordedAt: envelope.recordedAt,
+                    to: &holder.model)
+                state.pending.add(envelope)
+                state.head = position
+                last = position
+                count += 1
+                return count < options.chunkEvents
+            }
+        }
+        return last
+    }
+
+    /// The event an envelope holds; one that no longer reads as an event is
+    /// damage, not a client's mistake.
+    static func storedEvent(_ envelope: EventEnvelope) throws -> CoachingEvent {
+        do {
+            return try envelope.decoded()
+        } catch {
+            throw StoreError(
+                .storage, "event \(envelope.position) in the log cannot be replayed (\(error)); restore from a backup")
+        }
+    }
+}
