@@ -38,6 +38,8 @@ struct ReliabilityCrashTests {
             var staleSockets = 0
             var totals = CrashCheck(log: [], entries: [])
             var verified = 0
+            // Kills that fell after a log commit and before the flush of the tables behind it.
+            var unflushedAtKill = 0
             for cycle in 1...kills {
                 // Mostly some tens of milliseconds of appends; every fourth kill comes almost at once.
                 let delay = cycle % 4 == 0 ? Int.random(in: 0...5, using: &rng) : Int.random(in: 20...250, using: &rng)
@@ -51,6 +53,7 @@ struct ReliabilityCrashTests {
                 let verification = Reliability.verify(data: sandbox.data)
                 #expect(verification.status == 0, "cycle \(cycle): verify failed: \(verification.output)")
                 if verification.status == 0 { verified += 1 }
+                if verification.output.contains("not yet in the projection tables") { unflushedAtKill += 1 }
 
                 // Same folder, same socket (the stale socket file is replaced by the daemon).
                 daemon = try sandbox.start(log: "crash")
@@ -86,7 +89,8 @@ struct ReliabilityCrashTests {
             #expect(last.status == 0, "final verify: \(last.output)")
 
             print("""
-                crash loop (seed \(seed)): crashes survived \(survived)/\(kills); verify passed after \(verified) kills; \
+                crash loop (seed \(seed)): crashes survived \(survived)/\(kills); verify passed after \(verified) kills \
+                (\(unflushedAtKill) of them between a log commit and the flush behind it); \
                 stale sockets replaced \(staleSockets); appends \(appends), events in log \(log.count), \
                 acknowledged events \(final.acknowledgedEvents), acknowledged events lost \(max(totals.lostEvents, final.lostEvents)); \
                 unacknowledged appends seen after a kill: wholly stored \(totals.inDoubtPresent), wholly absent \
@@ -95,6 +99,7 @@ struct ReliabilityCrashTests {
                 left unacknowledged at the end \(unacknowledged)
                 """)
             #expect(survived == kills)
+            #expect(unflushedAtKill > 0, "no kill fell between a log commit and the flush of the tables behind it")
             #expect(staleSockets == kills, "SIGKILL leaves the socket file; each restart must replace it")
             #expect(max(totals.lostEvents, final.lostEvents) == 0)
         }
