@@ -29,7 +29,13 @@ public enum Projections {
                 throw NotFound("\(name) has no session opened before \(asOf.text)")
             }
             return [(person, coach)]
-        case .coach, .everyone:
+        case .coach(let wanted):
+            if let coached = try model.people(coachedBy: wanted, asOf: asOf) {
+                guard !coached.isEmpty else { throw NotFound("no salesperson is coached by \"\(wanted)\"") }
+                return coached.map { ($0, wanted) }
+            }
+            fallthrough
+        case .everyone:
             var result: [(PersonRecord, String)] = []
             for person in try model.people() where person.hasSessions && person.mergedInto == nil {
                 guard let coach = try coachOf(person, asOf: asOf, model: model) else { continue }
@@ -66,7 +72,6 @@ public enum Projections {
         if let weeks, !(1...maximumWeeks).contains(weeks) {
             throw DomainError(rule: "query.weeks", "weeks must be between 1 and \(maximumWeeks)")
         }
-        let people = try people(in: scope, asOf: asOf, model: model)
         let days = Int64(weeks ?? 0) * 7
         let current = Window(from: weeks.map { _ in asOf.end.adding(days: -days) }, to: asOf.end)
         let previous = Window(from: asOf.end.adding(days: -2 * days), to: asOf.end.adding(days: -days))
@@ -78,6 +83,12 @@ public enum Projections {
         var before = Tally()
         var beforeByKind = ByKind()
         var perWeek = Array(repeating: Tally(), count: weekly.count)
+        if scope == .everyone, let report = try organisationFollowThrough(
+            weeks: weeks, asOf: asOf, current: current, previous: previous, weekly: weekly, model: model)
+        {
+            return report
+        }
+        let people = try people(in: scope, asOf: asOf, model: model)
         for (person, _) in people {
             for review in try model.liveReviews(of: person) {
                 if current.contains(review.at) {

@@ -26,6 +26,20 @@ public protocol CoachingReadModel {
     func people(foldedAs key: String) throws -> [PersonRecord]
     /// The canonical data of the event at `position`, for free text.
     func eventData(at position: UInt64) throws -> JSONValue?
+
+    // Fast paths (FastPaths.swift): each answers exactly what the projections
+    // would compute from the methods above, or nil when the model keeps no
+    // index for it (the default) or cannot answer exactly; then the
+    // projections compute it themselves.
+
+    /// The counted reviews of every salesperson in scope of `.everyone` (as of
+    /// `window.to`) with `at` in `window`.
+    func organisationReviews(in window: Window) throws -> (total: Tally, byKind: ByKind)?
+    /// How many salespeople `.everyone` covers as of `asOf`.
+    func organisationSalespeople(asOf: AsOf) throws -> Int?
+    /// The salespeople whose coach as of `asOf` is `coach`, by name in byte
+    /// order (the order of `people()`); empty when there are none.
+    func people(coachedBy coach: String, asOf: AsOf) throws -> [PersonRecord]?
 }
 
 /// One reviewed commitment, reduced to what follow-through counts.
