@@ -17,6 +17,15 @@ public struct ModelChanges: Sendable, Equatable {
         sessions.isEmpty && goals.isEmpty && commitments.isEmpty && insights.isEmpty && people.isEmpty
     }
 
+    /// Adds the keys `other` names (a flush that failed gives its keys back this way).
+    public mutating func formUnion(_ other: ModelChanges) {
+        sessions.formUnion(other.sessions)
+        goals.formUnion(other.goals)
+        commitments.formUnion(other.commitments)
+        insights.formUnion(other.insights)
+        people.formUnion(other.people)
+    }
+
     /// How many records changed.
     public var count: Int { sessions.count + goals.count + commitments.count + insights.count + people.count }
 }

@@ -50,9 +50,7 @@ extension EventStore {
         for id in changes.sessions { if let record = try model.session(id.string) { try tables.put(record) } }
         for id in changes.goals { if let record = try model.goal(id.string) { try tables.put(record) } }
         for id in changes.commitments { if let record = try model.commitment(id.string) { try tables.put(record) } }
-        for key in changes.insights {
-            if let record = holder.model.insight(of: key.salesperson.string, at: key.position) { try tables.put(record) }
-        }
+        for position in changes.insights { if let record = holder.model.insight(at: position) { try tables.put(record) } }
         for name in changes.people { if let record = try model.person(name.string) { try tables.put(record) } }
         for entry in pending.stream {
             try txn.put(

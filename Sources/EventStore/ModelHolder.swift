@@ -41,6 +41,14 @@ struct ModelView: CoachingReadModel {
     func people() throws -> [PersonRecord] { try holder.model.people() }
     func people(foldedAs key: String) throws -> [PersonRecord] { try holder.model.people(foldedAs: key) }
 
+    func organisationReviews(in window: Window) throws -> (total: Tally, byKind: ByKind)? {
+        holder.model.organisationReviews(in: window)
+    }
+    func organisationSalespeople(asOf: AsOf) throws -> Int? { holder.model.organisationSalespeople(asOf: asOf) }
+    func people(coachedBy coach: String, asOf: AsOf) throws -> [PersonRecord]? {
+        holder.model.people(coachedBy: coach, asOf: asOf)
+    }
+
     func eventData(at position: UInt64) throws -> JSONValue? {
         try txn.withValue(log, key: bigEndianKey(position)) {
             try RecordCodec.decodeEnvelope(position: position, $0).data
