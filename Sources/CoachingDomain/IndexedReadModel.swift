@@ -120,6 +120,13 @@ public struct IndexedReadModel: CoachingWriteModel, Sendable {
         return Self.index(of: loc.position, in: list) { sameKey($0.commitmentId, id) }.map { list[$0] }
     }
 
+    /// The insight recorded at `position` (insights have no id), for the store's write-behind.
+    public func insight(at position: UInt64) -> InsightRecord? {
+        guard let owner = insightOwners[position] else { return nil }
+        let list = entries[Int(owner)].insights
+        return Self.index(of: position, in: list) { _ in true }.map { list[$0] }
+    }
+
     public func person(_ salesperson: String) -> PersonRecord? { entryIndex(salesperson).flatMap { entries[$0].person } }
     public func sessions(of salesperson: String) -> [SessionRecord] { entryIndex(salesperson).map { entries[$0].sessions } ?? [] }
     public func goals(of salesperson: String) -> [GoalRecord] { entryIndex(salesperson).map { entries[$0].goals } ?? [] }
