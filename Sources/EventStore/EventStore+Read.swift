@@ -10,6 +10,8 @@ import Glibc
 /// What `stats` reports about the store.
 public struct StoreStatistics: Sendable, Equatable {
     public var position: UInt64
+    /// The position the projections include: the checkpoint stored with them.
+    public var projectedPosition: UInt64
     public var events: Int
     public var salespeople: Int
     /// Bytes of the data file in use.
@@ -74,13 +76,13 @@ extension EventStore {
 
     public func statistics() throws -> StoreStatistics {
         do {
-            let (position, salespeople) = try environment.read { txn in
-                (try Self.head(txn, tables), try txn.count(tables.people))
+            let (position, projected, salespeople) = try environment.read { txn in
+                (try Self.head(txn, tables), try Self.checkpoint(txn, tables), try txn.count(tables.people))
             }
             var st = stat()
             let fileBytes = stat(dataFilePath, &st) == 0 ? Int(st.st_size) : 0
             return StoreStatistics(
-                position: position, events: Int(position), salespeople: salespeople,
+                position: position, projectedPosition: projected, events: Int(position), salespeople: salespeople,
                 usedBytes: environment.usedBytes(), fileBytes: fileBytes, mapBytes: environment.mapSize)
         } catch {
             throw StoreError.from(error)

@@ -283,6 +283,16 @@ public final class EventStore: @unchecked Sendable {
         }
     }
 
+    /// The position the projections include: the checkpoint written in the
+    /// same transaction as them (0 before any event).
+    public func projectedPosition() throws -> UInt64 {
+        do {
+            return try environment.read { txn in try Self.checkpoint(txn, tables) }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
     static func head(_ txn: Transaction, _ tables: Tables) throws -> UInt64 {
         guard let last = try txn.last(tables.log) else { return 0 }
         return last.key.withUnsafeBytes { decodeBigEndian($0) } ?? 0
