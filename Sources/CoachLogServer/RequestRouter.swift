@@ -159,7 +159,10 @@ final class RequestRouter: RequestResponding {
                         .unavailable,
                         "the daemon is at head \(head), behind minPosition \(position), after waiting \(wait.seconds) s; retry later"))
                 } else {
-                    eventLoop.scheduleTask(in: Self.minPositionRecheck) { check() }
+                    // A task cancelled by the event loop's shutdown still answers the query.
+                    eventLoop.scheduleTask(in: Self.minPositionRecheck) { check() }.futureResult.whenFailure { _ in
+                        promise.fail(ProtocolError(.unavailable, "coachlogd is shutting down; retry once it is back"))
+                    }
                 }
             } catch {
                 promise.fail(error)
