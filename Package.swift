@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "coachlog-bench",
             dependencies: [
-                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain", "EventStore",
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain", "EventStore", "LMDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

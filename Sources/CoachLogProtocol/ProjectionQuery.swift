@@ -2,9 +2,13 @@ import CoachLogJSON
 
 /// A `query` request's projection and parameters, checked before any read:
 /// which fields each projection takes, `salesperson` or `coach` (not both),
-/// `weeks` within 1…520, and `asOf` a date or time within the accepted range.
+/// `weeks` within 1…520, `asOf` a date or time within the accepted range, and
+/// `minPosition` a position (a whole number ≥ 0).
 public struct ProjectionQuery: Sendable, Equatable {
     public static let maximumWeeks = 520
+    /// How long a query with `minPosition` waits for the daemon to reach that
+    /// position before it fails with `unavailable` (Protocol.md §5.7).
+    public static let minPositionWait = Duration.seconds(2)
 
     public var projection: ProjectionName
     public var scope: Scope
@@ -13,19 +17,30 @@ public struct ProjectionQuery: Sendable, Equatable {
     public var asOf: AsOf?
     /// `openCommitments` only: leave out the rows that are not overdue.
     public var overdueOnly: Bool
+    /// The answer must include every event up to this position: the daemon
+    /// waits (up to `minPositionWait`) until its projections have reached it.
+    /// Nil (or 0) answers at once.
+    public var minPosition: UInt64?
 
     public init(
-        _ projection: ProjectionName, scope: Scope = .everyone, weeks: Int? = nil, asOf: AsOf? = nil, overdueOnly: Bool = false
+        _ projection: ProjectionName, scope: Scope = .everyone, weeks: Int? = nil, asOf: AsOf? = nil, overdueOnly: Bool = false,
+        minPosition: UInt64? = nil
     ) {
         self.projection = projection
         self.scope = scope
         self.weeks = weeks
         self.asOf = asOf
         self.overdueOnly = overdueOnly
+        self.minPosition = minPosition
     }
 
     /// The fields each projection takes besides `projection`.
     static func allowedFields(_ projection: ProjectionName) -> Set<String> {
+        scopedFields(projection).union(["minPosition"])
+    }
+
+    /// The fields that shape a projection's answer (every projection also takes `minPosition`).
+    static func scopedFields(_ projection: ProjectionName) -> Set<String> {
         switch projection {
         case .followThrough: return ["salesperson", "coach", "weeks", "asOf"]
         case .openCommitments: return ["salesperson", "coach", "asOf", "overdue"]
@@ -73,6 +88,16 @@ public struct ProjectionQuery: Sendable, Equatable {
             asOf = nil
         }
         overdueOnly = try access.bool("overdue") ?? false
+        minPosition = try Self.position(access.value("minPosition"), field: "minPosition")
+    }
+
+    /// A position given by a client: a whole number ≥ 0 (0: none yet).
+    static func position(_ value: JSONValue?, field: String) throws(ProtocolError) -> UInt64? {
+        guard let value else { return nil }
+        guard let i = value.integerValue, i >= 0 else {
+            throw ProtocolError(.badRequest, "\"\(field)\" must be a position (a whole number, 0 or more), not \(JSONWriter.string(value))")
+        }
+        return UInt64(i)
     }
 
     var fields: [String: JSONValue] {
@@ -85,6 +110,7 @@ public struct ProjectionQuery: Sendable, Equatable {
         if let weeks { o["weeks"] = .integer(Int64(weeks)) }
         if let asOf { o["asOf"] = .string(asOf.text) }
         if overdueOnly { o["overdue"] = .bool(true) }
+        if let minPosition { o["minPosition"] = .integer(Int64(clamping: minPosition)) }
         return o
     }
 

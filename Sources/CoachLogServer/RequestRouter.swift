@@ -131,6 +131,48 @@ final class RequestRouter: RequestResponding {
     }
 
     func query(_ query: ProjectionQuery, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
+        guard let minPosition = query.minPosition, minPosition > 0 else { return answer(query, eventLoop: eventLoop) }
+        return reached(minPosition, eventLoop: eventLoop).flatMap { self.answer(query, eventLoop: eventLoop) }
+    }
+
+    /// How often a query waiting for `minPosition` looks at the head again.
+    static let minPositionRecheck = TimeAmount.milliseconds(1)
+
+    /// Succeeds once the store's head reaches `position`, or fails with
+    /// `unavailable` after `ProjectionQuery.minPositionWait`. Queries answer
+    /// from projections that include every acknowledged event, so the head is
+    /// the position they include. The wait is a task re-scheduled on the
+    /// channel's event loop: no thread blocks, and reading the head is one
+    /// short read transaction.
+    func reached(_ position: UInt64, eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        let store = self.store
+        let promise = eventLoop.makePromise(of: Void.self)
+        let wait = ProjectionQuery.minPositionWait.components
+        let deadline = NIODeadline.now() + .nanoseconds(wait.seconds * 1_000_000_000 + wait.attoseconds / 1_000_000_000)
+        @Sendable func check() {
+            do {
+                let head = try store.headPosition()
+                if head >= position {
+                    promise.succeed(())
+                } else if NIODeadline.now() >= deadline {
+                    promise.fail(ProtocolError(
+                        .unavailable,
+                        "the daemon is at head \(head), behind minPosition \(position), after waiting \(wait.seconds) s; retry later"))
+                } else {
+                    // A task cancelled by the event loop's shutdown still answers the query.
+                    eventLoop.scheduleTask(in: Self.minPositionRecheck) { check() }.futureResult.whenFailure { _ in
+                        promise.fail(ProtocolError(.unavailable, "coachlogd is shutting down; retry once it is back"))
+                    }
+                }
+            } catch {
+                promise.fail(error)
+            }
+        }
+        check()
+        return promise.futureResult
+    }
+
+    func answer(_ query: ProjectionQuery, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         let asOf = query.asOf ?? .instant(.now)
         // One salesperson's record is small: answering on the event loop costs
@@ -171,7 +213,8 @@ final class RequestRouter: RequestResponding {
         return pool.runIfActive(eventLoop: eventLoop) {
             let s = try store.statistics()
             return try StatsReply(
-                server: Self.serverName, version: Self.version, position: s.position, events: s.events,
+                server: Self.serverName, version: Self.version, position: s.position, projectedPosition: s.projectedPosition,
+                events: s.events,
                 salespeople: s.salespeople, connections: connections, subscribers: subscribers, uptimeSeconds: uptime,
                 startedAt: startedAt, storeBytes: s.fileBytes, usedBytes: s.usedBytes, mapBytes: s.mapBytes,
                 dataFolder: store.directory

@@ -144,13 +144,6 @@ public struct IndexedReadModel: CoachingWriteModel, Sendable {
         }
     }
 
-    /// The insight noted by the event at `position` (what `ModelChanges.insights` names).
-    public func insight(at position: UInt64) -> InsightRecord? {
-        guard let owner = insightOwners[position] else { return nil }
-        let list = entries[Int(owner)].insights
-        return Self.index(of: position, in: list, where: { _ in true }).map { list[$0] }
-    }
-
     public func people() -> [PersonRecord] { peopleInOrder.compactMap { entries[Int($0)].person } }
 
     public func people(foldedAs key: String) -> [PersonRecord] {

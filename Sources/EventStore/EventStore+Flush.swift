@@ -132,7 +132,11 @@ extension EventStore {
             return true
         }
         _ = model.takeChanges()
-        holder.lock.withWriteLock { holder.model = model }
+        let checkpoint = try Self.checkpoint(txn, tables)
+        holder.lock.withWriteLock {
+            holder.model = model
+            holder.position = checkpoint
+        }
     }
 
     /// Folds up to `chunkEvents` events after `after` into the in-memory
@@ -150,6 +154,7 @@ extension EventStore {
                     to: &holder.model)
                 state.pending.add(envelope)
                 state.head = position
+                holder.position = position
                 last = position
                 count += 1
                 return count < options.chunkEvents

@@ -10,6 +10,10 @@ import Glibc
 /// What `stats` reports about the store.
 public struct StoreStatistics: Sendable, Equatable {
     public var position: UInt64
+    /// The position the projections (the in-memory read model queries run
+    /// on) include: every acknowledged event, so equal to `position` except
+    /// for the instant between a group commit's sync and its fold.
+    public var projectedPosition: UInt64
     public var events: Int
     public var salespeople: Int
     /// Bytes of the data file in use.
@@ -90,12 +94,12 @@ extension EventStore {
 
     public func statistics() throws -> StoreStatistics {
         do {
+            let (projected, salespeople) = holder.lock.withReadLock { (holder.position, holder.model.peopleCount) }
             let position = try environment.read { txn in try Self.head(txn, tables) }
-            let salespeople = holder.lock.withReadLock { holder.model.peopleCount }
             var st = stat()
             let fileBytes = stat(dataFilePath, &st) == 0 ? Int(st.st_size) : 0
             return StoreStatistics(
-                position: position, events: Int(position), salespeople: salespeople,
+                position: position, projectedPosition: projected, events: Int(position), salespeople: salespeople,
                 usedBytes: environment.usedBytes(), fileBytes: fileBytes, mapBytes: environment.mapSize)
         } catch {
             throw StoreError.from(error)

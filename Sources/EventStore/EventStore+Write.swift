@@ -25,8 +25,11 @@ extension EventStore {
             return try writer.withLock { state throws -> [Result<AppendResult, StoreError>] in
                 let staged = try environment.write { txn in try self.stage(batch, txn: txn, state: state, now: now) }
                 // Durable: only now may queries see the batch.
-                try holder.lock.withWriteLock { try staged.layer.apply(to: &holder.model) }
                 state.record(staged.indexes)
+                try holder.lock.withWriteLock {
+                    try staged.layer.apply(to: &holder.model)
+                    holder.position = state.head
+                }
                 return staged.results
             }
         } catch {

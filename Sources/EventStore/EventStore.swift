@@ -294,6 +294,11 @@ public final class EventStore: @unchecked Sendable {
         }
     }
 
+    /// The position the projections queries run on include (0 before any event).
+    public func projectedPosition() throws -> UInt64 {
+        holder.lock.withReadLock { holder.position }
+    }
+
     static func head(_ txn: Transaction, _ tables: Tables) throws -> UInt64 {
         guard let last = try txn.last(tables.log) else { return 0 }
         return last.key.withUnsafeBytes { decodeBigEndian($0) } ?? 0

@@ -13,6 +13,8 @@ import LMDB
 final class ModelHolder: @unchecked Sendable {
     let lock = ReadWriteLock(preferringWriters: true)
     var model = IndexedReadModel()
+    /// The position of the last event folded into `model`.
+    var position: UInt64 = 0
 }
 
 /// The in-memory model seen through its holder (never a copy of it: a copy

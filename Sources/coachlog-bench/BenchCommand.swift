@@ -22,6 +22,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "A small, quick run that only checks every workload works (for CI).") var smoke = false
     @Option(help: "Which workloads to run, comma-separated from A,B,C,D,E,F,G (default: all).") var workloads = "A,B,C,D,E,F,G"
     @Option(help: "Also write the figures as JSON to this file.") var output: String?
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run the Redis Streams peer (redis-server and redis-benchmark on PATH) right after workload A at 64 connections (default: on, off with --smoke). Asked for explicitly with CI=true, a missing Redis fails the run.")
+    var peers: Bool?
 
     mutating func run() throws {
         if smoke {
@@ -52,6 +56,28 @@ struct BenchCommand: ParsableCommand {
         let fsync = fsyncRate(folder: scratch, duration: duration)
         report.add("B", "raw fdatasync rate of the data disk", ["perSecond": .double(fsync)])
 
+        // The event JSON of the peer and the probe: a CommitmentMade, as workload A appends it (~300 bytes).
+        let peerEvent = Self.peerEvent(organisation)
+
+        // P: the bare-LMDB probe, on the same disk as the daemons' data folders, in the same run as A.
+        if selected.contains("A") {
+            let probe = try bareLMDBProbe(folder: scratch, value: Array(peerEvent.utf8), duration: duration)
+            var j = probe.json.objectValue ?? [:]
+            j["valueBytes"] = .integer(Int64(peerEvent.utf8.count))
+            j["fsyncPerSecond"] = .double(fsync)
+            j["ofFsyncRate"] = .double(fsync > 0 ? probe.perSecond / fsync : 0)
+            report.add("P", "bare LMDB: one put per synced commit", .object(j))
+        }
+        let runPeers = peers ?? !smoke
+        let peersAskedFor = peers == true
+        let secondsPerRun = seconds
+        var redisDone = false
+        func redisRun(_ appends64: Double) throws {
+            guard runPeers, !redisDone else { return }
+            redisDone = true
+            try Self.runRedis(event: peerEvent, appends64: appends64, seconds: secondsPerRun, explicit: peersAskedFor, into: &report)
+        }
+
         // A: durable one-event appends over the socket.
         var appends64: Double = 0
         var peakDuringA = 0
@@ -75,12 +101,20 @@ struct BenchCommand: ParsableCommand {
             peakDuringA = max(peakDuringA, daemon.peakResidentBytes)
             anonDuringA = max(anonDuringA, anon)
             daemon.stop()
-            if n == 64 { appends64 = m.perSecond }
             var j = m.json.objectValue ?? [:]
             j["connections"] = .integer(Int64(n))
             j["ofFsyncRate"] = .double(fsync > 0 ? m.perSecond / fsync : 0)
+            let probe = report.rows.first { $0.workload == "P" }?.figures["perSecond"]?.doubleValue ?? 0
+            if n == 1, probe > 0 { j["ofProbe"] = .double(m.perSecond / probe) }
+            if n > 64, appends64 > 0 { j["of64Connections"] = .double(m.perSecond / appends64) }
             report.add("A", "durable appends, \(n) connection\(n == 1 ? "" : "s")", .object(j))
+            // The peer right after A at 64 connections, so that both meet the same disk and neighbours.
+            if n == 64 {
+                appends64 = m.perSecond
+                try redisRun(appends64)
+            }
         }
+        if selected.contains("A") { try redisRun(appends64) }
 
         // B: the engine ceiling: the same events through EventStore, 100 per commit, one sync each.
         if selected.contains("B") {
@@ -121,11 +155,13 @@ struct BenchCommand: ParsableCommand {
         let sessions = large.sessions(weeks: weeksLoaded)
         // Queries look back from the end of the loaded weeks, as a coach would the Monday after.
         let asOf = JSONValue.string(large.firstMonday.adding(days: 7 * weeksLoaded).iso8601)
+        var loadedHead: UInt64 = 0
         do {
             let store = try EventStore(directory: big + "/data")
             let start = ContinuousClock.now
             try load(sessions, into: store)
             let loaded = try store.headPosition()
+            loadedHead = loaded
             report.add("load", "loaded the large store", [
                 "events": .integer(Int64(loaded)), "seconds": .double(BenchCommand.elapsed(since: start)),
                 "storeBytes": .integer(Int64(try store.statistics().fileBytes)),
@@ -142,7 +178,15 @@ struct BenchCommand: ParsableCommand {
 
         // E: cold start on the large store.
         let daemon = try DaemonProcess(data: big + "/data", socket: big + "/s.sock")
-        report.add("E", "cold start to first hello reply", ["seconds": .double(daemon.startupSeconds)])
+        // The first query after start that includes every stored event (minPosition: the loaded head):
+        // the projections are caught up when it is answered.
+        let firstQuery: [String: JSONValue] = [
+            "projection": "followThrough", "salesperson": "sp0", "weeks": 4, "asOf": asOf, "minPosition": .integer(Int64(loadedHead)),
+        ]
+        let firstQuerySeconds = try daemon.secondsToFirstAnswer(query: firstQuery)
+        report.add("E", "cold start", [
+            "seconds": .double(daemon.startupSeconds), "firstQuerySeconds": .double(firstQuerySeconds),
+        ])
 
         // C: queries with 16 connections.
         let queries: [(String, @Sendable (Int, Int) -> [String: JSONValue])] = [
@@ -151,6 +195,10 @@ struct BenchCommand: ParsableCommand {
             ("followThrough, whole organisation", { _, _ in ["projection": "followThrough", "weeks": 4, "asOf": asOf] }),
             ("openCommitments, one salesperson", { _, k in ["projection": "openCommitments", "salesperson": .string("sp\(k % organisation.salespeople)"), "asOf": asOf] }),
             ("cadence, one coach", { _, k in ["projection": "cadence", "coach": .string("coach\(k % organisation.coaches)"), "asOf": asOf] }),
+            ("cadence, whole organisation", { _, _ in ["projection": "cadence", "asOf": asOf] }),
+            ("openCommitments, one coach", { _, k in ["projection": "openCommitments", "coach": .string("coach\(k % organisation.coaches)"), "asOf": asOf] }),
+            ("team, one coach", { _, k in ["projection": "team", "coach": .string("coach\(k % organisation.coaches)"), "weeks": 4, "asOf": asOf] }),
+            ("team, whole organisation", { _, _ in ["projection": "team", "weeks": 4, "asOf": asOf] }),
         ]
         var anonDuringC = 0
         for (name, fields) in queries {
@@ -204,17 +252,22 @@ struct BenchCommand: ParsableCommand {
             "reply": backupReply["bytes"] == nil ? backupReply : .null, "appendsPerSecondMeanwhile": .double(during.perSecond),
             "appendErrors": .integer(Int64(during.errors)),
         ])
-        daemon.stop()
+
+        // E after a crash: kill -9 while 64 connections append, then start again.
+        try crashAndRestart(daemon: daemon, large: large, weeksLoaded: weeksLoaded, weeks: weeksG, asOf: asOf, into: &report)
 
         try finish(report)
     }
 
     func finish(_ report: Report) throws {
         report.print()
+        let summary = Summary(report)
+        summary.print()
         if let output {
-            try Data(JSONWriter.bytes(report.json(parameters: [
+            try Data(JSONWriter.bytes(report.json(summary: summary.json, parameters: [
                 "events": .integer(Int64(events)), "salespeople": .integer(Int64(salespeople)),
                 "coaches": .integer(Int64(coaches)), "secondsPerRun": .double(seconds), "smoke": .bool(smoke),
+                "peers": .bool(peers ?? !smoke),
             ])) + [0x0A]).write(to: URL(fileURLWithPath: output))
         }
     }

@@ -1,4 +1,6 @@
 import CoachLogClient
+import CoachLogJSON
+import CoachLogProtocol
 import Foundation
 
 #if canImport(Glibc)
@@ -10,12 +12,14 @@ final class DaemonProcess: @unchecked Sendable {
     // @unchecked: `process` is set once; reading /proc needs no shared state.
     let process = Process()
     let socket: String
+    let dataFolder: String
     let started = ContinuousClock.now
     /// Time from spawn to the first `hello` reply.
     private(set) var startupSeconds = 0.0
 
     init(data: String, socket: String) throws {
         self.socket = socket
+        self.dataFolder = data
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         process.executableURL = folder.appendingPathComponent("coachlogd")
         process.arguments = ["--data", data, "--socket", socket, "--log-level", "warning"]
@@ -63,6 +67,29 @@ final class DaemonProcess: @unchecked Sendable {
         peak.observe(anonymousBytes)
         peak.stop()
         return (result, peak.value)
+    }
+
+    /// Seconds from spawn until a `query` with these fields is answered with a
+    /// result: until the projections are caught up enough to answer it (with
+    /// `minPosition`, up to that position). `unavailable` replies are retried.
+    func secondsToFirstAnswer(query fields: [String: JSONValue]) throws -> Double {
+        let deadline = ContinuousClock.now + .seconds(120)
+        let connection = try Connection(path: socket)
+        while true {
+            do {
+                _ = try connection.request(.query, fields)
+                return (ContinuousClock.now - started).inSeconds
+            } catch ClientError.refused(let error) where error.code == .unavailable && ContinuousClock.now < deadline {
+                usleep(500)
+            }
+        }
+    }
+
+    /// SIGKILL: the daemon gets no chance to finish anything (a crash).
+    func kill9() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     func stop() {

@@ -27,6 +27,11 @@ struct Report {
             }
             if let v = f["ofFsyncRate"]?.doubleValue { parts.append(String(format: "%.2f × fsync rate", v)) }
             if let v = f["appends64OverCeiling"]?.doubleValue { parts.append(String(format: "A(64) ÷ B = %.2f", v)) }
+            if let v = f["ofProbe"]?.doubleValue { parts.append(String(format: "A(1) ÷ probe = %.2f", v)) }
+            if let v = f["of64Connections"]?.doubleValue { parts.append(String(format: "÷ A(64) = %.2f", v)) }
+            if let v = f["appends64OverRedis"]?.doubleValue { parts.append(String(format: "A(64) ÷ Redis = %.2f", v)) }
+            if let v = f["notRun"]?.stringValue { parts.append("not run: \(v)") }
+            if let v = f["firstQuerySeconds"]?.doubleValue { parts.append(String(format: "first query answered at %.3f s", v)) }
             if let v = f["eventsPerSecond"]?.doubleValue { parts.append(String(format: "%.0f events/s", v)) }
             if let v = f["seconds"]?.doubleValue, f["perSecond"] == nil { parts.append(String(format: "%.3f s", v)) }
             if let v = f["maxMiB"]?.doubleValue { parts.append(String(format: "peak RSS %.1f MiB", v)) }
@@ -39,9 +44,9 @@ struct Report {
         }
     }
 
-    func json(parameters: [String: JSONValue]) -> JSONValue {
+    func json(summary: JSONValue, parameters: [String: JSONValue]) -> JSONValue {
         [
-            "machine": .string(machine), "parameters": .object(parameters),
+            "machine": .string(machine), "parameters": .object(parameters), "summary": summary,
             "results": .array(rows.map { ["workload": .string($0.workload), "name": .string($0.name), "figures": $0.figures] }),
         ]
     }

@@ -74,6 +74,8 @@ public struct StatsReply: WireResult {
     public var version: String
     /// The last position written (0 for an empty store).
     public var position: UInt64
+    /// The position the projections include (queries answer as of it); at most `position`.
+    public var projectedPosition: UInt64
     public var events: Int
     public var salespeople: Int
     public var connections: Int
@@ -89,13 +91,15 @@ public struct StatsReply: WireResult {
     public var dataFolder: String
 
     public init(
-        server: String, version: String, position: UInt64, events: Int, salespeople: Int, connections: Int,
+        server: String, version: String, position: UInt64, projectedPosition: UInt64, events: Int, salespeople: Int,
+        connections: Int,
         subscribers: Int, uptimeSeconds: Double, startedAt: Timestamp, storeBytes: Int, usedBytes: Int,
         mapBytes: Int, dataFolder: String
     ) {
         self.server = server
         self.version = version
         self.position = position
+        self.projectedPosition = projectedPosition
         self.events = events
         self.salespeople = salespeople
         self.connections = connections
