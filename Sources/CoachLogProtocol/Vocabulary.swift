@@ -88,7 +88,11 @@ public enum Limits {
 /// spellings (é as one scalar or as e + accent), which the store keeps apart.
 @inline(__always)
 public func sameKey(_ a: String, _ b: String) -> Bool {
-    a.utf8.elementsEqual(b.utf8)
+    // The byte counts of native strings are known: most different keys stop here.
+    guard a.utf8.count == b.utf8.count else { return false }
+    var a = a
+    var b = b
+    return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
 }
 
 /// A name or id as a dictionary key or sort key, compared by its UTF-8 bytes

@@ -140,8 +140,8 @@ final class RequestRouter: RequestResponding {
 
     /// Succeeds once the store's head reaches `position`, or fails with
     /// `unavailable` after `ProjectionQuery.minPositionWait`. Queries answer
-    /// from projections that include every acknowledged event, so the head is
-    /// the position they include. The wait is a task re-scheduled on the
+    /// from projections that include every acknowledged event: the store's
+    /// projected position is the head once a group commit is folded. The wait is a task re-scheduled on the
     /// channel's event loop: no thread blocks, and reading the head is one
     /// short read transaction.
     func reached(_ position: UInt64, eventLoop: any EventLoop) -> EventLoopFuture<Void> {
@@ -151,7 +151,7 @@ final class RequestRouter: RequestResponding {
         let deadline = NIODeadline.now() + .nanoseconds(wait.seconds * 1_000_000_000 + wait.attoseconds / 1_000_000_000)
         @Sendable func check() {
             do {
-                let head = try store.headPosition()
+                let head = try store.projectedPosition()
                 if head >= position {
                     promise.succeed(())
                 } else if NIODeadline.now() >= deadline {
@@ -175,10 +175,14 @@ final class RequestRouter: RequestResponding {
     func answer(_ query: ProjectionQuery, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         let asOf = query.asOf ?? .instant(.now)
-        // One salesperson's record is small: answering on the event loop costs
-        // less than two thread hops. Coach- and organisation-wide queries can
-        // take milliseconds, so they go to the thread pool.
+        // One salesperson's record is small, and follow-through at any scope
+        // reads day totals or a coach's people: answering on the event loop
+        // costs less than two thread hops. Other coach- and organisation-wide
+        // views can take milliseconds, so they go to the thread pool.
         if case .salesperson = query.scope {
+            return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model) } }
+        }
+        if query.projection == .followThrough {
             return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model) } }
         }
         return pool.runIfActive(eventLoop: eventLoop) {

@@ -37,6 +37,8 @@ public struct OverlayModel<Base: CoachingReadModel>: CoachingWriteModel {
         var commitments: [ExactName: CommitmentRecord] = [:]
         var insights: [UInt64: InsightRecord] = [:]
         var people: [ExactName: PersonRecord] = [:]
+        /// The layer's people by `NameSimilarity.folded` name, folded once per name.
+        var peopleByFold: [ExactName: [ExactName]] = [:]
         var order: [Key] = []
         var owned: [ExactName: Owned] = [:]
         /// Names that a record put here moved away from (never, in the fold).
@@ -132,7 +134,8 @@ public struct OverlayModel<Base: CoachingReadModel>: CoachingWriteModel {
         let fromBase = try base.people(foldedAs: key)
         guard !layer.people.isEmpty else { return fromBase }
         let folded = ExactName(key)
-        return Self.overlay(people: fromBase, layer.people.values.filter { ExactName(NameSimilarity.folded($0.salesperson)) == folded })
+        let names = layer.peopleByFold[folded] ?? []
+        return Self.overlay(people: fromBase, names.compactMap { layer.people[$0] })
     }
 
     public func eventData(at position: UInt64) throws -> JSONValue? { try base.eventData(at: position) }
@@ -227,7 +230,10 @@ public struct OverlayModel<Base: CoachingReadModel>: CoachingWriteModel {
 
     public mutating func put(_ person: PersonRecord) throws {
         let key = ExactName(person.salesperson)
-        if layer.people.updateValue(person, forKey: key) == nil { layer.order.append(.person(key)) }
+        if layer.people.updateValue(person, forKey: key) == nil {
+            layer.order.append(.person(key))
+            layer.peopleByFold[ExactName(NameSimilarity.folded(person.salesperson)), default: []].append(key)
+        }
     }
 }
 

@@ -53,12 +53,11 @@ extension EventStore {
         for position in changes.insights { if let record = holder.model.insight(at: position) { try tables.put(record) } }
         for name in changes.people { if let record = try model.person(name.string) { try tables.put(record) } }
         for entry in pending.stream {
+            let position = bigEndianKey(entry.position)
             try txn.put(
                 self.tables.streamIndex, key: personKey(entry.salesperson, nil, entry.position),
                 value: bigEndianKey(entry.version))
-        }
-        for (eventId, position) in pending.eventIds {
-            try txn.put(self.tables.eventIds, key: Array(eventId.string.utf8), value: bigEndianKey(position))
+            try txn.put(self.tables.eventIds, key: Array(entry.eventId.utf8), value: position)
         }
         try txn.put(self.tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(checkpoint))
     }
@@ -112,16 +111,21 @@ extension EventStore {
     /// Loads the flushed tables into the in-memory model.
     private func loadModel(_ txn: Transaction) throws {
         var model = IndexedReadModel()
-        try txn.scan(tables.byPerson) { key, value in
-            // Keys end in kind tag and 8-byte position: the tag says which record it is.
-            guard key.count >= 9 else { throw ByteReader.Corrupt() }
-            switch key[key.count - 9] {
-            case LMDBReadModel.sessionTag: try model.put(RecordCodec.decodeSession(value))
-            case LMDBReadModel.goalTag: try model.put(RecordCodec.decodeGoal(value))
-            case LMDBReadModel.commitmentTag: try model.put(RecordCodec.decodeCommitment(value))
-            default: throw ByteReader.Corrupt()
+        // Sessions first, as the fold puts them: the model judges each review
+        // by the session it was held in, which must be there already.
+        for pass in 0..<2 {
+            try txn.scan(tables.byPerson) { key, value in
+                // Keys end in a kind tag and an 8-byte position: the tag says which record it is.
+                guard key.count >= 9 else { throw ByteReader.Corrupt() }
+                switch (pass, key[key.count - 9]) {
+                case (0, LMDBReadModel.sessionTag): try model.put(RecordCodec.decodeSession(value))
+                case (1, LMDBReadModel.goalTag): try model.put(RecordCodec.decodeGoal(value))
+                case (1, LMDBReadModel.commitmentTag): try model.put(RecordCodec.decodeCommitment(value))
+                case (_, LMDBReadModel.sessionTag), (_, LMDBReadModel.goalTag), (_, LMDBReadModel.commitmentTag): break
+                default: throw ByteReader.Corrupt()
+                }
+                return true
             }
-            return true
         }
         try txn.scan(tables.insights) { _, value in
             try model.put(RecordCodec.decodeInsight(value))
@@ -152,7 +156,7 @@ extension EventStore {
                 try CoachingRules.apply(
                     try Self.storedEvent(envelope), position: position, recordedAt: envelope.recordedAt,
                     to: &holder.model)
-                state.pending.add(envelope)
+                state.pending.add(envelope, lookups: false)
                 state.head = position
                 holder.position = position
                 last = position

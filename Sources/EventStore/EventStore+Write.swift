@@ -61,25 +61,28 @@ extension EventStore {
         var head = state.head
         for append in batch {
             do {
+                // The append's own index entries, merged into the batch's only if it
+                // succeeds: copying the batch's instead would cost O(batch) per append.
+                var indexes = PendingIndexes()
                 let result: AppendResult
                 if append.events.count == 1 {
                     // A one-event append checks everything before it writes, so it needs
                     // no layer or nested transaction of its own to fail alone.
                     result = try self.apply(
-                        append, txn: txn, head: head, model: &staged.layer, indexes: &staged.indexes, state: state,
-                        now: now)
+                        append, txn: txn, head: head, model: &staged.layer, indexes: &indexes,
+                        earlier: [staged.indexes, state.pending], now: now)
                 } else {
                     // A longer one may fail after writing its first events: its log writes go
                     // to a nested transaction and its changes to a layer of their own.
                     var layer = OverlayModel(base: staged.layer)
-                    var indexes = staged.indexes
+                    let earlier = [staged.indexes, state.pending]
                     result = try txn.nested { child in
                         try self.apply(
-                            append, txn: child, head: head, model: &layer, indexes: &indexes, state: state, now: now)
+                            append, txn: child, head: head, model: &layer, indexes: &indexes, earlier: earlier, now: now)
                     }
                     try layer.apply(to: &staged.layer)
-                    staged.indexes = indexes
                 }
+                staged.indexes.merge(indexes)
                 if let last = result.stored.last { head = last.position }
                 staged.results.append(.success(result))
             } catch let error as DomainError {
@@ -91,13 +94,17 @@ extension EventStore {
         return staged
     }
 
+    /// `indexes` receives the append's index entries; `earlier` holds those
+    /// of the events before it that are not flushed yet, newest first.
     private func apply(
         _ append: PreparedAppend, txn: Transaction, head: UInt64, model: inout some CoachingWriteModel,
-        indexes: inout PendingIndexes, state: WriterState, now: Timestamp
+        indexes: inout PendingIndexes, earlier: [PendingIndexes], now: Timestamp
     ) throws -> AppendResult {
-        if let replay = try replayed(append, txn: txn, indexes: indexes, state: state) { return replay }
+        if let replay = try replayed(append, txn: txn, earlier: earlier) { return replay }
         let name = ExactName(append.salesperson)
-        var version = try indexes.versions[name] ?? state.pending.versions[name] ?? Self.streamVersion(append.salesperson, txn: txn, tables: tables)
+        var version =
+            try earlier.lazy.compactMap { $0.versions[name] }.first
+            ?? Self.streamVersion(append.salesperson, txn: txn, tables: tables)
         if let expected = append.expectedVersion, expected != version {
             throw StoreError(
                 .conflict,
@@ -111,7 +118,7 @@ extension EventStore {
             version += 1
             try CoachingRules.validate(proposed.event, in: model, now: now)
             let eventId = proposed.eventId ?? Self.generateEventId(now: now, position: position)
-            if try storedPosition(of: eventId, txn: txn, indexes: indexes, state: state) != nil {
+            if try storedPosition(of: eventId, txn: txn, earlier: [indexes] + earlier) != nil {
                 throw StoreError(.conflict, "eventId \"\(eventId)\" is already used by another event")
             }
             // Every check is done: from here on only storage failures can
@@ -131,11 +138,9 @@ extension EventStore {
 
     /// Where the event carrying `eventId` is: in this batch, written behind
     /// but not yet flushed, or in the flushed index.
-    private func storedPosition(
-        of eventId: String, txn: Transaction, indexes: PendingIndexes, state: WriterState
-    ) throws -> UInt64? {
+    private func storedPosition(of eventId: String, txn: Transaction, earlier: [PendingIndexes]) throws -> UInt64? {
         let key = ExactName(eventId)
-        if let position = indexes.eventIds[key] ?? state.pending.eventIds[key] { return position }
+        if let position = earlier.lazy.compactMap({ $0.eventIds[key] }).first { return position }
         return try txn.withValue(tables.eventIds, key: Array(eventId.utf8)) { decodeBigEndian($0) } ?? nil
     }
 
@@ -143,16 +148,14 @@ extension EventStore {
     /// salesperson and data, byte for byte, the original result (a safe retry,
     /// in any order or as a subset). If only some were, or with other content,
     /// a conflict. Nil when none of its eventIds is known.
-    private func replayed(
-        _ append: PreparedAppend, txn: Transaction, indexes: PendingIndexes, state: WriterState
-    ) throws -> AppendResult? {
+    private func replayed(_ append: PreparedAppend, txn: Transaction, earlier: [PendingIndexes]) throws -> AppendResult? {
         var originals: [Original?] = []
         for event in append.events {
             guard let id = event.eventId else {
                 originals.append(nil)
                 continue
             }
-            guard let position = try storedPosition(of: id, txn: txn, indexes: indexes, state: state) else {
+            guard let position = try storedPosition(of: id, txn: txn, earlier: earlier) else {
                 originals.append(nil)
                 continue
             }

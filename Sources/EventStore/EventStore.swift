@@ -74,7 +74,7 @@ public final class EventStore: @unchecked Sendable {
         /// grows as data is written. Being large, it rarely has to grow, and
         /// growing waits for every reader to finish.
         public init(
-            mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 20_000,
+            mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 100_000,
             afterChunk: (@Sendable (_ committed: Int) throws -> Void)? = nil
         ) {
             self.mapSize = mapSize

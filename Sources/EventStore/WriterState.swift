@@ -26,10 +26,12 @@ struct WriterState: Sendable {
 struct PendingIndexes: Sendable {
     struct StreamEntry: Sendable {
         var salesperson: String
+        var eventId: String
         var position: UInt64
         var version: UInt64
     }
 
+    /// For look-ups only: the flush writes `stream`, which also holds each eventId.
     var eventIds: [ExactName: UInt64] = [:]
     /// Each salesperson's latest stream version among these events.
     var versions: [ExactName: UInt64] = [:]
@@ -38,11 +40,17 @@ struct PendingIndexes: Sendable {
 
     var isEmpty: Bool { stream.isEmpty }
 
-    mutating func add(_ envelope: EventEnvelope) {
-        eventIds[ExactName(envelope.eventId)] = envelope.position
-        versions[ExactName(envelope.salesperson)] = envelope.streamVersion
+    /// `lookups: false` only records what the flush writes: for a fold at
+    /// open, which flushes before any append can ask.
+    mutating func add(_ envelope: EventEnvelope, lookups: Bool = true) {
+        if lookups {
+            eventIds[ExactName(envelope.eventId)] = envelope.position
+            versions[ExactName(envelope.salesperson)] = envelope.streamVersion
+        }
         stream.append(
-            StreamEntry(salesperson: envelope.salesperson, position: envelope.position, version: envelope.streamVersion))
+            StreamEntry(
+                salesperson: envelope.salesperson, eventId: envelope.eventId, position: envelope.position,
+                version: envelope.streamVersion))
     }
 
     mutating func merge(_ later: PendingIndexes) {
