@@ -34,3 +34,16 @@ extension POSIX {
         }
     }
 }
+
+// glibc's malloc_trim(3), which the Glibc module map does not export (it is in malloc.h).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+
+extension POSIX {
+    /// Returns memory that malloc holds but nobody uses to the system (glibc's
+    /// `malloc_trim`): after a burst of short-lived allocations, such as
+    /// loading a read model, so that the process's heap is what it keeps.
+    public static func releaseFreedMemory() {
+        _ = glibcMallocTrim(0)
+    }
+}

@@ -54,7 +54,7 @@ public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible 
 
     /// The typed event, re-read from the canonical data.
     public func decoded() throws -> CoachingEvent {
-        // Stored history replays as it was accepted: the date range is a rule for new records.
-        try CoachingEvent(type: type.rawValue, data: data, checkingDateRange: false)
+        // Stored history replays as it was accepted: its checks are rules for new records.
+        try CoachingEvent(type: type.rawValue, data: data, history: true)
     }
 }

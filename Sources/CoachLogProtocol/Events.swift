@@ -200,8 +200,14 @@ extension CoachingEvent {
     ///
     /// `checkingDateRange` refuses dates outside the accepted range (a rule for
     /// new records); history is re-read without it, so that an event stored
-    /// before the range existed still replays.
-    public init(type typeName: String, data: JSONValue, checkingDateRange: Bool = true) throws(DomainError) {
+    /// before the range existed still replays. `history` (stored events,
+    /// re-read by a fold) also skips the checks of lengths, characters and
+    /// unknown fields: they held when the event was accepted, re-checking them
+    /// only costs a replay its time, and a limit tightened later must not
+    /// strand history.
+    public init(
+        type typeName: String, data: JSONValue, checkingDateRange: Bool = true, history: Bool = false
+    ) throws(DomainError) {
         guard let type = EventType(rawValue: typeName) else {
             throw DomainError(rule: "event.type", "unknown event type \"\(typeName)\"; use one of \(EventType.wireNames)")
         }
@@ -209,7 +215,8 @@ extension CoachingEvent {
             throw DomainError(rule: "event.data", "\(typeName) data must be a JSON object, not \(data.typeName)")
         }
         var reader = FieldReader(type: typeName, fields: fields)
-        reader.checkingDateRange = checkingDateRange
+        reader.checkingDateRange = checkingDateRange && !history
+        reader.history = history
         switch type {
         case .sessionOpened:
             let e = SessionOpened(
@@ -342,6 +349,8 @@ struct FieldReader {
     let fields: [String: JSONValue]
     var used: Set<String> = []
     var checkingDateRange = true
+    /// Re-reading a stored event: only types and values are read, not re-judged.
+    var history = false
 
     init(type: String, fields: [String: JSONValue]) {
         self.type = type
@@ -349,7 +358,7 @@ struct FieldReader {
     }
 
     mutating func raw(_ key: String) -> JSONValue? {
-        used.insert(key)
+        if !history { used.insert(key) }
         guard let value = fields[key], !value.isNull else { return nil }
         return value
     }
@@ -373,6 +382,7 @@ struct FieldReader {
     mutating func optionalId(_ key: String) throws(DomainError) -> String? {
         guard let s = try string(key, required: false) else { return nil }
         let id = s.trimmed
+        if history { return id }
         guard !id.isEmpty else { throw DomainError(rule: "id.required", "\(type) data.\(key) must not be empty") }
         guard id.unicodeScalars.count <= Limits.maximumIdLength, id.utf8.count <= Limits.maximumKeyBytes else {
             throw DomainError(rule: "id.length", "\(type) data.\(key) is longer than \(Limits.maximumIdLength) characters (or \(Limits.maximumKeyBytes) bytes of UTF-8)")
@@ -386,6 +396,7 @@ struct FieldReader {
     mutating func name(_ key: String) throws(DomainError) -> String {
         let s = try string(key, required: true) ?? ""
         let name = s.trimmed
+        if history { return name }
         guard !name.isEmpty else { throw DomainError(rule: "name.required", "\(type) data.\(key) must not be empty") }
         guard name.unicodeScalars.count <= Limits.maximumNameLength, name.utf8.count <= Limits.maximumKeyBytes else {
             throw DomainError(rule: "name.length", "\(type) data.\(key) is longer than \(Limits.maximumNameLength) characters (or \(Limits.maximumKeyBytes) bytes of UTF-8)")
@@ -405,6 +416,7 @@ struct FieldReader {
     mutating func optionalText(_ key: String, limit: Int = Limits.maximumTextLength) throws(DomainError) -> String? {
         guard let s = try string(key, required: false) else { return nil }
         let text = s.trimmed
+        if history { return text }
         guard !text.isEmpty else { throw DomainError(rule: "text.required", "\(type) data.\(key) must not be empty") }
         guard text.unicodeScalars.count <= limit else {
             throw DomainError(rule: "text.length", "\(type) data.\(key) is longer than \(limit) characters")
@@ -477,6 +489,7 @@ struct FieldReader {
     }
 
     func rejectUnknownFields() throws(DomainError) {
+        if history { return }
         if let unknown = fields.keys.sorted().first(where: { !used.contains($0) }) {
             throw DomainError(rule: "field.unknown", "\(type) data has an unknown field \"\(unknown)\"")
         }

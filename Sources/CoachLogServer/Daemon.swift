@@ -1,3 +1,4 @@
+import CoachLogPOSIX
 import EventStore
 import Foundation
 import Logging
@@ -15,7 +16,8 @@ public final class Daemon: Service, Sendable {
     private let logger: Logger
     private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
-    /// `store` must be open; the daemon owns it from here on.
+    /// `store` must be open (its read model loaded, or deferred: then the
+    /// daemon loads it once its socket listens); the daemon owns it from here on.
     public init(store: EventStore, configuration: ServerConfiguration, logger: Logger) {
         self.store = store
         self.configuration = configuration
@@ -29,8 +31,12 @@ public final class Daemon: Service, Sendable {
         let hub = SubscriptionHub()
         let writer = AppendWriter(store: store, hub: hub, logger: logger)
         writer.start()
+        // A store opened with `deferringReadModel` loads while the socket already
+        // answers `hello`; every other request waits for the load.
+        let loaded = group.next().makePromise(of: Void.self)
         let router = RequestRouter(
-            store: store, writer: writer, hub: hub, pool: pool, configuration: configuration, logger: logger)
+            store: store, writer: writer, hub: hub, pool: pool, configuration: configuration, logger: logger,
+            loaded: loaded.futureResult)
 
         var listeners: [any Channel] = []
         var boundPaths: [String] = []
@@ -46,7 +52,12 @@ public final class Daemon: Service, Sendable {
                 listeners.append(try await bind(readOnlyPath, group: group, router: router, readOnly: true))
                 boundPaths.append(readOnlyPath)
             }
+            try await pool.runIfActive { try self.store.loadReadModel() }
+            // The load's scratch (decoded records, fold buffers) is freed; hand it back.
+            POSIX.releaseFreedMemory()
+            loaded.succeed(())
         } catch {
+            loaded.fail(error)
             for listener in listeners { try? await listener.close() }
             for path in boundPaths { unlink(path) }
             writer.stop()

@@ -29,11 +29,17 @@ final class RequestRouter: RequestResponding {
     let logger: Logger
     let startedAt = Date()
     let connections = NIOLockedValueBox(0)
+    /// Completes once the store's read model is loaded; nil when it already is.
+    /// Until then every request but `hello` waits for it.
+    let loaded: EventLoopFuture<Void>?
+    private let isLoaded = NIOLockedValueBox(false)
 
     init(
         store: EventStore, writer: AppendWriter, hub: SubscriptionHub, pool: NIOThreadPool,
-        configuration: ServerConfiguration, logger: Logger
+        configuration: ServerConfiguration, logger: Logger, loaded: EventLoopFuture<Void>? = nil
     ) {
+        self.loaded = loaded
+        loaded?.whenSuccess { [isLoaded] in isLoaded.withLockedValue { $0 = true } }
         self.store = store
         self.writer = writer
         self.hub = hub
@@ -50,6 +56,14 @@ final class RequestRouter: RequestResponding {
         if readOnly && !request.op.isReadOnly {
             return eventLoop.makeSucceededFuture(
                 failure(request.id, ProtocolError(.forbidden, "\(request.op.rawValue) is not allowed on the read-only socket; use the main socket")))
+        }
+        if request.op != .hello, let loaded, !isLoaded.withLockedValue({ $0 }) {
+            // Answered in order like any other: the connection's state machine keeps replies in sequence.
+            return loaded.hop(to: eventLoop).flatMap {
+                self.handle(request, readOnly: readOnly, channel: channel)
+            }.flatMapError { error in
+                eventLoop.makeSucceededFuture(self.failure(request.id, Self.protocolError(error)))
+            }
         }
         let result: EventLoopFuture<JSONValue>
         var subscription: Subscription?

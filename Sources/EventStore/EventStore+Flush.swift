@@ -106,6 +106,7 @@ extension EventStore {
                 try options.afterChunk?(committed)
             }
         }
+        holder.lock.withWriteLock { holder.loaded = true }
     }
 
     /// Loads the flushed tables into the in-memory model.

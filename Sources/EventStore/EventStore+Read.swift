@@ -85,7 +85,10 @@ extension EventStore {
         do {
             // The model's lock first: the log snapshot then holds every event it points at.
             return try holder.lock.withReadLock {
-                try environment.read { txn in try body(ModelView(holder: holder, txn: txn, log: tables.log)) }
+                guard holder.loaded else {
+                    throw StoreError(.unavailable, "coachlogd is still loading its projections; retry in a moment")
+                }
+                return try environment.read { txn in try body(ModelView(holder: holder, txn: txn, log: tables.log)) }
             }
         } catch {
             throw StoreError.from(error)

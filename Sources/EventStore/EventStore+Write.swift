@@ -22,6 +22,7 @@ extension EventStore {
     /// nothing of it was written.
     public func commit(_ batch: [PreparedAppend], now: Timestamp) throws -> [Result<AppendResult, StoreError>] {
         do {
+            try requireReadModel()
             return try writer.withLock { state throws -> [Result<AppendResult, StoreError>] in
                 let staged = try environment.write { txn in try self.stage(batch, txn: txn, state: state, now: now) }
                 // Durable: only now may queries see the batch.

@@ -69,6 +69,10 @@ public final class EventStore: @unchecked Sendable {
         /// open. Throwing stops the open there, in the state a crash between
         /// two transactions leaves; the next open resumes the work.
         public var afterChunk: (@Sendable (_ committed: Int) throws -> Void)?
+        /// Leaves loading the read model to `loadReadModel()`, so that a daemon
+        /// can answer `hello` while it loads; until then the store refuses
+        /// appends and queries with `.unavailable`.
+        public var deferringReadModel = false
 
         /// The default map (64 GiB) is address space, not disk: the file only
         /// grows as data is written. Being large, it rarely has to grow, and
@@ -103,7 +107,7 @@ public final class EventStore: @unchecked Sendable {
         do {
             var committed = 0
             try upgradeLog(committed: &committed)
-            try openReadModel(committed: &committed)
+            if !options.deferringReadModel { try openReadModel(committed: &committed) }
         } catch {
             throw StoreError.from(error)
         }
@@ -111,6 +115,24 @@ public final class EventStore: @unchecked Sendable {
 
     deinit {
         close(lockDescriptor)
+    }
+
+    /// Loads the read model of a store opened with `deferringReadModel`: the
+    /// tables behind the log, then the log after their checkpoint.
+    public func loadReadModel() throws {
+        do {
+            var committed = 0
+            try openReadModel(committed: &committed)
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
+
+    /// Refuses what needs the read model before it is loaded.
+    func requireReadModel() throws {
+        guard holder.lock.withReadLock({ holder.loaded }) else {
+            throw StoreError(.unavailable, "coachlogd is still loading its projections; retry in a moment")
+        }
     }
 
     // MARK: Opening

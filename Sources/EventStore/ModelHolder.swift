@@ -15,6 +15,8 @@ final class ModelHolder: @unchecked Sendable {
     var model = IndexedReadModel()
     /// The position of the last event folded into `model`.
     var position: UInt64 = 0
+    /// Set once the model holds the whole log (see `EventStore.loadReadModel`).
+    var loaded = false
 }
 
 /// The in-memory model seen through its holder (never a copy of it: a copy

@@ -53,9 +53,13 @@ enum Startup {
     }()
 
     /// Opens the store or exits with a clear message and status 1.
-    static func openStore(_ directory: String, mapBytes: Int = EventStore.Options().mapSize, logger: Logger) -> EventStore {
+    static func openStore(
+        _ directory: String, mapBytes: Int = EventStore.Options().mapSize, deferringReadModel: Bool = false, logger: Logger
+    ) -> EventStore {
         do {
-            return try EventStore(directory: directory, options: .init(mapSize: mapBytes))
+            var options = EventStore.Options(mapSize: mapBytes)
+            options.deferringReadModel = deferringReadModel
+            return try EventStore(directory: directory, options: options)
         } catch {
             fail("cannot open the data folder \(directory): \(error)")
         }
@@ -106,7 +110,8 @@ struct Serve: AsyncParsableCommand {
         let mapBytes = initialMapBytes ?? environment["COACHLOG_INITIAL_MAP_BYTES"].flatMap { Int($0) }
             ?? EventStore.Options().mapSize
         guard mapBytes >= 32 * 1024 else { throw ValidationError("--initial-map-bytes must be at least 32768") }
-        let store = Startup.openStore(options.dataDirectory, mapBytes: mapBytes, logger: logger)
+        // The read model loads once the socket listens: `hello` is answered meanwhile.
+        let store = Startup.openStore(options.dataDirectory, mapBytes: mapBytes, deferringReadModel: true, logger: logger)
         let configuration = ServerConfiguration(
             socketPath: socket ?? DefaultPaths.socketPath, socketMode: mode, socketGroup: socketGroup,
             readOnlySocketPath: readOnlySocket, maximumLineBytes: maximumLine,
