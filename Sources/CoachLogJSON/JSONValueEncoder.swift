@@ -144,7 +144,8 @@ private struct SlotEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         slot.makeObject()
-        return KeyedEncodingContainer(ObjectContainer<Key>(slot: slot, codingPath: codingPath, handWritten: handWritten))
+        let container = ObjectContainer<Key>(slot: slot, codingPath: codingPath, handWritten: handWritten)
+        return KeyedEncodingContainer(container)
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {

@@ -1,6 +1,7 @@
-@testable import CoachLogJSON
 import CoachLogProtocol
 import Testing
+
+@testable import CoachLogJSON
 
 /// The query results' hand-written `jsonValue`s change nothing on the wire:
 /// each equals, value for value and byte for byte, what the encoder makes of
@@ -23,7 +24,8 @@ import Testing
     }
 
     /// Compares the hand-written form with the Codable one for each value.
-    func expectSameForm(_ values: [any JSONValueConvertible], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSameForm(_ values: [any JSONValueConvertible], sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         for value in values {
             let codable = try JSONValueEncoder(usesHandWrittenForms: false).encode(value)
             let handWritten = value.jsonValue
@@ -59,18 +61,21 @@ import Testing
             WindowTally(tally: Tally(kept: 1, partial: 1, missed: 1), byKind: Self.byKind, window: Self.fortnight),
         ])
         let weekly = [
-            WindowTally(tally: Tally(kept: 1), window: Self.fortnight), WindowTally(tally: Tally(), window: Self.fortnight),
+            WindowTally(tally: Tally(kept: 1), window: Self.fortnight),
+            WindowTally(tally: Tally(), window: Self.fortnight),
         ]
         var reports: [FollowThroughReport] = []
         for scope in Self.scopes {
             reports.append(
                 FollowThroughReport(
-                    scope: scope, asOf: "2026-11-14", salespeople: 0, window: Self.allTime, total: Tally(), byKind: ByKind()))
+                    scope: scope, asOf: "2026-11-14", salespeople: 0, window: Self.allTime, total: Tally(),
+                    byKind: ByKind()))
             reports.append(
                 FollowThroughReport(
                     scope: scope, asOf: "2026-11-14T10:00:00Z", salespeople: 3, window: Self.fortnight,
                     total: Tally(kept: 2, partial: 1), byKind: Self.byKind, weeks: 2,
-                    previous: WindowTally(tally: Tally(missed: 1), byKind: ByKind(), window: Self.fortnight), weekly: weekly))
+                    previous: WindowTally(tally: Tally(missed: 1), byKind: ByKind(), window: Self.fortnight),
+                    weekly: weekly))
         }
         // `weeks` given, the trend members present though nil or empty.
         reports.append(
@@ -116,12 +121,15 @@ import Testing
         ])
         let totals = [
             TeamTotals(rows: [], current: Tally(), previous: Tally(), trend: []),
-            TeamTotals(rows: rows, current: Tally(kept: 1, partial: 1, missed: 3), previous: Tally(kept: 3), trend: [nil, 0.75]),
+            TeamTotals(
+                rows: rows, current: Tally(kept: 1, partial: 1, missed: 3), previous: Tally(kept: 3),
+                trend: [nil, 0.75]),
         ]
         try expectSameForm(totals)
         let reports = [
             TeamReport(
-                scope: .coach("nobody"), asOf: "2026-11-20", weeks: 4, window: Self.fortnight, previousWindow: Self.allTime,
+                scope: .coach("nobody"), asOf: "2026-11-20", weeks: 4, window: Self.fortnight,
+                previousWindow: Self.allTime,
                 totals: totals[0], salespeople: []),
             TeamReport(
                 scope: .everyone, asOf: "2026-11-20T08:00:00.5Z", weeks: 2, window: Self.fortnight,
@@ -134,24 +142,31 @@ import Testing
     @Test func openCommitmentsAndCadence() throws {
         let commitments = [
             OpenCommitment(
-                commitmentId: "c1", salesperson: "dana", coach: "lee", sessionId: "s", kind: .different, text: "Block \"focus\"",
+                commitmentId: "c1", salesperson: "dana", coach: "lee", sessionId: "s", kind: .different,
+                text: "Block \"focus\"",
                 due: Self.d, goalId: "g1", madeAt: Self.tMillis, overdue: true, daysOverdue: 11),
             OpenCommitment(
-                commitmentId: "c2", salesperson: "dana", coach: "lee", sessionId: "s", kind: .more, text: nil, due: Self.d,
+                commitmentId: "c2", salesperson: "dana", coach: "lee", sessionId: "s", kind: .more, text: nil,
+                due: Self.d,
                 goalId: nil, madeAt: Self.t, overdue: false, daysOverdue: 0),
         ]
         try expectSameForm(commitments)
         let openReports = [
             OpenCommitmentsReport(scope: .everyone, asOf: "2026-11-20", open: 0, overdue: 0, commitments: []),
-            OpenCommitmentsReport(scope: .salesperson("dana"), asOf: "2026-11-20", open: 5, overdue: 1, commitments: commitments),
+            OpenCommitmentsReport(
+                scope: .salesperson("dana"), asOf: "2026-11-20", open: 5, overdue: 1, commitments: commitments),
         ]
         try expectSameForm(openReports)
         for report in openReports { #expect(try OpenCommitmentsReport(wire: report.jsonValue) == report) }
 
         let rows = [
-            CadenceRow(salesperson: "dana", coach: "lee", sessions: 1, lastSession: Self.d, daysSince: 15, meanGapDays: nil),
-            CadenceRow(salesperson: "ari", coach: "kim", sessions: 3, lastSession: Self.d, daysSince: 2, meanGapDays: 7),
-            CadenceRow(salesperson: "bo", coach: "kim", sessions: 4, lastSession: Self.d, daysSince: 9, meanGapDays: 20.0 / 3.0),
+            CadenceRow(
+                salesperson: "dana", coach: "lee", sessions: 1, lastSession: Self.d, daysSince: 15, meanGapDays: nil),
+            CadenceRow(
+                salesperson: "ari", coach: "kim", sessions: 3, lastSession: Self.d, daysSince: 2, meanGapDays: 7),
+            CadenceRow(
+                salesperson: "bo", coach: "kim", sessions: 4, lastSession: Self.d, daysSince: 9, meanGapDays: 20.0 / 3.0
+            ),
         ]
         try expectSameForm(rows)
         let cadenceReports = [
@@ -175,14 +190,17 @@ import Testing
             GoalsReport(salesperson: "dana", goals: []),
             GoalsReport(salesperson: "dana", goals: Self.goalRows),
             GoalsReport(salesperson: "dana", asOf: "2026-11-20", goals: Self.goalRows),
-            GoalsReport(salesperson: "dana", asOf: "2026-11-20", weeks: 2, window: Self.fortnight, goals: Self.goalRows),
+            GoalsReport(
+                salesperson: "dana", asOf: "2026-11-20", weeks: 2, window: Self.fortnight, goals: Self.goalRows),
             GoalsReport(salesperson: "dana", asOf: "2026-11-20", weeks: nil, window: Self.allTime, goals: []),
         ]
         try expectSameForm(goals)
         for report in goals { #expect(try GoalsReport(wire: report.jsonValue) == report) }
 
         let topics = [
-            TopicsReport(salesperson: "dana", asOf: "2026-11-20", lastCovered: PerTopic { _ in nil }, daysSince: PerTopic { _ in nil }),
+            TopicsReport(
+                salesperson: "dana", asOf: "2026-11-20", lastCovered: PerTopic { _ in nil },
+                daysSince: PerTopic { _ in nil }),
             TopicsReport(
                 salesperson: "dana", asOf: "2026-11-20", lastCovered: PerTopic { $0 == .identityRole ? nil : Self.d },
                 daysSince: PerTopic { [.selfConcept: 3, .personalGoals: 28, .behavioralReflection: 40][$0] }),
@@ -191,7 +209,9 @@ import Testing
         for report in topics { #expect(try TopicsReport(wire: report.jsonValue) == report) }
 
         let sessionRows = [
-            SessionRow(sessionId: "s1", coach: "lee", openedAt: Self.t, closedAt: Self.tMillis, topics: [.selfConcept, .identityRole]),
+            SessionRow(
+                sessionId: "s1", coach: "lee", openedAt: Self.t, closedAt: Self.tMillis,
+                topics: [.selfConcept, .identityRole]),
             SessionRow(sessionId: "s2", coach: "kim", openedAt: Self.tMillis, closedAt: nil, topics: []),
         ]
         try expectSameForm(sessionRows)
@@ -205,19 +225,23 @@ import Testing
 
     @Test func prep() throws {
         let lastSessions = [
-            PrepSession(sessionId: "s1", coach: "lee", openedAt: Self.t, closedAt: Self.tMillis, topics: [.personalGoals], daysSince: 5),
+            PrepSession(
+                sessionId: "s1", coach: "lee", openedAt: Self.t, closedAt: Self.tMillis, topics: [.personalGoals],
+                daysSince: 5),
             PrepSession(sessionId: "s2", coach: "lee", openedAt: Self.tMillis, closedAt: nil, topics: [], daysSince: 0),
         ]
         let reviews = [
             PrepReview(
-                commitmentId: "c1", kind: .better, text: "Call", goalId: "g2", outcome: .partial, note: "half", sessionId: "s1",
+                commitmentId: "c1", kind: .better, text: "Call", goalId: "g2", outcome: .partial, note: "half",
+                sessionId: "s1",
                 reviewedAt: Self.t),
             PrepReview(
                 commitmentId: "c2", kind: .more, text: nil, goalId: nil, outcome: .missed, note: nil, sessionId: "s1",
                 reviewedAt: Self.tMillis),
         ]
         let insights = [
-            PrepInsight(text: "Sees herself as a closer", at: Self.t, sessionId: "s1"), PrepInsight(text: nil, at: Self.tMillis, sessionId: "s2"),
+            PrepInsight(text: "Sees herself as a closer", at: Self.t, sessionId: "s1"),
+            PrepInsight(text: nil, at: Self.tMillis, sessionId: "s2"),
         ]
         let topics = [
             PrepTopic(topic: .selfConcept, lastCovered: nil, daysSince: nil, insight: nil),
@@ -227,7 +251,8 @@ import Testing
         let questions = [PrepQuestion(id: "selfConcept-3", topic: .selfConcept, text: "Who are you at your best?")]
         try expectSameForm(lastSessions + reviews + insights + topics + questions)
         let commitment = OpenCommitment(
-            commitmentId: "c3", salesperson: "dana", coach: "lee", sessionId: "s2", kind: .more, text: "Ask", due: Self.d,
+            commitmentId: "c3", salesperson: "dana", coach: "lee", sessionId: "s2", kind: .more, text: "Ask",
+            due: Self.d,
             goalId: nil, madeAt: Self.t, overdue: true, daysOverdue: 2)
         let reports = [
             PrepReport(
@@ -235,7 +260,8 @@ import Testing
                 reviewWindow: Self.fortnight, reviews: [], goals: [], topics: [], questions: []),
             PrepReport(
                 salesperson: "dana", coach: "lee", asOf: "2026-11-20T12:00:00Z", lastSession: lastSessions[0],
-                dueForReview: [commitment], reviewWindow: Self.fortnight, reviews: reviews, goals: Self.goalRows, topics: topics,
+                dueForReview: [commitment], reviewWindow: Self.fortnight, reviews: reviews, goals: Self.goalRows,
+                topics: topics,
                 questions: questions),
         ]
         try expectSameForm(reports)

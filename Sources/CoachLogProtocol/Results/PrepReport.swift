@@ -65,9 +65,9 @@ public struct PrepReview: Sendable, Equatable, Codable, JSONValueConvertible {
     /// The wire form by hand; equal to the Codable form (nil members null).
     public var jsonValue: JSONValue {
         [
-            "commitmentId": .string(commitmentId), "kind": .name(kind), "text": .orNull(text), "goalId": .orNull(goalId),
-            "outcome": .name(outcome), "note": .orNull(note), "sessionId": .string(sessionId),
-            "reviewedAt": reviewedAt.jsonValue,
+            "commitmentId": .string(commitmentId), "kind": .name(kind), "text": .orNull(text),
+            "goalId": .orNull(goalId), "outcome": .name(outcome), "note": .orNull(note),
+            "sessionId": .string(sessionId), "reviewedAt": reviewedAt.jsonValue,
         ]
     }
 }

@@ -63,7 +63,9 @@ public struct NeglectedTopic: Sendable, Equatable, Codable, JSONValueConvertible
     }
 
     /// The wire form by hand; equal to the Codable form (`daysSince` null for `never`).
-    public var jsonValue: JSONValue { ["topic": .name(topic), "status": .name(status), "daysSince": .orNull(daysSince)] }
+    public var jsonValue: JSONValue {
+        ["topic": .name(topic), "status": .name(status), "daysSince": .orNull(daysSince)]
+    }
 }
 
 /// One salesperson on the team view, everything as of `asOf`.
@@ -136,10 +138,11 @@ public struct TeamRow: Sendable, Equatable, Codable, JSONValueConvertible {
         [
             "salesperson": .string(salesperson), "coach": .string(coach), "current": current.jsonValue,
             "previous": previous.jsonValue, "change": change.jsonValue, "trend": .array(trend.map(JSONValue.orNull)),
-            "open": .int(open), "overdue": .int(overdue), "sessions": .int(sessions), "lastSession": lastSession.jsonValue,
-            "daysSince": .int(daysSince), "meanGapDays": .orNull(meanGapDays), "pastUsualGap": .bool(pastUsualGap),
-            "status": .name(status), "openSession": .orNull(openSession), "neglectedTopics": .list(neglectedTopics),
-            "attention": .int(attention), "reasons": .array(reasons.map(JSONValue.name)),
+            "open": .int(open), "overdue": .int(overdue), "sessions": .int(sessions),
+            "lastSession": lastSession.jsonValue, "daysSince": .int(daysSince), "meanGapDays": .orNull(meanGapDays),
+            "pastUsualGap": .bool(pastUsualGap), "status": .name(status), "openSession": .orNull(openSession),
+            "neglectedTopics": .list(neglectedTopics), "attention": .int(attention),
+            "reasons": .array(reasons.map(JSONValue.name)),
         ]
     }
 
