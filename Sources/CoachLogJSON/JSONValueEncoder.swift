@@ -6,10 +6,16 @@
 /// it, and clients never have to tell a missing field from an empty one.
 /// Integers stay exact. A non-finite double cannot be JSON and is refused.
 public struct JSONValueEncoder: Sendable {
-    public init() {}
+    /// False only in tests: every value then goes through its `encode(to:)`,
+    /// the reference a hand-written `jsonValue` is proved equal to.
+    let usesHandWrittenForms: Bool
+
+    public init() { usesHandWrittenForms = true }
+
+    init(usesHandWrittenForms: Bool) { self.usesHandWrittenForms = usesHandWrittenForms }
 
     public func encode(_ value: some Encodable) throws -> JSONValue {
-        try encodeValue(value, path: [])
+        try encodeValue(value, path: [], handWritten: usesHandWrittenForms)
     }
 }
 
@@ -94,7 +100,7 @@ private final class Slot {
 }
 
 /// The JSON form of values that need no container (saves an encoder per field).
-private func primitive(_ value: Any, path: [any CodingKey]) throws -> JSONValue? {
+private func primitive(_ value: Any, path: [any CodingKey], handWritten: Bool) throws -> JSONValue? {
     switch value {
     case let v as String: return .string(v)
     case let v as Int: return .integer(Int64(v))
@@ -113,7 +119,7 @@ private func primitive(_ value: Any, path: [any CodingKey]) throws -> JSONValue?
     case let v as Int32: return .integer(Int64(v))
     case let v as UInt32: return .integer(Int64(v))
     case let v as JSONValue: return v
-    case let v as any JSONValueConvertible: return v.jsonValue
+    case let v as any JSONValueConvertible where handWritten: return v.jsonValue
     // Vocabulary enums: their raw value is their wire name.
     case let v as any RawRepresentable:
         guard let name = v.rawValue as? String else { return nil }
@@ -123,41 +129,46 @@ private func primitive(_ value: Any, path: [any CodingKey]) throws -> JSONValue?
 }
 
 /// Encodes one value completely and returns it.
-private func encodeValue(_ value: some Encodable, path: [any CodingKey]) throws -> JSONValue {
-    if let direct = try primitive(value, path: path) { return direct }
+private func encodeValue(_ value: some Encodable, path: [any CodingKey], handWritten: Bool) throws -> JSONValue {
+    if let direct = try primitive(value, path: path, handWritten: handWritten) { return direct }
     let slot = Slot()
-    try value.encode(to: SlotEncoder(slot: slot, codingPath: path))
+    try value.encode(to: SlotEncoder(slot: slot, codingPath: path, handWritten: handWritten))
     return slot.resolved
 }
 
 private struct SlotEncoder: Encoder {
     let slot: Slot
     let codingPath: [any CodingKey]
+    let handWritten: Bool
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         slot.makeObject()
-        return KeyedEncodingContainer(ObjectContainer<Key>(slot: slot, codingPath: codingPath))
+        let container = ObjectContainer<Key>(slot: slot, codingPath: codingPath, handWritten: handWritten)
+        return KeyedEncodingContainer(container)
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         slot.makeArray()
-        return ArrayContainer(slot: slot, codingPath: codingPath)
+        return ArrayContainer(slot: slot, codingPath: codingPath, handWritten: handWritten)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { SingleContainer(slot: slot, codingPath: codingPath) }
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleContainer(slot: slot, codingPath: codingPath, handWritten: handWritten)
+    }
 }
 
 private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let slot: Slot
     let codingPath: [any CodingKey]
+    let handWritten: Bool
 
     mutating func encodeNil(forKey key: Key) throws { slot.set(key.stringValue, .null) }
     mutating func encode(_ value: String, forKey key: Key) throws { slot.set(key.stringValue, .string(value)) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { slot.set(key.stringValue, .bool(value)) }
     mutating func encode(_ value: Int, forKey key: Key) throws { slot.set(key.stringValue, .integer(Int64(value))) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        slot.set(key.stringValue, try encodeValue(value, path: codingPath))
+        slot.set(key.stringValue, try encodeValue(value, path: codingPath, handWritten: handWritten))
     }
     // Synthesized conformances call these for optionals: nil becomes null (see JSONValueEncoder).
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
@@ -181,31 +192,32 @@ private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     {
         let child = Slot()
         slot.children.append((key.stringValue, child))
-        return SlotEncoder(slot: child, codingPath: codingPath).container(keyedBy: keyType)
+        return SlotEncoder(slot: child, codingPath: codingPath, handWritten: handWritten).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = Slot()
         slot.children.append((key.stringValue, child))
-        return SlotEncoder(slot: child, codingPath: codingPath).unkeyedContainer()
+        return SlotEncoder(slot: child, codingPath: codingPath, handWritten: handWritten).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
         let child = Slot()
         slot.children.append(("super", child))
-        return SlotEncoder(slot: child, codingPath: codingPath)
+        return SlotEncoder(slot: child, codingPath: codingPath, handWritten: handWritten)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let child = Slot()
         slot.children.append((key.stringValue, child))
-        return SlotEncoder(slot: child, codingPath: codingPath)
+        return SlotEncoder(slot: child, codingPath: codingPath, handWritten: handWritten)
     }
 }
 
 private struct ArrayContainer: UnkeyedEncodingContainer {
     let slot: Slot
     let codingPath: [any CodingKey]
+    let handWritten: Bool
     var count: Int {
         if case .array(let items) = slot.content { return items.count + slot.children.count }
         return slot.children.count
@@ -213,35 +225,38 @@ private struct ArrayContainer: UnkeyedEncodingContainer {
 
     mutating func encodeNil() throws { slot.append(.null) }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        slot.append(try encodeValue(value, path: codingPath))
+        slot.append(try encodeValue(value, path: codingPath, handWritten: handWritten))
     }
     // Nested containers in arrays are finished after the directly encoded items; CoachLog's types use none.
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let child = Slot()
         let path = codingPath
         slot.children.append((nil, child))
-        return SlotEncoder(slot: child, codingPath: path).container(keyedBy: keyType)
+        return SlotEncoder(slot: child, codingPath: path, handWritten: handWritten).container(keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let child = Slot()
         let path = codingPath
         slot.children.append((nil, child))
-        return SlotEncoder(slot: child, codingPath: path).unkeyedContainer()
+        return SlotEncoder(slot: child, codingPath: path, handWritten: handWritten).unkeyedContainer()
     }
     mutating func superEncoder() -> any Encoder {
         let child = Slot()
         let path = codingPath
         slot.children.append((nil, child))
-        return SlotEncoder(slot: child, codingPath: path)
+        return SlotEncoder(slot: child, codingPath: path, handWritten: handWritten)
     }
 }
 
 private struct SingleContainer: SingleValueEncodingContainer {
     let slot: Slot
     let codingPath: [any CodingKey]
+    let handWritten: Bool
 
     mutating func encodeNil() throws { slot.content = .scalar(.null) }
-    mutating func encode<T: Encodable>(_ value: T) throws { slot.content = .scalar(try encodeValue(value, path: codingPath)) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        slot.content = .scalar(try encodeValue(value, path: codingPath, handWritten: handWritten))
+    }
 }
 
 /// The key of an array element, for error paths.

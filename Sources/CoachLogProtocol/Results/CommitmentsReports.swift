@@ -1,6 +1,8 @@
+import CoachLogJSON
+
 /// One open commitment (made, not reviewed as of `asOf`); `overdue` when its
 /// `due` day is before `asOf`'s day.
-public struct OpenCommitment: Sendable, Equatable, Codable {
+public struct OpenCommitment: Sendable, Equatable, Codable, JSONValueConvertible {
     public var commitmentId: String
     public var salesperson: String
     /// The salesperson's coach as of `asOf`.
@@ -32,13 +34,24 @@ public struct OpenCommitment: Sendable, Equatable, Codable {
         self.overdue = overdue
         self.daysOverdue = daysOverdue
     }
+
+    /// The wire form by hand (an organisation's open commitments are many rows); equal to the
+    /// Codable form (nil members are null).
+    public var jsonValue: JSONValue {
+        [
+            "commitmentId": .string(commitmentId), "salesperson": .string(salesperson), "coach": .string(coach),
+            "sessionId": .string(sessionId), "kind": .name(kind), "text": .orNull(text), "due": due.jsonValue,
+            "goalId": .orNull(goalId), "madeAt": madeAt.jsonValue, "overdue": .bool(overdue),
+            "daysOverdue": .int(daysOverdue),
+        ]
+    }
 }
 
 /// The `openCommitments` projection, rows by due date, then salesperson, then
 /// the order they were made. `open` and `overdue` count all open commitments
 /// in scope, even when `overdue: true` left some rows out; `count` is the
 /// number of rows.
-public struct OpenCommitmentsReport: WireResult {
+public struct OpenCommitmentsReport: WireResult, JSONValueConvertible {
     public var projection = ProjectionName.openCommitments
     public var scope: Scope
     public var asOf: String
@@ -55,6 +68,14 @@ public struct OpenCommitmentsReport: WireResult {
         self.overdue = overdue
         self.commitments = commitments
     }
+
+    /// The wire form by hand; equal to the Codable form.
+    public var jsonValue: JSONValue {
+        [
+            "projection": .name(projection), "scope": scope.jsonValue, "asOf": .string(asOf), "count": .int(count),
+            "open": .int(open), "overdue": .int(overdue), "commitments": .list(commitments),
+        ]
+    }
 }
 
 /// How recently coaching happened for one salesperson.
@@ -68,7 +89,7 @@ public enum CadenceStatus: String, Sendable, Hashable, CaseIterable, Codable {
 /// One salesperson's cadence: sessions opened before `asOf`, the day of the
 /// last, days since it, and the mean gap between session days (null with
 /// fewer than two sessions).
-public struct CadenceRow: Sendable, Equatable, Codable {
+public struct CadenceRow: Sendable, Equatable, Codable, JSONValueConvertible {
     public var salesperson: String
     public var coach: String
     public var sessions: Int
@@ -86,10 +107,20 @@ public struct CadenceRow: Sendable, Equatable, Codable {
         self.meanGapDays = meanGapDays
         self.status = daysSince > CadenceReport.lapsedAfterDays ? .lapsed : .current
     }
+
+    /// The wire form by hand (an organisation's cadence has thousands of rows); equal to the
+    /// Codable form (`meanGapDays` null when nil).
+    public var jsonValue: JSONValue {
+        [
+            "salesperson": .string(salesperson), "coach": .string(coach), "sessions": .int(sessions),
+            "lastSession": lastSession.jsonValue, "daysSince": .int(daysSince), "meanGapDays": .orNull(meanGapDays),
+            "status": .name(status),
+        ]
+    }
 }
 
 /// The `cadence` projection, one row per salesperson in scope, by name.
-public struct CadenceReport: WireResult {
+public struct CadenceReport: WireResult, JSONValueConvertible {
     /// Coaching has lapsed when the last session is more than this many days old.
     public static let lapsedAfterDays = 14
 
@@ -103,5 +134,13 @@ public struct CadenceReport: WireResult {
         self.scope = scope
         self.asOf = asOf
         self.salespeople = salespeople
+    }
+
+    /// The wire form by hand; equal to the Codable form.
+    public var jsonValue: JSONValue {
+        [
+            "projection": .name(projection), "scope": scope.jsonValue, "asOf": .string(asOf),
+            "lapsedAfterDays": .int(lapsedAfterDays), "salespeople": .list(salespeople),
+        ]
     }
 }

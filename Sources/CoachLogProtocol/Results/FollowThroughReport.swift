@@ -24,13 +24,23 @@ public struct Tally: Sendable, Equatable, Codable, JSONValueConvertible {
 
     /// The wire form, written by hand: a follow-through report holds a dozen
     /// tallies and is the hottest query. `encode(to:)` writes the same members.
-    public var jsonValue: JSONValue {
+    public var jsonValue: JSONValue { .object(jsonMembers) }
+
+    /// The members alone, for the results that flatten a tally into their own object.
+    var jsonMembers: [String: JSONValue] {
         [
             "reviewed": .integer(Int64(reviewed)), "kept": .integer(Int64(kept)), "partial": .integer(Int64(partial)),
             "missed": .integer(Int64(missed)), "rate": rate.map(JSONValue.double) ?? .null,
             "weightedRate": weightedRate.map(JSONValue.double) ?? .null,
             "health": health.map { .string($0.rawValue) } ?? .null,
         ]
+    }
+
+    /// `jsonMembers` with room for `extra` more, so a flattening result adds its own without regrowing.
+    func jsonMembers(reserving extra: Int) -> [String: JSONValue] {
+        var members = jsonMembers
+        members.reserveCapacity(members.count + extra)
+        return members
     }
 
     public func encode(to encoder: any Encoder) throws { try jsonValue.encode(to: encoder) }
@@ -55,12 +65,17 @@ public struct Tally: Sendable, Equatable, Codable, JSONValueConvertible {
 }
 
 /// A tally per commitment kind; every kind is present, zero when none.
-public struct ByKind: Sendable, Equatable, Codable {
+public struct ByKind: Sendable, Equatable, Codable, JSONValueConvertible {
     public var more = Tally()
     public var better = Tally()
     public var different = Tally()
 
     public init() {}
+
+    /// The wire form by hand (results are encoded on the query hot path); equal to the Codable form.
+    public var jsonValue: JSONValue {
+        ["more": more.jsonValue, "better": better.jsonValue, "different": different.jsonValue]
+    }
 
     public subscript(kind: CommitmentKind) -> Tally {
         get {
@@ -81,7 +96,7 @@ public struct ByKind: Sendable, Equatable, Codable {
 }
 
 /// A half-open window [from, to) of review times; `from` is null for "all time".
-public struct Window: Sendable, Equatable, Codable {
+public struct Window: Sendable, Equatable, Codable, JSONValueConvertible {
     public var from: Timestamp?
     public var to: Timestamp
 
@@ -91,11 +106,14 @@ public struct Window: Sendable, Equatable, Codable {
     }
 
     public func contains(_ t: Timestamp) -> Bool { t < to && (from.map { $0 <= t } ?? true) }
+
+    /// The wire form by hand; equal to the Codable form (`from` null for all time).
+    public var jsonValue: JSONValue { ["from": .orNull(from), "to": to.jsonValue] }
 }
 
 /// A tally over one window; on the wire the tally's fields sit beside
 /// `window` (and `byKind`, for the previous window).
-public struct WindowTally: Sendable, Equatable, Codable {
+public struct WindowTally: Sendable, Equatable, Codable, JSONValueConvertible {
     public var tally: Tally
     /// Present for `previous`; weekly buckets carry totals only.
     public var byKind: ByKind?
@@ -122,10 +140,18 @@ public struct WindowTally: Sendable, Equatable, Codable {
         if let byKind { try c.encode(byKind, forKey: .byKind) }
         try c.encode(window, forKey: .window)
     }
+
+    /// The wire form by hand, as `encode(to:)`: `byKind` absent, not null, when nil.
+    public var jsonValue: JSONValue {
+        var members = tally.jsonMembers(reserving: 2)
+        if let byKind { members["byKind"] = byKind.jsonValue }
+        members["window"] = window.jsonValue
+        return .object(members)
+    }
 }
 
 /// Current minus previous, for a trend arrow; nil when either side is nil.
-public struct RateChange: Sendable, Equatable, Codable {
+public struct RateChange: Sendable, Equatable, Codable, JSONValueConvertible {
     public var rate: Double?
     public var weightedRate: Double?
 
@@ -133,13 +159,16 @@ public struct RateChange: Sendable, Equatable, Codable {
         rate = current.rate.flatMap { c in previous.rate.map { c - $0 } }
         weightedRate = current.weightedRate.flatMap { c in previous.weightedRate.map { c - $0 } }
     }
+
+    /// The wire form by hand; equal to the Codable form (null when nil).
+    public var jsonValue: JSONValue { ["rate": .orNull(rate), "weightedRate": .orNull(weightedRate)] }
 }
 
 /// The `followThrough` projection: the say-do ratio of the people in scope,
 /// over all time or the last `weeks` weeks up to `asOf`; with `weeks`, also
 /// the previous window of equal length, the change, and one tally per week
 /// (oldest first).
-public struct FollowThroughReport: WireResult {
+public struct FollowThroughReport: WireResult, JSONValueConvertible {
     public var projection = ProjectionName.followThrough
     public var scope: Scope
     /// The `asOf` the query was evaluated at, as given (a date) or normalized (a time).
@@ -205,5 +234,24 @@ public struct FollowThroughReport: WireResult {
             try c.encodeIfPresent(change, forKey: .change)
             try c.encodeIfPresent(weekly, forKey: .weekly)
         }
+    }
+
+    /// The wire form by hand, as `encode(to:)`: the trend members are absent without `weeks`,
+    /// and with it each is present (null when nil).
+    public var jsonValue: JSONValue {
+        var members = total.jsonMembers(reserving: 10)
+        members["projection"] = .name(projection)
+        members["scope"] = scope.jsonValue
+        members["asOf"] = .string(asOf)
+        members["salespeople"] = .int(salespeople)
+        members["window"] = window.jsonValue
+        members["byKind"] = byKind.jsonValue
+        if let weeks {
+            members["weeks"] = .int(weeks)
+            members["previous"] = .orNull(previous)
+            members["change"] = .orNull(change)
+            members["weekly"] = weekly.map { .list($0) } ?? .null
+        }
+        return .object(members)
     }
 }

@@ -1,6 +1,8 @@
+import CoachLogJSON
+
 /// One goal with the follow-through of the commitments that serve it (in the
 /// report's window); on the wire the tally's fields sit beside the goal's.
-public struct GoalRow: Sendable, Equatable, Codable {
+public struct GoalRow: Sendable, Equatable, Codable, JSONValueConvertible {
     public var goalId: String
     public var text: String?
     public var area: String?
@@ -55,6 +57,20 @@ public struct GoalRow: Sendable, Equatable, Codable {
         try c.encode(status, forKey: .status)
         try c.encodeIfPresent(statusAt, forKey: .statusAt)
     }
+
+    /// The wire form by hand, as `encode(to:)`: the tally flattened, nil members null.
+    public var jsonValue: JSONValue {
+        var members = tally.jsonMembers(reserving: 8)
+        members["goalId"] = .string(goalId)
+        members["text"] = .orNull(text)
+        members["area"] = .orNull(area)
+        members["sessionId"] = .string(sessionId)
+        members["statedAt"] = statedAt.jsonValue
+        members["commitments"] = .int(commitments)
+        members["status"] = .name(status)
+        members["statusAt"] = .orNull(statusAt)
+        return .object(members)
+    }
 }
 
 /// The `goals` projection: a salesperson's goals in the order stated.
@@ -66,7 +82,7 @@ public struct GoalRow: Sendable, Equatable, Codable {
 /// `weeks` (`window.from` null). Without `asOf` (and `weeks`), everything on
 /// record, and `asOf`, `weeks` and `window` are absent (the reply of a
 /// query without them is what it was before they existed).
-public struct GoalsReport: WireResult {
+public struct GoalsReport: WireResult, JSONValueConvertible {
     public var projection = ProjectionName.goals
     public var salesperson: String
     public var asOf: String?
@@ -96,6 +112,20 @@ public struct GoalsReport: WireResult {
         }
         try c.encode(goals, forKey: .goals)
     }
+
+    /// The wire form by hand, as `encode(to:)`: without `asOf`, `asOf`, `weeks` and `window`
+    /// are absent; with it, each is present (null when nil).
+    public var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "projection": .name(projection), "salesperson": .string(salesperson), "goals": .list(goals),
+        ]
+        if let asOf {
+            members["asOf"] = .string(asOf)
+            members["weeks"] = .orNull(weeks)
+            members["window"] = .orNull(window)
+        }
+        return .object(members)
+    }
 }
 
 /// One value per coaching topic; every topic is present on the wire.
@@ -120,6 +150,15 @@ public struct PerTopic<Value: Sendable & Equatable & Codable>: Sendable, Equatab
         case .behavioralReflection: return behavioralReflection
         }
     }
+
+    /// The wire form by hand, each value's form given by `form`; equal to the Codable form
+    /// when `form` gives each value's Codable form.
+    func jsonValue(_ form: (Value) -> JSONValue) -> JSONValue {
+        [
+            "selfConcept": form(selfConcept), "identityRole": form(identityRole), "personalGoals": form(personalGoals),
+            "behavioralReflection": form(behavioralReflection),
+        ]
+    }
 }
 
 /// Whether a topic was covered recently.
@@ -135,7 +174,7 @@ public enum TopicStatus: String, Sendable, Hashable, CaseIterable, Codable {
 /// The `topics` projection: for each topic, the last day it was covered
 /// before `asOf` (a session listing it, or an insight on it), days since, and
 /// a status.
-public struct TopicsReport: WireResult {
+public struct TopicsReport: WireResult, JSONValueConvertible {
     /// A topic is stale when last covered more than this many days ago.
     public static let staleAfterDays = 28
 
@@ -157,10 +196,19 @@ public struct TopicsReport: WireResult {
             return days > TopicsReport.staleAfterDays ? .stale : .current
         }
     }
+
+    /// The wire form by hand; equal to the Codable form (null for a topic never covered).
+    public var jsonValue: JSONValue {
+        [
+            "projection": .name(projection), "salesperson": .string(salesperson), "asOf": .string(asOf),
+            "lastCovered": lastCovered.jsonValue { .orNull($0) }, "daysSince": daysSince.jsonValue { .orNull($0) },
+            "status": status.jsonValue { .name($0) }, "staleAfterDays": .int(staleAfterDays),
+        ]
+    }
 }
 
 /// One session as the `sessions` projection shows it.
-public struct SessionRow: Sendable, Equatable, Codable {
+public struct SessionRow: Sendable, Equatable, Codable, JSONValueConvertible {
     public var sessionId: String
     public var coach: String
     public var openedAt: Timestamp
@@ -176,11 +224,19 @@ public struct SessionRow: Sendable, Equatable, Codable {
         self.topics = topics
         self.open = closedAt == nil
     }
+
+    /// The wire form by hand; equal to the Codable form (`closedAt` null while open).
+    public var jsonValue: JSONValue {
+        [
+            "sessionId": .string(sessionId), "coach": .string(coach), "openedAt": openedAt.jsonValue,
+            "closedAt": .orNull(closedAt), "topics": .array(topics.map(JSONValue.name)), "open": .bool(open),
+        ]
+    }
 }
 
 /// The `sessions` projection: a salesperson's sessions in the order opened,
 /// their current coach, and the latest open session, if any.
-public struct SessionsReport: WireResult {
+public struct SessionsReport: WireResult, JSONValueConvertible {
     public var projection = ProjectionName.sessions
     public var salesperson: String
     public var coach: String
@@ -192,5 +248,13 @@ public struct SessionsReport: WireResult {
         self.coach = coach
         self.openSession = openSession
         self.sessions = sessions
+    }
+
+    /// The wire form by hand; equal to the Codable form (`openSession` null when none).
+    public var jsonValue: JSONValue {
+        [
+            "projection": .name(projection), "salesperson": .string(salesperson), "coach": .string(coach),
+            "openSession": .orNull(openSession), "sessions": .list(sessions),
+        ]
     }
 }

@@ -1,7 +1,9 @@
+import CoachLogJSON
+
 /// The session a one-on-one follows: the salesperson's latest session opened
 /// before `asOf`. `open` when it was not closed before `asOf`; `daysSince`
 /// counts whole days from the day it opened to `asOf`'s day.
-public struct PrepSession: Sendable, Equatable, Codable {
+public struct PrepSession: Sendable, Equatable, Codable, JSONValueConvertible {
     public var sessionId: String
     public var coach: String
     public var openedAt: Timestamp
@@ -20,11 +22,20 @@ public struct PrepSession: Sendable, Equatable, Codable {
         self.open = closedAt == nil
         self.daysSince = daysSince
     }
+
+    /// The wire form by hand; equal to the Codable form (`closedAt` null while open).
+    public var jsonValue: JSONValue {
+        [
+            "sessionId": .string(sessionId), "coach": .string(coach), "openedAt": openedAt.jsonValue,
+            "closedAt": .orNull(closedAt), "topics": .array(topics.map(JSONValue.name)), "open": .bool(open),
+            "daysSince": .int(daysSince),
+        ]
+    }
 }
 
 /// A reviewed commitment with its text and the latest word on its review
 /// (the outcome and note as corrected, if they were).
-public struct PrepReview: Sendable, Equatable, Codable {
+public struct PrepReview: Sendable, Equatable, Codable, JSONValueConvertible {
     public var commitmentId: String
     public var kind: CommitmentKind
     /// Nil only when the text cannot be shown.
@@ -50,10 +61,19 @@ public struct PrepReview: Sendable, Equatable, Codable {
         self.sessionId = sessionId
         self.reviewedAt = reviewedAt
     }
+
+    /// The wire form by hand; equal to the Codable form (nil members null).
+    public var jsonValue: JSONValue {
+        [
+            "commitmentId": .string(commitmentId), "kind": .name(kind), "text": .orNull(text),
+            "goalId": .orNull(goalId), "outcome": .name(outcome), "note": .orNull(note),
+            "sessionId": .string(sessionId), "reviewedAt": reviewedAt.jsonValue,
+        ]
+    }
 }
 
 /// The latest insight noted on a topic before `asOf`.
-public struct PrepInsight: Sendable, Equatable, Codable {
+public struct PrepInsight: Sendable, Equatable, Codable, JSONValueConvertible {
     /// Nil only when the text cannot be shown.
     public var text: String?
     public var at: Timestamp
@@ -64,11 +84,14 @@ public struct PrepInsight: Sendable, Equatable, Codable {
         self.at = at
         self.sessionId = sessionId
     }
+
+    /// The wire form by hand; equal to the Codable form (`text` null when it cannot be shown).
+    public var jsonValue: JSONValue { ["text": .orNull(text), "at": at.jsonValue, "sessionId": .string(sessionId)] }
 }
 
 /// One topic's coverage as `topics` reports it (last day covered, days
 /// since, status), with the latest insight on it (null when none).
-public struct PrepTopic: Sendable, Equatable, Codable {
+public struct PrepTopic: Sendable, Equatable, Codable, JSONValueConvertible {
     public var topic: Topic
     public var lastCovered: Day?
     public var daysSince: Int?
@@ -82,11 +105,19 @@ public struct PrepTopic: Sendable, Equatable, Codable {
         self.status = daysSince.map { $0 > TopicsReport.staleAfterDays ? .stale : .current } ?? .never
         self.insight = insight
     }
+
+    /// The wire form by hand; equal to the Codable form (nil members null).
+    public var jsonValue: JSONValue {
+        [
+            "topic": .name(topic), "lastCovered": .orNull(lastCovered), "daysSince": .orNull(daysSince),
+            "status": .name(status), "insight": .orNull(insight),
+        ]
+    }
 }
 
 /// An open question from the coaching-question library shipped with the
 /// daemon; `id` (such as `selfConcept-3`) names it in that library.
-public struct PrepQuestion: Sendable, Equatable, Codable {
+public struct PrepQuestion: Sendable, Equatable, Codable, JSONValueConvertible {
     public var id: String
     public var topic: Topic
     public var text: String
@@ -96,6 +127,9 @@ public struct PrepQuestion: Sendable, Equatable, Codable {
         self.topic = topic
         self.text = text
     }
+
+    /// The wire form by hand; equal to the Codable form.
+    public var jsonValue: JSONValue { ["id": .string(id), "topic": .name(topic), "text": .string(text)] }
 }
 
 /// The `prep` projection: what to bring to a salesperson's next one-on-one,
@@ -118,7 +152,7 @@ public struct PrepQuestion: Sendable, Equatable, Codable {
 ///   none when no topic is neglected. Within a topic's library of n questions,
 ///   the k-th question taken (k = 0, 1) is number (D + k) mod n, where D is
 ///   `asOf`'s day counted from 1970-01-01: the same day gives the same questions.
-public struct PrepReport: WireResult {
+public struct PrepReport: WireResult, JSONValueConvertible {
     public static let reviewDays = 28
 
     public var projection = ProjectionName.prep
@@ -158,5 +192,16 @@ public struct PrepReport: WireResult {
         self.goals = goals
         self.topics = topics
         self.questions = questions
+    }
+
+    /// The wire form by hand; equal to the Codable form.
+    public var jsonValue: JSONValue {
+        [
+            "projection": .name(projection), "salesperson": .string(salesperson), "coach": .string(coach),
+            "asOf": .string(asOf), "lastSession": lastSession.jsonValue, "open": .int(open), "overdue": .int(overdue),
+            "dueForReview": .list(dueForReview), "reviewDays": .int(reviewDays), "reviewWindow": reviewWindow.jsonValue,
+            "reviewed": reviewed.jsonValue, "reviews": .list(reviews), "goals": .list(goals),
+            "staleAfterDays": .int(staleAfterDays), "topics": .list(topics), "questions": .list(questions),
+        ]
     }
 }

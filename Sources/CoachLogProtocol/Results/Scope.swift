@@ -1,6 +1,8 @@
+import CoachLogJSON
+
 /// Whose record a projection covers. On the wire: `{}` for everyone,
 /// `{"salesperson": NAME}` or `{"coach": NAME}`.
-public enum Scope: Sendable, Hashable, Codable {
+public enum Scope: Sendable, Hashable, Codable, JSONValueConvertible {
     case everyone
     case salesperson(String)
     /// The salespeople whose latest session (as of the query) was with this coach.
@@ -25,6 +27,15 @@ public enum Scope: Sendable, Hashable, Codable {
         case .everyone: break
         case .salesperson(let s): try c.encode(s, forKey: .salesperson)
         case .coach(let coach): try c.encode(coach, forKey: .coach)
+        }
+    }
+
+    /// The wire form by hand; equal to `encode(to:)`.
+    public var jsonValue: JSONValue {
+        switch self {
+        case .everyone: return [:]
+        case .salesperson(let s): return ["salesperson": .string(s)]
+        case .coach(let coach): return ["coach": .string(coach)]
         }
     }
 }

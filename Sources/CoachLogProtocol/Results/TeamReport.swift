@@ -1,3 +1,5 @@
+import CoachLogJSON
+
 /// Why a salesperson needs the coach's attention. Each reason found adds its
 /// `weight` to the row's `attention`; a row lists its reasons in the order of
 /// this declaration (heaviest first).
@@ -31,7 +33,7 @@ public enum AttentionReason: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// A session still open as of `asOf`: its id, when it opened, and whole days
 /// from that day to `asOf`'s day (0 when opened the same day).
-public struct OpenSessionNote: Sendable, Equatable, Codable {
+public struct OpenSessionNote: Sendable, Equatable, Codable, JSONValueConvertible {
     public var sessionId: String
     public var openedAt: Timestamp
     public var daysOpen: Int
@@ -41,10 +43,15 @@ public struct OpenSessionNote: Sendable, Equatable, Codable {
         self.openedAt = openedAt
         self.daysOpen = daysOpen
     }
+
+    /// The wire form by hand (a team row carries one); equal to the Codable form.
+    public var jsonValue: JSONValue {
+        ["sessionId": .string(sessionId), "openedAt": openedAt.jsonValue, "daysOpen": .int(daysOpen)]
+    }
 }
 
 /// A topic not covered recently: `stale` with the days since, or `never` with null.
-public struct NeglectedTopic: Sendable, Equatable, Codable {
+public struct NeglectedTopic: Sendable, Equatable, Codable, JSONValueConvertible {
     public var topic: Topic
     public var status: TopicStatus
     public var daysSince: Int?
@@ -53,6 +60,11 @@ public struct NeglectedTopic: Sendable, Equatable, Codable {
         self.topic = topic
         self.status = status
         self.daysSince = daysSince
+    }
+
+    /// The wire form by hand; equal to the Codable form (`daysSince` null for `never`).
+    public var jsonValue: JSONValue {
+        ["topic": .name(topic), "status": .name(status), "daysSince": .orNull(daysSince)]
     }
 }
 
@@ -72,7 +84,7 @@ public struct NeglectedTopic: Sendable, Equatable, Codable {
 /// - `neglectedTopics`: the topics stale or never covered, in topic order.
 /// - `reasons`: the `AttentionReason`s that hold, heaviest first;
 ///   `attention`: the sum of their weights (0 when none holds).
-public struct TeamRow: Sendable, Equatable, Codable {
+public struct TeamRow: Sendable, Equatable, Codable, JSONValueConvertible {
     public var salesperson: String
     /// The coach of the salesperson's latest session opened before `asOf`.
     public var coach: String
@@ -120,6 +132,20 @@ public struct TeamRow: Sendable, Equatable, Codable {
         attention = reasons.reduce(0) { $0 + $1.weight }
     }
 
+    /// The wire form by hand: a whole organisation's team view has thousands of rows, and
+    /// Codable was most of its cost. Equal to the Codable form (nil members are null).
+    public var jsonValue: JSONValue {
+        [
+            "salesperson": .string(salesperson), "coach": .string(coach), "current": current.jsonValue,
+            "previous": previous.jsonValue, "change": change.jsonValue, "trend": .array(trend.map(JSONValue.orNull)),
+            "open": .int(open), "overdue": .int(overdue), "sessions": .int(sessions),
+            "lastSession": lastSession.jsonValue, "daysSince": .int(daysSince), "meanGapDays": .orNull(meanGapDays),
+            "pastUsualGap": .bool(pastUsualGap), "status": .name(status), "openSession": .orNull(openSession),
+            "neglectedTopics": .list(neglectedTopics), "attention": .int(attention),
+            "reasons": .array(reasons.map(JSONValue.name)),
+        ]
+    }
+
     /// Whether `reason` holds for this row: every reason follows from the row's own fields.
     func applies(_ reason: AttentionReason) -> Bool {
         switch reason {
@@ -148,7 +174,7 @@ public struct TeamRow: Sendable, Equatable, Codable {
 /// rates weigh each review, not each person), open and overdue commitments,
 /// and how many rows are lapsed, have a session open, or need attention
 /// (`attention` above 0).
-public struct TeamTotals: Sendable, Equatable, Codable {
+public struct TeamTotals: Sendable, Equatable, Codable, JSONValueConvertible {
     public var salespeople: Int
     public var current: Tally
     public var previous: Tally
@@ -172,6 +198,16 @@ public struct TeamTotals: Sendable, Equatable, Codable {
         openSessions = rows.filter { $0.openSession != nil }.count
         needAttention = rows.filter { $0.attention > 0 }.count
     }
+
+    /// The wire form by hand; equal to the Codable form.
+    public var jsonValue: JSONValue {
+        [
+            "salespeople": .int(salespeople), "current": current.jsonValue, "previous": previous.jsonValue,
+            "change": change.jsonValue, "trend": .array(trend.map(JSONValue.orNull)), "open": .int(open),
+            "overdue": .int(overdue), "lapsed": .int(lapsed), "openSessions": .int(openSessions),
+            "needAttention": .int(needAttention),
+        ]
+    }
 }
 
 /// The `team` projection: one row per salesperson of a coach (or of
@@ -183,7 +219,7 @@ public struct TeamTotals: Sendable, Equatable, Codable {
 /// Rows are ordered by `TeamRow.attentionFirst`: `attention`, highest first;
 /// then `daysSince`, most first; then `overdue`, most first; then
 /// `salesperson` in byte order (the order of `cadence`).
-public struct TeamReport: WireResult {
+public struct TeamReport: WireResult, JSONValueConvertible {
     public static let defaultWeeks = 4
     /// A drop of this many points of say-do rate or more is `slipping`.
     public static let slippingPoints = 10
@@ -211,5 +247,15 @@ public struct TeamReport: WireResult {
         self.previousWindow = previousWindow
         self.totals = totals
         self.salespeople = salespeople
+    }
+
+    /// The wire form by hand; equal to the Codable form.
+    public var jsonValue: JSONValue {
+        [
+            "projection": .name(projection), "scope": scope.jsonValue, "asOf": .string(asOf), "weeks": .int(weeks),
+            "window": window.jsonValue, "previousWindow": previousWindow.jsonValue,
+            "lapsedAfterDays": .int(lapsedAfterDays), "staleAfterDays": .int(staleAfterDays),
+            "slippingPoints": .int(slippingPoints), "totals": totals.jsonValue, "salespeople": .list(salespeople),
+        ]
     }
 }
