@@ -8,20 +8,26 @@ extension CoachingReadModel {
     func names(of person: PersonRecord) -> [String] { [person.salesperson] + person.aliases }
 
     func liveSessions(of person: PersonRecord) throws -> [SessionRecord] {
-        try merged(person) { try sessions(of: $0) }.filter { !$0.voided }
+        Self.keeping(try merged(person) { try sessions(of: $0) }) { !$0.voided }
     }
 
     /// Commitments that count (not voided, not withdrawn).
     func liveCommitments(of person: PersonRecord) throws -> [CommitmentRecord] {
-        try merged(person) { try commitments(of: $0) }.filter(\.counts)
+        Self.keeping(try merged(person) { try commitments(of: $0) }) { $0.counts }
     }
 
     func liveGoals(of person: PersonRecord) throws -> [GoalRecord] {
-        try merged(person) { try goals(of: $0) }.filter { !$0.voided }
+        Self.keeping(try merged(person) { try goals(of: $0) }) { !$0.voided }
     }
 
     func liveInsights(of person: PersonRecord) throws -> [InsightRecord] {
-        try merged(person) { try insights(of: $0) }.filter { !$0.voided }
+        Self.keeping(try merged(person) { try insights(of: $0) }) { !$0.voided }
+    }
+
+    /// The records that pass; the list itself when all do (nearly always),
+    /// which costs no copy of its records.
+    private static func keeping<T>(_ records: [T], _ passes: (T) -> Bool) -> [T] {
+        records.allSatisfy(passes) ? records : records.filter(passes)
     }
 
     func liveReviews(of person: PersonRecord) throws -> [ReviewFact] {
