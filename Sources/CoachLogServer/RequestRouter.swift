@@ -189,14 +189,14 @@ final class RequestRouter: RequestResponding {
     func answer(_ query: ProjectionQuery, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         let asOf = query.asOf ?? .instant(.now)
-        // One salesperson's record is small, and follow-through at any scope
-        // reads day totals or a coach's people: answering on the event loop
-        // costs less than two thread hops. Other coach- and organisation-wide
+        // One salesperson's record is small, and the organisation's follow-through
+        // reads day totals (when the model keeps them): answering on the event loop
+        // costs less than two thread hops. Coach- and other organisation-wide
         // views can take milliseconds, so they go to the thread pool.
         if case .salesperson = query.scope {
             return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model) } }
         }
-        if query.projection == .followThrough {
+        if query.projection == .followThrough, query.scope == .everyone, store.keepsOrganisationTotals {
             return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model) } }
         }
         return pool.runIfActive(eventLoop: eventLoop) {

@@ -201,8 +201,11 @@ extension IndexedReadModel {
 
     // MARK: Fast paths
 
+    /// Whether `organisationReviews` answers (it declines while a suspect review counts).
+    public var keepsOrganisationTotals: Bool { suspectReviews == 0 && !reviewDaysUntrusted }
+
     public func organisationReviews(in window: Window) -> (total: Tally, byKind: ByKind)? {
-        guard suspectReviews == 0, !reviewDaysUntrusted else { return nil }
+        guard keepsOrganisationTotals else { return nil }
         return reviewDays.count(from: window.from, to: window.to).tallies
     }
 

@@ -95,6 +95,13 @@ extension EventStore {
         }
     }
 
+    /// Whether follow-through for the whole organisation is answered from day
+    /// totals (O(days)) rather than person by person: the daemon answers it on
+    /// an event loop only then.
+    public var keepsOrganisationTotals: Bool {
+        holder.lock.withReadLock { holder.model.keepsOrganisationTotals }
+    }
+
     public func statistics() throws -> StoreStatistics {
         do {
             let (projected, salespeople) = holder.lock.withReadLock { (holder.position, holder.model.peopleCount) }

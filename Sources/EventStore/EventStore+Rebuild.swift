@@ -10,9 +10,15 @@ extension EventStore {
     /// are cleared and the checkpoint reset in one transaction, then the log
     /// is folded in chunks that are each flushed with their checkpoint, and an
     /// interrupted rebuild simply continues at the next open.
+    ///
+    /// For a store nobody appends to meanwhile (`coachlogd rebuild` runs on a
+    /// stopped daemon's folder). A store opened with `deferringReadModel`
+    /// rebuilds without loading its tables first, so damaged tables are no
+    /// obstacle.
     public func rebuildProjections() throws {
         do {
-            try flush()
+            // Only a loaded model can have changes to write; the reset drops the tables anyway.
+            if holder.lock.withReadLock({ holder.loaded }) { try flush() }
             try environment.write { txn in try resetProjections(txn) }
             var committed = 0
             try openReadModel(committed: &committed)

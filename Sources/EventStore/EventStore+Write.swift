@@ -27,8 +27,15 @@ extension EventStore {
                 let staged = try environment.write { txn in try self.stage(batch, txn: txn, state: state, now: now) }
                 // Durable: only now may queries see the batch.
                 state.record(staged.indexes)
-                try holder.lock.withWriteLock {
-                    try staged.layer.apply(to: &holder.model)
+                holder.lock.withWriteLock {
+                    do {
+                        try staged.layer.apply(to: &holder.model)
+                    } catch {
+                        // The in-memory model's puts cannot fail. If one ever did, the model
+                        // would no longer equal the durable log, and a flush would write
+                        // wrong tables: stop, and let the restart fold the log again.
+                        preconditionFailure("the read model refused a committed batch: \(error)")
+                    }
                     holder.position = state.head
                 }
                 return staged.results

@@ -55,6 +55,9 @@ public final class Environment: @unchecked Sendable {
     /// Readers and the writer hold it shared; growing the map holds it
     /// exclusively, because `mdb_env_set_mapsize` needs no live transaction.
     private let gate = ReadWriteLock()
+    /// Held by each write transaction from its flags to its commit (LMDB's own
+    /// writer lock is taken only at begin).
+    private let writing = ReadWriteLock()
     private var currentMapSize: Int
 
     /// Opens (creating if needed) the LMDB file at `path`.
@@ -125,20 +128,20 @@ public final class Environment: @unchecked Sendable {
         while true {
             do {
                 return try gate.withReadLock {
-                    // Only the single writer thread commits, so switching the flag
-                    // around its own transaction affects no other commit.
-                    if !syncingMeta { mdb_env_set_flags(handle, UInt32(MDB_NOMETASYNC), 1) }
-                    defer { if !syncingMeta { mdb_env_set_flags(handle, UInt32(MDB_NOMETASYNC), 0) } }
-                    let txn = try Transaction.begin(env: handle, parent: nil, readOnly: false)
-                    let result: T
-                    do {
-                        result = try body(txn)
-                    } catch {
-                        txn.abort()
-                        throw error
+                    // The flag is the environment's, not the transaction's (LMDB 0.9 takes
+                    // no per-transaction sync flags): `writing` holds every other write of
+                    // this process off from setting it to the reset, so a synced commit
+                    // can never run with it set.
+                    try writing.withWriteLock {
+                        if !syncingMeta { try setMetaSync(off: true) }
+                        defer {
+                            // A failure here would leave later commits unsynced: never go on.
+                            if !syncingMeta, (try? setMetaSync(off: false)) == nil {
+                                preconditionFailure("cannot turn LMDB's meta page sync back on")
+                            }
+                        }
+                        return try writeOnce(body)
                     }
-                    try txn.commit()
-                    return result
                 }
             } catch let error as LMDBError where error.isMapFull {
                 try growMap()
@@ -151,6 +154,25 @@ public final class Environment: @unchecked Sendable {
                 throw LMDBError(code: ENOSPC, operation: "\(error.operation) (a short write: the file system is full)")
             }
         }
+    }
+
+    /// One write transaction, begun, run and committed (or aborted if `body` throws).
+    private func writeOnce<T>(_ body: (Transaction) throws -> T) throws -> T {
+        let txn = try Transaction.begin(env: handle, parent: nil, readOnly: false)
+        let result: T
+        do {
+            result = try body(txn)
+        } catch {
+            txn.abort()
+            throw error
+        }
+        try txn.commit()
+        return result
+    }
+
+    private func setMetaSync(off: Bool) throws(LMDBError) {
+        let status = mdb_env_set_flags(handle, UInt32(MDB_NOMETASYNC), off ? 1 : 0)
+        guard status == 0 else { throw LMDBError(code: status, operation: "mdb_env_set_flags(MDB_NOMETASYNC)") }
     }
 
     /// True when the file system holding the data file has (almost) no space left for us.

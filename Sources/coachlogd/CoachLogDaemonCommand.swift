@@ -147,7 +147,8 @@ struct Rebuild: ParsableCommand {
     mutating func run() throws {
         _ = Startup.bootstrapLogging
         let logger = try options.makeLogger()
-        let store = Startup.openStore(options.dataDirectory, logger: logger)
+        // Not loaded first: a rebuild must work on tables too damaged to load.
+        let store = Startup.openStore(options.dataDirectory, deferringReadModel: true, logger: logger)
         let started = Date()
         do {
             try store.rebuildProjections()
