@@ -121,4 +121,28 @@ import Testing
         #expect(try Self.figures(store) == before)
         #expect(try store.verify().isConsistent)
     }
+
+    @Test func aDeferredStoreRefusesUntilLoadedAndRebuildsWithoutLoading() throws {
+        let folder = TemporaryFolder()
+        var before: [String] = []
+        do {
+            let store = try EventStore(directory: folder.path)
+            _ = try Self.load(store, generateHistory(seed: 5, salespeople: 3, weeks: 4), seed: 9)
+            before = try Self.figures(store)
+        }
+        var options = EventStore.Options()
+        options.deferringReadModel = true
+        do {
+            let waiting = try EventStore(directory: folder.path, options: options)
+            #expect { _ = try waiting.query { try $0.people() } } throws: { ($0 as? StoreError)?.kind == .unavailable }
+            #expect { try waiting.append(open("zed", "s-z")) } throws: { ($0 as? StoreError)?.kind == .unavailable }
+            try waiting.loadReadModel()
+            #expect(try Self.figures(waiting) == before)
+        }
+        // `coachlogd rebuild`'s way: never loaded, rebuilt from the log alone.
+        let rebuilding = try EventStore(directory: folder.path, options: options)
+        try rebuilding.rebuildProjections()
+        #expect(try Self.figures(rebuilding) == before)
+        #expect(try rebuilding.verify().isConsistent)
+    }
 }
