@@ -161,26 +161,7 @@ public struct IndexedReadModel: CoachingWriteModel, Sendable {
         s.salesperson = entries[e].name
         s.coach = intern(coach: s.coach)
         let key = ExactName(s.sessionId)
-        var old: SessionRecord?
-        var oldEntry = e
-        if let loc = sessionIds[key] {
-            oldEntry = Int(loc.entry)
-            if let i = Self.index(of: loc.position, in: entries[oldEntry].sessions, where: { sameKey($0.sessionId, s.sessionId) }) {
-                if oldEntry == e, loc.position == s.position {
-                    old = entries[e].sessions[i]
-                    entries[e].sessions[i] = s
-                } else {
-                    old = entries[oldEntry].sessions.remove(at: i)
-                    Self.insert(s, into: &entries[e].sessions)
-                }
-            } else {
-                Self.insert(s, into: &entries[e].sessions)
-            }
-            if oldEntry != e || loc.position != s.position { sessionIds[key] = Locator(entry: Int32(e), position: s.position) }
-        } else {
-            Self.insert(s, into: &entries[e].sessions)
-            sessionIds[key] = Locator(entry: Int32(e), position: s.position)
-        }
+        let (old, oldEntry) = place(s, key: key, in: e, ids: \.sessionIds, list: \.sessions) { sameKey($0.sessionId, s.sessionId) }
         changes.sessions.insert(key)
         sessionChanged(from: old, in: oldEntry, to: s, in: e)
     }
@@ -191,18 +172,7 @@ public struct IndexedReadModel: CoachingWriteModel, Sendable {
         g.salesperson = entries[e].name
         g.sessionId = intern(session: g.sessionId)
         let key = ExactName(g.goalId)
-        if let loc = goalIds[key], let i = Self.index(
-            of: loc.position, in: entries[Int(loc.entry)].goals, where: { sameKey($0.goalId, g.goalId) })
-        {
-            if Int(loc.entry) == e, loc.position == g.position {
-                entries[e].goals[i] = g
-                changes.goals.insert(key)
-                return
-            }
-            entries[Int(loc.entry)].goals.remove(at: i)
-        }
-        Self.insert(g, into: &entries[e].goals)
-        goalIds[key] = Locator(entry: Int32(e), position: g.position)
+        _ = place(g, key: key, in: e, ids: \.goalIds, list: \.goals) { sameKey($0.goalId, g.goalId) }
         changes.goals.insert(key)
     }
 
@@ -214,26 +184,37 @@ public struct IndexedReadModel: CoachingWriteModel, Sendable {
         if let goalId = c.goalId, let i = goalIds.index(forKey: ExactName(goalId)) { c.goalId = goalIds.keys[i].string }
         if let review = c.review { c.review?.sessionId = intern(session: review.sessionId) }
         let key = ExactName(c.commitmentId)
-        var old: CommitmentRecord?
-        var oldEntry = e
-        if let loc = commitmentIds[key], let i = Self.index(
-            of: loc.position, in: entries[Int(loc.entry)].commitments, where: { sameKey($0.commitmentId, c.commitmentId) })
-        {
-            oldEntry = Int(loc.entry)
-            if oldEntry == e, loc.position == c.position {
-                old = entries[e].commitments[i]
-                entries[e].commitments[i] = c
-            } else {
-                old = entries[oldEntry].commitments.remove(at: i)
-                Self.insert(c, into: &entries[e].commitments)
-                commitmentIds[key] = Locator(entry: Int32(e), position: c.position)
-            }
-        } else {
-            Self.insert(c, into: &entries[e].commitments)
-            commitmentIds[key] = Locator(entry: Int32(e), position: c.position)
+        let (old, oldEntry) = place(c, key: key, in: e, ids: \.commitmentIds, list: \.commitments) {
+            sameKey($0.commitmentId, c.commitmentId)
         }
         changes.commitments.insert(key)
         reviewChanged(from: old, in: oldEntry, to: c, in: e)
+    }
+
+    /// Puts a record found by id into entry `e`'s `list`: in place when it is
+    /// there already (same owner, same position), otherwise moved there or
+    /// inserted, with `ids` pointing at it. Returns the record it replaced, if
+    /// any, and whose list held it.
+    private mutating func place<T: Positioned>(
+        _ record: T, key: ExactName, in e: Int, ids: WritableKeyPath<IndexedReadModel, [ExactName: Locator]>,
+        list: WritableKeyPath<Entry, [T]>, isSame: (T) -> Bool
+    ) -> (old: T?, oldEntry: Int) {
+        var old: T?
+        var oldEntry = e
+        if let loc = self[keyPath: ids][key] {
+            oldEntry = Int(loc.entry)
+            if let i = Self.index(of: loc.position, in: entries[oldEntry][keyPath: list], where: isSame) {
+                if oldEntry == e, loc.position == record.position {
+                    old = entries[e][keyPath: list][i]
+                    entries[e][keyPath: list][i] = record
+                    return (old, oldEntry)
+                }
+                old = entries[oldEntry][keyPath: list].remove(at: i)
+            }
+        }
+        Self.insert(record, into: &entries[e][keyPath: list])
+        self[keyPath: ids][key] = Locator(entry: Int32(e), position: record.position)
+        return (old, oldEntry)
     }
 
     public mutating func put(_ insight: InsightRecord) {

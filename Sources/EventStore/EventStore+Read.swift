@@ -85,9 +85,8 @@ extension EventStore {
         do {
             // The model's lock first: the log snapshot then holds every event it points at.
             return try holder.lock.withReadLock {
-                guard holder.loaded else {
-                    throw StoreError(.unavailable, "coachlogd is still loading its projections; retry in a moment")
-                }
+                // Checked here, under the lock already held: `requireReadModel` would take it twice.
+                guard holder.loaded else { throw Self.stillLoading }
                 return try environment.read { txn in try body(ModelView(holder: holder, txn: txn, log: tables.log)) }
             }
         } catch {

@@ -130,10 +130,10 @@ public final class EventStore: @unchecked Sendable {
 
     /// Refuses what needs the read model before it is loaded.
     func requireReadModel() throws {
-        guard holder.lock.withReadLock({ holder.loaded }) else {
-            throw StoreError(.unavailable, "coachlogd is still loading its projections; retry in a moment")
-        }
+        guard holder.lock.withReadLock({ holder.loaded }) else { throw Self.stillLoading }
     }
+
+    static let stillLoading = StoreError(.unavailable, "coachlogd is still loading its projections; retry in a moment")
 
     // MARK: Opening
 

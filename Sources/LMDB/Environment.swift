@@ -140,7 +140,7 @@ public final class Environment: @unchecked Sendable {
                                 preconditionFailure("cannot turn LMDB's meta page sync back on")
                             }
                         }
-                        return try writeOnce(body)
+                        return try Transaction.committing(env: handle, parent: nil, body)
                     }
                 }
             } catch let error as LMDBError where error.isMapFull {
@@ -154,20 +154,6 @@ public final class Environment: @unchecked Sendable {
                 throw LMDBError(code: ENOSPC, operation: "\(error.operation) (a short write: the file system is full)")
             }
         }
-    }
-
-    /// One write transaction, begun, run and committed (or aborted if `body` throws).
-    private func writeOnce<T>(_ body: (Transaction) throws -> T) throws -> T {
-        let txn = try Transaction.begin(env: handle, parent: nil, readOnly: false)
-        let result: T
-        do {
-            result = try body(txn)
-        } catch {
-            txn.abort()
-            throw error
-        }
-        try txn.commit()
-        return result
     }
 
     private func setMetaSync(off: Bool) throws(LMDBError) {

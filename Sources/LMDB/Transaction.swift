@@ -47,15 +47,21 @@ public struct Transaction {
     public func nested<T>(_ body: (Transaction) throws -> T) throws -> T {
         precondition(!isReadOnly, "nested transactions need a write transaction")
         guard let parentEnv = mdb_txn_env(handle) else { throw LMDBError(code: MDB_BAD_TXN, operation: "mdb_txn_env") }
-        let child = try Transaction.begin(env: parentEnv, parent: handle, readOnly: false)
+        return try Transaction.committing(env: parentEnv, parent: handle, body)
+    }
+
+    /// Begins a write transaction, runs `body` in it and commits it; aborts it
+    /// if `body` throws.
+    static func committing<T>(env: OpaquePointer, parent: OpaquePointer?, _ body: (Transaction) throws -> T) throws -> T {
+        let txn = try Transaction.begin(env: env, parent: parent, readOnly: false)
         let result: T
         do {
-            result = try body(child)
+            result = try body(txn)
         } catch {
-            child.abort()
+            txn.abort()
             throw error
         }
-        try child.commit()
+        try txn.commit()
         return result
     }
 
