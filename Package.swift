@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Debian's liblmdb-dev, never vendored.
@@ -24,8 +25,13 @@ let package = Package(
         .target(name: "CoachLogJSON", swiftSettings: strict),
         .target(name: "CoachLogPOSIX", swiftSettings: strict),
         .target(name: "CoachingDomain", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
+        // Keys and sealing for encryption at rest: the master key file, each person's data key.
         .target(
-            name: "EventStore", dependencies: ["LMDB", "CoachingDomain", "CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX"],
+            name: "Sealing", dependencies: ["CoachLogPOSIX", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "EventStore",
+            dependencies: ["LMDB", "CoachingDomain", "CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX", "Sealing"],
             swiftSettings: strict),
 
         .target(name: "CoachLogProtocol", dependencies: ["CoachLogJSON"], swiftSettings: strict),
@@ -45,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "coachlogd",
             dependencies: [
-                "CoachLogServer", "EventStore", "CoachLogProtocol",
+                "CoachLogServer", "EventStore", "CoachLogProtocol", "Sealing", "CoachLogPOSIX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,7 +72,8 @@ let package = Package(
         .executableTarget(
             name: "coachlog-bench",
             dependencies: [
-                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain", "EventStore", "LMDB",
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain", "EventStore", "LMDB", "Sealing",
+                "CoachLogPOSIX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -96,6 +96,18 @@ extension CoachingEvent {
         }
     }
 
+    /// The salesperson's data key was destroyed (`forget`): `salesperson` is
+    /// their pseudonym. Changes no figure.
+    public struct SalespersonForgotten: Sendable, Equatable {
+        public var salesperson: String
+        public var at: Timestamp?
+
+        public init(salesperson: String, at: Timestamp? = nil) {
+            self.salesperson = salesperson
+            self.at = at
+        }
+    }
+
     /// A goal's text, restated.
     public struct GoalAmended: Sendable, Equatable {
         public var goalId: String
@@ -176,6 +188,16 @@ extension CoachingEvent {
                 goalId: try reader.id("goalId"), salesperson: try reader.name("salesperson"),
                 reason: try reader.optionalText("reason"), at: try reader.timestamp("at"))
             return type == .goalAchieved ? .goalAchieved(e) : .goalDropped(e)
+        case .salespersonForgotten:
+            // Only the daemon's `forget` writes it; a stored one replays.
+            guard reader.history else {
+                throw DomainError(
+                    rule: "event.type",
+                    "SalespersonForgotten is recorded by the daemon's forget operation; an operator sends {\"op\":\"forget\",\"salesperson\":NAME}"
+                )
+            }
+            return .salespersonForgotten(
+                SalespersonForgotten(salesperson: try reader.name("salesperson"), at: try reader.timestamp("at")))
         case .sessionOpened, .goalStated, .commitmentMade, .commitmentReviewed, .insightNoted, .sessionClosed:
             throw DomainError(rule: "event.type", "\(type.rawValue) is not a correction")
         }

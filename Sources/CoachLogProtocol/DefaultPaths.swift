@@ -26,6 +26,19 @@ public enum DefaultPaths {
         return "/var/lib/coachlog"
     }
 
+    /// The master key file (see README, "Encryption at rest"): never in the
+    /// data folder. systemd's `LoadCredential=master.key:…` puts it in
+    /// `$CREDENTIALS_DIRECTORY`; otherwise the configuration folder: `/etc/coachlog`
+    /// for root, `$XDG_CONFIG_HOME/coachlog` (or `~/.config/coachlog`) for a user.
+    public static var masterKeyPath: String {
+        if let explicit = env("COACHLOG_MASTER_KEY") { return explicit }
+        if let credentials = env("CREDENTIALS_DIRECTORY") { return credentials + "/master.key" }
+        if getuid() == 0 { return "/etc/coachlog/master.key" }
+        if let xdg = env("XDG_CONFIG_HOME") { return xdg + "/coachlog/master.key" }
+        if let home = env("HOME") { return home + "/.config/coachlog/master.key" }
+        return "/etc/coachlog/master.key"
+    }
+
     public static var socketPath: String {
         if let explicit = env("COACHLOG_SOCKET") { return explicit }
         if let runtime = env("RUNTIME_DIRECTORY") { return firstPath(runtime) + "/coachlog.sock" }

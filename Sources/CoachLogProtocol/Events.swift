@@ -22,6 +22,7 @@ public enum CoachingEvent: Sendable, Equatable {
     case goalAmended(GoalAmended)
     case goalAchieved(GoalClosed)
     case goalDropped(GoalClosed)
+    case salespersonForgotten(SalespersonForgotten)
 
     public struct SessionOpened: Sendable, Equatable {
         public var sessionId: String
@@ -153,6 +154,7 @@ public enum CoachingEvent: Sendable, Equatable {
         case .goalAmended: return .goalAmended
         case .goalAchieved: return .goalAchieved
         case .goalDropped: return .goalDropped
+        case .salespersonForgotten: return .salespersonForgotten
         }
     }
 
@@ -172,6 +174,7 @@ public enum CoachingEvent: Sendable, Equatable {
         case .salespersonMerged(let e): return e.salesperson
         case .goalAmended(let e): return e.salesperson
         case .goalAchieved(let e), .goalDropped(let e): return e.salesperson
+        case .salespersonForgotten(let e): return e.salesperson
         }
     }
 
@@ -191,6 +194,7 @@ public enum CoachingEvent: Sendable, Equatable {
         case .salespersonMerged(let e): return e.at
         case .goalAmended(let e): return e.at
         case .goalAchieved(let e), .goalDropped(let e): return e.at
+        case .salespersonForgotten(let e): return e.at
         }
     }
 }
@@ -336,6 +340,8 @@ extension CoachingEvent {
             put("goalId", e.goalId)
             put("salesperson", e.salesperson)
             put("reason", e.reason)
+        case .salespersonForgotten(let e):
+            put("salesperson", e.salesperson)
         }
         put("at", at?.iso8601)
         return .object(o)
@@ -351,6 +357,8 @@ struct FieldReader {
     var checkingDateRange = true
     /// Re-reading a stored event: only types and values are read, not re-judged.
     var history = false
+    /// Kept for pseudonyms (`erased-` and 16 hexadecimal digits): see `forget`.
+    static let pseudonymPrefix = "erased-"
 
     init(type: String, fields: [String: JSONValue]) {
         self.type = type
@@ -398,6 +406,11 @@ struct FieldReader {
         let name = s.trimmed
         if history { return name }
         guard !name.isEmpty else { throw DomainError(rule: "name.required", "\(type) data.\(key) must not be empty") }
+        guard !name.hasPrefix(Self.pseudonymPrefix) else {
+            throw DomainError(
+                rule: "name.reserved",
+                "\(type) data.\(key) begins with \"\(Self.pseudonymPrefix)\", which is kept for the pseudonyms of forgotten salespeople; choose another name")
+        }
         guard name.unicodeScalars.count <= Limits.maximumNameLength, name.utf8.count <= Limits.maximumKeyBytes else {
             throw DomainError(rule: "name.length", "\(type) data.\(key) is longer than \(Limits.maximumNameLength) characters (or \(Limits.maximumKeyBytes) bytes of UTF-8)")
         }
@@ -408,6 +421,8 @@ struct FieldReader {
     }
 
     mutating func text(_ key: String) throws(DomainError) -> String {
+        // A forgotten salesperson's stored texts are null: history replays them as empty.
+        if history, fields[key]?.isNull ?? true { return "" }
         guard let text = try optionalText(key) else { throw DomainError(rule: "field.required", "\(type) needs data.\(key)") }
         return text
     }

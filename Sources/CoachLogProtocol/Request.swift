@@ -2,13 +2,13 @@ import CoachLogJSON
 
 /// The operations of protocol version 1.
 public enum Operation: String, Sendable, CaseIterable {
-    case hello, append, read, query, subscribe, backup, stats
+    case hello, append, read, query, subscribe, backup, stats, forget
 
     /// Operations a read-only socket serves.
     public var isReadOnly: Bool {
         switch self {
         case .hello, .read, .query, .subscribe, .stats: return true
-        case .append, .backup: return false
+        case .append, .backup, .forget: return false
         }
     }
 }

@@ -12,6 +12,7 @@ public enum RequestBody: Sendable, Equatable {
     case subscribe(SubscribeParameters)
     case backup(BackupParameters)
     case stats
+    case forget(ForgetParameters)
 
     public var op: Operation {
         switch self {
@@ -22,6 +23,7 @@ public enum RequestBody: Sendable, Equatable {
         case .subscribe: return .subscribe
         case .backup: return .backup
         case .stats: return .stats
+        case .forget: return .forget
         }
     }
 
@@ -35,6 +37,7 @@ public enum RequestBody: Sendable, Equatable {
         case .subscribe(let p): return p.fields
         case .backup(let p): return ["path": .string(p.path)]
         case .stats: return [:]
+        case .forget(let p): return ["salesperson": .string(p.salesperson)]
         }
     }
 }
@@ -62,6 +65,9 @@ extension Request {
         case .stats:
             _ = try FieldAccess(fields, op: op, allowed: [])
             return .stats
+        case .forget:
+            let f = try FieldAccess(fields, op: op, allowed: ["salesperson"])
+            return .forget(ForgetParameters(salesperson: try f.requiredString("salesperson")))
         }
     }
 }
@@ -224,4 +230,10 @@ public struct SubscribeParameters: Sendable, Equatable {
 public struct BackupParameters: Sendable, Equatable {
     public var path: String
     public init(path: String) { self.path = path }
+}
+
+/// `forget`: the salesperson whose data key the daemon destroys (operator only).
+public struct ForgetParameters: Sendable, Equatable {
+    public var salesperson: String
+    public init(salesperson: String) { self.salesperson = salesperson }
 }

@@ -42,6 +42,9 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case goalAmended = "GoalAmended"
     case goalAchieved = "GoalAchieved"
     case goalDropped = "GoalDropped"
+    /// Written by the daemon's `forget` operation, never by a client: the
+    /// salesperson's data key was destroyed here. Holds no personal data.
+    case salespersonForgotten = "SalespersonForgotten"
 
     /// Corrections say what the latest word is on an earlier record; they never rewrite it.
     public var isCorrection: Bool {
@@ -50,6 +53,22 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
         case .reviewCorrected, .commitmentAmended, .commitmentWithdrawn, .sessionVoided, .salespersonMerged, .goalAmended,
             .goalAchieved, .goalDropped:
             return true
+        case .salespersonForgotten: return false
+        }
+    }
+
+    /// Members of `data` that hold free text. They are encrypted at rest with
+    /// the salesperson's data key, left out for roles that may not read free
+    /// text, and `null` once the salesperson is forgotten.
+    public static let freeTextFields = ["text", "note", "reason", "area"]
+
+    /// Members of `data` that name a person other than the event's own
+    /// salesperson (stored by number, never by name).
+    public var otherPersonFields: [String] {
+        switch self {
+        case .sessionOpened: return ["coach"]
+        case .salespersonMerged: return ["into"]
+        default: return []
         }
     }
 

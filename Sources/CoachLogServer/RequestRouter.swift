@@ -75,6 +75,7 @@ final class RequestRouter: RequestResponding {
             case .query(let q): result = query(q, eventLoop: eventLoop)
             case .stats: result = stats(eventLoop: eventLoop)
             case .backup(let p): result = try backup(p, eventLoop: eventLoop)
+            case .forget(let p): result = forget(p, eventLoop: eventLoop)
             case .subscribe(let p):
                 let s = subscribe(p, id: request.id, channel: channel)
                 subscription = s
@@ -251,6 +252,22 @@ final class RequestRouter: RequestResponding {
             let (bytes, position) = try store.backup(to: p.path)
             logger.info("backup written to \(p.path): \(bytes) bytes through position \(position)")
             return try BackupReply(path: p.path, bytes: bytes, position: position, seconds: Date().timeIntervalSince(started)).wire
+        }
+    }
+
+    func forget(_ p: ForgetParameters, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
+        let store = self.store
+        let hub = self.hub
+        let logger = self.logger
+        return pool.runIfActive(eventLoop: eventLoop) {
+            let outcome = try store.forget(salesperson: p.salesperson, now: .now)
+            guard let event = outcome.event else {
+                return try ForgetReply(pseudonym: outcome.pseudonym, position: nil, forgotten: false).wire
+            }
+            // Logged by pseudonym: the name is what was just erased.
+            logger.notice("forgot a salesperson: now \(event.salesperson), at position \(event.position)")
+            hub.publish([event])
+            return try ForgetReply(pseudonym: outcome.pseudonym, position: event.position, forgotten: true).wire
         }
     }
 

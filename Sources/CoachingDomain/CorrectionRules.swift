@@ -52,7 +52,8 @@ extension CoachingRules {
                     rule: "goal.closed",
                     "goal \"\(e.goalId)\" was already \(goal.status.rawValue) on \(goal.statusAt?.day.iso8601 ?? "?")")
             }
-        case .sessionOpened, .goalStated, .commitmentMade, .commitmentReviewed, .insightNoted, .sessionClosed:
+        case .sessionOpened, .goalStated, .commitmentMade, .commitmentReviewed, .insightNoted, .sessionClosed,
+            .salespersonForgotten:
             break
         }
     }

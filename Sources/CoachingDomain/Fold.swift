@@ -108,7 +108,8 @@ extension CoachingRules {
             goal.status = event.type == .goalAchieved ? .achieved : .dropped
             goal.statusAt = at
             try model.put(goal)
-        case .sessionOpened, .goalStated, .commitmentMade, .commitmentReviewed, .insightNoted, .sessionClosed:
+        case .sessionOpened, .goalStated, .commitmentMade, .commitmentReviewed, .insightNoted, .sessionClosed,
+            .salespersonForgotten:
             break
         }
     }

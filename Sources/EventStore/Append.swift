@@ -47,7 +47,10 @@ public struct AppendRequest: Sendable, Equatable {
                 }
             }
             let data = event.canonicalData
-            prepared.append(.init(eventId: proposed.eventId, event: event, data: data, dataBytes: JSONWriter.bytes(data)))
+            prepared.append(
+                .init(
+                    eventId: proposed.eventId, event: event, data: data, dataBytes: JSONWriter.bytes(data),
+                    parts: DataParts(event.type, data: data)))
         }
         let salesperson = prepared[0].event.salesperson
         if let other = prepared.first(where: { !sameKey($0.event.salesperson, salesperson) }) {
@@ -69,6 +72,8 @@ public struct PreparedAppend: Sendable, Equatable {
         public var data: JSONValue
         /// `data` serialized, done here so that the single writer only copies bytes.
         public var dataBytes: [UInt8]
+        /// `data` split into what is stored in clear and what is sealed.
+        var parts: DataParts
     }
 
     public var salesperson: String

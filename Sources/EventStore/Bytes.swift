@@ -1,3 +1,4 @@
+import Sealing
 import CoachLogProtocol
 /// Compact, deterministic binary encoding for records and envelopes.
 /// Deterministic so that a rebuild writes byte-identical projections.
@@ -141,4 +142,24 @@ func decodeBigEndian(_ raw: UnsafeRawBufferPointer) -> UInt64? {
     guard raw.count == 8 else { return nil }
     var r = ByteReader(raw)
     return try? r.bigEndian()
+}
+
+extension ByteWriter {
+    mutating func person(_ id: PersonID) { bigEndian(id.value) }
+
+    /// Length-prefixed bytes (a sealed value), or a lone 0 for none.
+    mutating func blob(_ b: [UInt8]) {
+        varint(UInt64(b.count))
+        raw(b)
+    }
+}
+
+extension ByteReader {
+    mutating func person() throws -> PersonID { PersonID(try bigEndian()) }
+
+    mutating func blob() throws -> UnsafeRawBufferPointer {
+        guard let count = Int(exactly: try varint()), bytes.count - index >= count else { throw Corrupt() }
+        defer { index += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)])
+    }
 }

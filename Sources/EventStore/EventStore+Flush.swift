@@ -45,8 +45,8 @@ extension EventStore {
 
     /// The writer reads the model without the lock: only it changes the model.
     private func write(_ changes: ModelChanges, pending: PendingIndexes, checkpoint: UInt64, txn: Transaction) throws {
-        let tables = LMDBReadModel(txn: txn, tables: self.tables)
-        let model = ModelView(holder: holder, txn: txn, log: self.tables.log)
+        let tables = LMDBReadModel(txn: txn, tables: self.tables, ring: ring)
+        let model = ModelView(holder: holder, txn: txn, log: self.tables.log, ring: ring)
         for id in changes.sessions { if let record = try model.session(id.string) { try tables.put(record) } }
         for id in changes.goals { if let record = try model.goal(id.string) { try tables.put(record) } }
         for id in changes.commitments { if let record = try model.commitment(id.string) { try tables.put(record) } }
@@ -55,7 +55,7 @@ extension EventStore {
         for entry in pending.stream {
             let position = bigEndianKey(entry.position)
             try txn.put(
-                self.tables.streamIndex, key: personKey(entry.salesperson, nil, entry.position),
+                self.tables.streamIndex, key: personKey(try ring.idForStoring(entry.salesperson), nil, entry.position),
                 value: bigEndianKey(entry.version))
             try txn.put(self.tables.eventIds, key: Array(entry.eventId.utf8), value: position)
         }
@@ -110,7 +110,7 @@ extension EventStore {
     }
 
     /// Loads the flushed tables into the in-memory model.
-    private func loadModel(_ txn: Transaction) throws {
+    func loadModel(_ txn: Transaction) throws {
         var model = IndexedReadModel()
         // Sessions first, as the fold puts them: the model judges each review
         // by the session it was held in, which must be there already.
@@ -119,9 +119,9 @@ extension EventStore {
                 // Keys end in a kind tag and an 8-byte position: the tag says which record it is.
                 guard key.count >= 9 else { throw ByteReader.Corrupt() }
                 switch (pass, key[key.count - 9]) {
-                case (0, LMDBReadModel.sessionTag): try model.put(RecordCodec.decodeSession(value))
-                case (1, LMDBReadModel.goalTag): try model.put(RecordCodec.decodeGoal(value))
-                case (1, LMDBReadModel.commitmentTag): try model.put(RecordCodec.decodeCommitment(value))
+                case (0, LMDBReadModel.sessionTag): try model.put(RecordCodec.decodeSession(value, ring: ring))
+                case (1, LMDBReadModel.goalTag): try model.put(RecordCodec.decodeGoal(value, ring: ring))
+                case (1, LMDBReadModel.commitmentTag): try model.put(RecordCodec.decodeCommitment(value, ring: ring))
                 case (_, LMDBReadModel.sessionTag), (_, LMDBReadModel.goalTag), (_, LMDBReadModel.commitmentTag): break
                 default: throw ByteReader.Corrupt()
                 }
@@ -129,11 +129,11 @@ extension EventStore {
             }
         }
         try txn.scan(tables.insights) { _, value in
-            try model.put(RecordCodec.decodeInsight(value))
+            try model.put(RecordCodec.decodeInsight(value, ring: ring))
             return true
         }
         try txn.scan(tables.people) { _, value in
-            try model.put(RecordCodec.decodePerson(value))
+            try model.put(RecordCodec.decodePerson(value, ring: ring))
             return true
         }
         _ = model.takeChanges()
@@ -153,7 +153,7 @@ extension EventStore {
         try holder.lock.withWriteLock {
             try txn.scan(tables.log, from: bigEndianKey(after + 1)) { key, value in
                 guard let position = decodeBigEndian(key) else { throw ByteReader.Corrupt() }
-                let envelope = try RecordCodec.decodeEnvelope(position: position, value)
+                let envelope = try RecordCodec.decodeEnvelope(position: position, value, ring: ring)
                 try CoachingRules.apply(
                     try Self.storedEvent(envelope), position: position, recordedAt: envelope.recordedAt,
                     to: &holder.model)

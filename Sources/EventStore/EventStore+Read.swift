@@ -41,8 +41,9 @@ extension EventStore {
                 if let salesperson {
                     // The stream index ends at the checkpoint; after it, the log is read.
                     let checkpoint = try Self.checkpoint(txn, tables)
-                    let prefix = personKey(salesperson)
-                    try txn.scan(tables.streamIndex, from: personKey(salesperson, nil, after + 1)) { key, _ in
+                    guard let person = ring.id(of: salesperson) else { return ([], max(head, after)) }
+                    let prefix = personKey(person)
+                    try txn.scan(tables.streamIndex, from: personKey(person, nil, after + 1)) { key, _ in
                         guard key.count == prefix.count + 8, key.prefix(prefix.count).elementsEqual(prefix),
                             let position = decodeBigEndian(UnsafeRawBufferPointer(rebasing: key[prefix.count...]))
                         else { return false }
@@ -53,15 +54,15 @@ extension EventStore {
                         try txn.scan(tables.log, from: bigEndianKey(max(after, checkpoint) + 1)) { key, value in
                             guard let position = decodeBigEndian(key) else { return false }
                             var reader = ByteReader(value)
-                            guard sameKey(try RecordCodec.decodeHeader(&reader).salesperson, salesperson) else { return true }
-                            events.append(try RecordCodec.decodeEnvelope(position: position, value))
+                            guard try RecordCodec.decodeHeader(&reader).person == person else { return true }
+                            events.append(try RecordCodec.decodeEnvelope(position: position, value, ring: ring))
                             return events.count < limit
                         }
                     }
                 } else {
                     try txn.scan(tables.log, from: bigEndianKey(after + 1)) { key, value in
                         guard let position = decodeBigEndian(key) else { return false }
-                        events.append(try RecordCodec.decodeEnvelope(position: position, value))
+                        events.append(try RecordCodec.decodeEnvelope(position: position, value, ring: ring))
                         return events.count < limit
                     }
                 }
@@ -74,7 +75,9 @@ extension EventStore {
     }
 
     func event(at position: UInt64, txn: Transaction) throws -> EventEnvelope? {
-        try txn.withValue(tables.log, key: bigEndianKey(position)) { try RecordCodec.decodeEnvelope(position: position, $0) }
+        try txn.withValue(tables.log, key: bigEndianKey(position)) {
+            try RecordCodec.decodeEnvelope(position: position, $0, ring: ring)
+        }
     }
 
     /// Runs a projection over the in-memory read model, which holds every
@@ -87,7 +90,7 @@ extension EventStore {
             return try holder.lock.withReadLock {
                 // Checked here, under the lock already held: `requireReadModel` would take it twice.
                 guard holder.loaded else { throw Self.stillLoading }
-                return try environment.read { txn in try body(ModelView(holder: holder, txn: txn, log: tables.log)) }
+                return try environment.read { txn in try body(ModelView(holder: holder, txn: txn, log: tables.log, ring: ring)) }
             }
         } catch {
             throw StoreError.from(error)

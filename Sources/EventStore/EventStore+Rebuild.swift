@@ -42,13 +42,13 @@ extension EventStore {
     /// scratch store's for `verify`, which must not write. Returns how many it
     /// folded and the position of the last one.
     static func replay(
-        from source: Transaction, log: Database, after: UInt64, limit: Int, into model: inout LMDBReadModel
+        from source: Transaction, log: Database, ring: KeyRing, after: UInt64, limit: Int, into model: inout LMDBReadModel
     ) throws -> (applied: Int, last: UInt64?) {
         var envelopes: [EventEnvelope] = []
         // Collected first: folding writes to the transaction the log cursor reads.
         try source.scan(log, from: bigEndianKey(after + 1)) { key, value in
             guard let position = decodeBigEndian(key) else { throw ByteReader.Corrupt() }
-            envelopes.append(try RecordCodec.decodeEnvelope(position: position, value))
+            envelopes.append(try RecordCodec.decodeEnvelope(position: position, value, ring: ring))
             return envelopes.count < limit
         }
         for envelope in envelopes {

@@ -1,5 +1,7 @@
 import CoachLogProtocol
+import CoachLogJSON
 import LMDB
+import Sealing
 
 /// The envelope of store formats 1 and 2 (envelope version 1): the event type
 /// as its position in `EventType`'s declaration of those releases. The list is
@@ -25,17 +27,40 @@ enum LegacyEnvelope {
     static func upgraded(_ raw: UnsafeRawBufferPointer) throws(ByteReader.Corrupt) -> [UInt8]? {
         guard raw.count >= 2 else { throw ByteReader.Corrupt() }
         switch raw[0] {
-        case RecordCodec.envelopeVersion:
+        case RecordCodec.envelopeVersion, ClearEnvelope.version:
             _ = try StorageCode.eventType(raw[1])
             return nil
         case version:
             var bytes = Array(raw)
-            bytes[0] = RecordCodec.envelopeVersion
+            bytes[0] = ClearEnvelope.version
             bytes[1] = StorageCode.code(try eventType(position: raw[1]))
             return bytes
         default:
             throw ByteReader.Corrupt()
         }
+    }
+}
+
+/// The envelope of store formats 3 to 5 (envelope version 2): everything in
+/// clear, the salesperson by name and the data as JSON. Read only to seal it.
+enum ClearEnvelope {
+    static let version: UInt8 = 2
+
+    struct Decoded {
+        var type: EventType
+        var eventId: String
+        var salesperson: String
+        var streamVersion: UInt64
+        var recordedAt: Timestamp
+        var data: JSONValue
+    }
+
+    static func decode(_ raw: UnsafeRawBufferPointer) throws -> Decoded {
+        var r = ByteReader(raw)
+        guard try r.u8() == version else { throw ByteReader.Corrupt() }
+        return Decoded(
+            type: try StorageCode.eventType(try r.u8()), eventId: try r.string(), salesperson: try r.string(),
+            streamVersion: try r.varint(), recordedAt: Timestamp(milliseconds: try r.i64()), data: try JSONParser.parse(r.rest()))
     }
 }
 
@@ -62,7 +87,9 @@ extension EventStore {
     /// older binaries (format 3) and `verify` reports it as needing an upgrade.
     func upgradeLog(committed: inout Int) throws {
         while true {
-            let more = try environment.write { txn -> Bool? in
+            var newPeople: [PersonID] = []
+            let written = Result {
+                try environment.write { txn -> Bool? in
                 guard
                     let next = try txn.withValue(tables.meta, key: MetaKey.upgradeNext, { decodeBigEndian($0) }) ?? nil
                 else { return nil }
@@ -77,7 +104,9 @@ extension EventStore {
                         return false
                     }
                     guard let position = decodeBigEndian(key) else { throw ByteReader.Corrupt() }
-                    if let upgraded = try LegacyEnvelope.upgraded(value) { converted.append((Array(key), upgraded)) }
+                    if let sealed = try sealed(position: position, value, txn: txn, newPeople: &newPeople) {
+                        converted.append((Array(key), sealed))
+                    }
                     count += 1
                     bytes += value.count
                     last = position
@@ -91,11 +120,38 @@ extension EventStore {
                     try txn.delete(tables.meta, key: MetaKey.upgradeNext)
                 }
                 return more
+                }
             }
-            guard let more else { return }
+            if case .failure = written { ring.remove(newPeople) }
+            guard let more = try written.get() else { return }
             committed += 1
             try options.afterChunk?(committed)
             if !more { return }
         }
+    }
+
+    /// The format-6 form of a stored envelope of any older format; nil when it
+    /// already is, so that converting twice is harmless. Gives the people it
+    /// names keys, in `txn`.
+    private func sealed(position: UInt64, _ raw: UnsafeRawBufferPointer, txn: Transaction, newPeople: inout [PersonID])
+        throws -> [UInt8]?
+    {
+        guard raw.first != RecordCodec.envelopeVersion else { return nil }
+        let clear = try LegacyEnvelope.upgraded(raw) ?? Array(raw)
+        let old = try clear.withUnsafeBytes { try ClearEnvelope.decode($0) }
+        let parts = DataParts(old.type, data: old.data)
+        for name in [old.salesperson] + parts.otherPeople where ring.id(of: name) == nil {
+            let person = ring.makePerson(name)
+            try txn.put(tables.keys, key: person.id.bigEndianBytes, value: ring.entry(person))
+            ring.add([person])
+            newPeople.append(person.id)
+        }
+        let person = try ring.idForStoring(old.salesperson)
+        guard let key = ring.key(of: person) else { throw ByteReader.Corrupt() }
+        let header = RecordCodec.Header(
+            type: old.type, eventId: old.eventId, person: person, streamVersion: old.streamVersion, recordedAt: old.recordedAt)
+        return RecordCodec.encode(
+            header, position: position, clear: try parts.storedClear(old.type, ids: ring.idForStoring),
+            textMask: parts.textMask, texts: parts.texts, key: key)
     }
 }

@@ -2,6 +2,7 @@ import CoachLogJSON
 import CoachLogProtocol
 import CoachingDomain
 import LMDB
+import Sealing
 
 #if canImport(Glibc)
 import Glibc
@@ -34,7 +35,7 @@ extension EventStore {
     /// The comparison with a rebuild replays the log into a scratch store in
     /// the temporary folder (`TMPDIR`), removed afterwards: it needs room for
     /// the projections, not for the events.
-    public static func verify(directory: String) throws -> VerificationReport {
+    public static func verify(directory: String, masterKey: MasterKey) throws -> VerificationReport {
         do {
             let path = directory + "/" + dataFileName
             guard try checkDataFile(path) else {
@@ -44,13 +45,15 @@ extension EventStore {
             }
             let lock = try lockDirectoryShared(directory)
             defer { if let lock { close(lock) } }
-            let environment = try openEnvironment(path, options: Options(), readOnly: true)
+            let environment = try openEnvironment(path, options: Options(masterKey: masterKey), readOnly: true)
             return try environment.read { txn in
                 let (meta, format) = try storedFormat(txn, path: path)
                 if let reason = try upgradeNeeded(txn, meta: meta, format: format) {
                     return VerificationReport(events: 0, salespeople: 0, problems: [], upgradeNeeded: reason)
                 }
-                return try check(txn, Tables(txn, create: false), chunk: Options().chunkEvents)
+                let tables = try Tables(txn, create: false)
+                let ring = try openRing(txn, tables, masterKey: masterKey, path: path, creating: false)
+                return try check(txn, tables, ring: ring, chunk: Options(masterKey: masterKey).chunkEvents)
             }
         } catch {
             throw StoreError.from(error)
@@ -61,7 +64,7 @@ extension EventStore {
     public func verify() throws -> VerificationReport {
         do {
             try flush()
-            return try environment.read { txn in try Self.check(txn, tables, chunk: options.chunkEvents) }
+            return try environment.read { txn in try Self.check(txn, tables, ring: ring, chunk: options.chunkEvents) }
         } catch {
             throw StoreError.from(error)
         }
@@ -90,12 +93,12 @@ extension EventStore {
     /// tables written behind the log end; the next open folds the rest) every
     /// eventId points at its event, the stream index holds each event, and
     /// the projections are byte-identical to a rebuild from the log.
-    static func check(_ txn: Transaction, _ tables: Tables, chunk: Int) throws -> VerificationReport {
+    static func check(_ txn: Transaction, _ tables: Tables, ring: KeyRing, chunk: Int) throws -> VerificationReport {
         var problems: [String] = []
         let checkpoint = try self.checkpoint(txn, tables)
-        var flushedVersions: [String: UInt64] = [:]
+        var flushedVersions: [PersonID: UInt64] = [:]
         var expected: UInt64 = 1
-        var versions: [String: UInt64] = [:]
+        var versions: [PersonID: UInt64] = [:]
         var decodable = true
         // One pass over the log, holding no events: memory stays small on a big store.
         try txn.scan(tables.log) { key, value in
@@ -105,18 +108,21 @@ extension EventStore {
             }
             if position != expected { problems.append("position \(expected) is missing (next is \(position))") }
             expected = position + 1
-            guard let envelope = try? RecordCodec.decodeEnvelope(position: position, value) else {
+            var reader = ByteReader(value)
+            guard let envelope = try? RecordCodec.decodeEnvelope(position: position, value, ring: ring),
+                let person = try? RecordCodec.decodeHeader(&reader).person
+            else {
                 problems.append("event \(position) cannot be decoded")
                 decodable = false
                 return true
             }
-            let version = versions[envelope.salesperson, default: 0] + 1
-            versions[envelope.salesperson] = version
+            let version = versions[person, default: 0] + 1
+            versions[person] = version
             if envelope.streamVersion != version {
                 problems.append("event \(position) has stream version \(envelope.streamVersion), expected \(version)")
             }
             guard position <= checkpoint else { return true }
-            flushedVersions[envelope.salesperson] = version
+            flushedVersions[person] = version
             let stored =
                 try txn.withValue(tables.eventIds, key: Array(envelope.eventId.utf8)) { decodeBigEndian($0) } ?? nil
             if stored != position {
@@ -125,10 +131,10 @@ extension EventStore {
             return true
         }
         let events = Int(expected - 1)
-        for (salesperson, version) in flushedVersions {
-            let stored = try streamVersion(salesperson, txn: txn, tables: tables)
+        for (person, version) in flushedVersions {
+            let stored = try streamVersion(person, txn: txn, tables: tables)
             if stored != version {
-                problems.append("\(salesperson)'s stream version is \(stored), expected \(version)")
+                problems.append("\(try ring.shown(person).name)'s stream version is \(stored), expected \(version)")
             }
         }
         if checkpoint > UInt64(events) {
@@ -145,7 +151,7 @@ extension EventStore {
         // A rebuild would stop at the first undecodable event; that one is reported already.
         if decodable {
             let stored = try digests(txn, tables)
-            let rebuilt = try rebuiltDigests(txn, tables, upTo: checkpoint, chunk: chunk)
+            let rebuilt = try rebuiltDigests(txn, tables, ring: ring, upTo: checkpoint, chunk: chunk)
             for table in tables.projections where stored[table.name] != rebuilt[table.name] {
                 problems.append("projection table \(table.name) differs from a rebuild from the log")
             }
@@ -158,7 +164,9 @@ extension EventStore {
     /// The digests of the projections a rebuild from `txn`'s log produces,
     /// built in a scratch store (this one may be read-only) by the same code
     /// and in the same chunks as a rebuild in place.
-    static func rebuiltDigests(_ txn: Transaction, _ tables: Tables, upTo end: UInt64, chunk: Int) throws -> [String: UInt64] {
+    static func rebuiltDigests(
+        _ txn: Transaction, _ tables: Tables, ring: KeyRing, upTo end: UInt64, chunk: Int
+    ) throws -> [String: UInt64] {
         let folder = try scratchFolder()
         let path = folder + "/rebuild.mdb"
         defer {
@@ -172,9 +180,9 @@ extension EventStore {
         var after: UInt64 = 0
         while after < end {
             let (applied, last) = try scratch.write { scratchTxn in
-                var model = LMDBReadModel(txn: scratchTxn, tables: scratchTables)
+                var model = LMDBReadModel(txn: scratchTxn, tables: scratchTables, ring: ring)
                 let limit = Int(min(UInt64(chunk), end - after))
-                return try replay(from: txn, log: tables.log, after: after, limit: limit, into: &model)
+                return try replay(from: txn, log: tables.log, ring: ring, after: after, limit: limit, into: &model)
             }
             guard let last, applied > 0 else { break }
             after = last

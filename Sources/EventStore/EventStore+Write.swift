@@ -2,6 +2,7 @@ import CoachLogJSON
 import CoachLogProtocol
 import CoachingDomain
 import LMDB
+import Sealing
 
 extension EventStore {
     /// Commits a batch of appends from many callers in ONE write transaction
@@ -24,7 +25,17 @@ extension EventStore {
         do {
             try requireReadModel()
             return try writer.withLock { state throws -> [Result<AppendResult, StoreError>] in
-                let staged = try environment.write { txn in try self.stage(batch, txn: txn, state: state, now: now) }
+                var newPeople: [PersonID] = []
+                let staged: Staged
+                do {
+                    staged = try environment.write { txn in
+                        try self.stage(batch, txn: txn, state: state, now: now, newPeople: &newPeople)
+                    }
+                } catch {
+                    // Their keys were not written: nothing may use their ids.
+                    ring.remove(newPeople)
+                    throw error
+                }
                 // Durable: only now may queries see the batch.
                 state.record(staged.indexes)
                 holder.lock.withWriteLock {
@@ -63,11 +74,14 @@ extension EventStore {
         var indexes = PendingIndexes()
     }
 
-    private func stage(_ batch: [PreparedAppend], txn: Transaction, state: WriterState, now: Timestamp) throws -> Staged {
-        var staged = Staged(layer: OverlayModel(base: ModelView(holder: holder, txn: txn, log: tables.log)))
+    private func stage(
+        _ batch: [PreparedAppend], txn: Transaction, state: WriterState, now: Timestamp, newPeople: inout [PersonID]
+    ) throws -> Staged {
+        var staged = Staged(layer: OverlayModel(base: ModelView(holder: holder, txn: txn, log: tables.log, ring: ring)))
         staged.results.reserveCapacity(batch.count)
         var head = state.head
         for append in batch {
+            try registerPeople(of: append, txn: txn, newPeople: &newPeople)
             do {
                 // The append's own index entries, merged into the batch's only if it
                 // succeeds: copying the batch's instead would cost O(batch) per append.
@@ -102,6 +116,20 @@ extension EventStore {
         return staged
     }
 
+    /// Gives every person the append names a key, in the batch's transaction
+    /// (kept even if the append then fails: a sealed name, no event).
+    private func registerPeople(of append: PreparedAppend, txn: Transaction, newPeople: inout [PersonID]) throws {
+        func register(_ name: String) throws {
+            guard ring.id(of: name) == nil else { return }
+            let person = ring.makePerson(name)
+            try txn.put(tables.keys, key: person.id.bigEndianBytes, value: ring.entry(person))
+            ring.add([person])
+            newPeople.append(person.id)
+        }
+        try register(append.salesperson)
+        for event in append.events { for name in event.parts.otherPeople { try register(name) } }
+    }
+
     /// `indexes` receives the append's index entries; `earlier` holds those
     /// of the events before it that are not flushed yet, newest first.
     private func apply(
@@ -110,9 +138,11 @@ extension EventStore {
     ) throws -> AppendResult {
         if let replay = try replayed(append, txn: txn, earlier: earlier) { return replay }
         let name = ExactName(append.salesperson)
+        let person = try ring.idForStoring(append.salesperson)
+        guard let key = ring.key(of: person) else { throw StoreError(.storage, "no data key for a live name") }
         var version =
             try earlier.lazy.compactMap { $0.versions[name] }.first
-            ?? Self.streamVersion(append.salesperson, txn: txn, tables: tables)
+            ?? Self.streamVersion(person, txn: txn, tables: tables)
         if let expected = append.expectedVersion, expected != version {
             throw StoreError(
                 .conflict,
@@ -134,8 +164,14 @@ extension EventStore {
             let envelope = EventEnvelope(
                 position: position, eventId: eventId, type: proposed.event.type, salesperson: append.salesperson,
                 streamVersion: version, recordedAt: now, data: proposed.data)
+            let header = RecordCodec.Header(
+                type: proposed.event.type, eventId: eventId, person: person, streamVersion: version, recordedAt: now)
+            let clear = try proposed.parts.storedClear(proposed.event.type, ids: ring.idForStoring)
             try txn.put(
-                tables.log, key: bigEndianKey(position), value: RecordCodec.encode(envelope, dataBytes: proposed.dataBytes),
+                tables.log, key: bigEndianKey(position),
+                value: RecordCodec.encode(
+                    header, position: position, clear: clear, textMask: proposed.parts.textMask, texts: proposed.parts.texts,
+                    key: key),
                 flags: .append)
             indexes.add(envelope)
             try CoachingRules.apply(proposed.event, position: position, recordedAt: now, to: &model)
@@ -168,10 +204,9 @@ extension EventStore {
                 continue
             }
             let original = try txn.withValue(tables.log, key: bigEndianKey(position)) { stored in
-                var reader = ByteReader(stored)
-                let header = try RecordCodec.decodeHeader(&reader)
-                let same = Self.sameContent(reader.rest(), header, event.dataBytes)
-                return Original(position: position, header: header, sameData: same)
+                let envelope = try RecordCodec.decodeEnvelope(position: position, stored, ring: ring)
+                let same = Self.sameContent(envelope, event.dataBytes)
+                return Original(position: position, envelope: envelope, sameData: same)
             }
             originals.append(original)
         }
@@ -185,18 +220,18 @@ extension EventStore {
                     "this append repeats some eventIds of an earlier append but not all; resend the earlier append exactly, or use new eventIds"
                 )
             }
-            guard original.header.type == event.event.type, sameKey(original.header.salesperson, append.salesperson),
-                original.sameData
+            guard original.envelope.type == event.event.type, !original.envelope.erased,
+                sameKey(original.envelope.salesperson, append.salesperson), original.sameData
             else {
                 throw StoreError(
                     .conflict,
-                    "eventId \"\(original.header.eventId)\" was already stored with a different type or data (at position \(original.position)); use a new eventId for a new event"
+                    "eventId \"\(original.envelope.eventId)\" was already stored with a different type or data (at position \(original.position)); use a new eventId for a new event"
                 )
             }
             positions.append(original.position)
             // A retry may list its events in another order: the stream's version
             // after them is the largest of theirs.
-            streamVersion = max(streamVersion, original.header.streamVersion)
+            streamVersion = max(streamVersion, original.envelope.streamVersion)
         }
         return AppendResult(positions: positions, streamVersion: streamVersion, stored: [])
     }
@@ -204,14 +239,14 @@ extension EventStore {
     /// A stored event as a retry is compared with it.
     private struct Original {
         var position: UInt64
-        var header: RecordCodec.Header
+        var envelope: EventEnvelope
         var sameData: Bool
     }
 
     /// A salesperson's stream version in the flushed index: the version of
     /// their last event flushed (0 for none); `PendingIndexes` knows later ones.
-    static func streamVersion(_ salesperson: String, txn: Transaction, tables: Tables) throws -> UInt64 {
-        guard let value = try txn.lastValue(tables.streamIndex, prefix: personKey(salesperson)) else { return 0 }
+    static func streamVersion(_ person: PersonID, txn: Transaction, tables: Tables) throws -> UInt64 {
+        guard let value = try txn.lastValue(tables.streamIndex, prefix: personKey(person)) else { return 0 }
         return value.withUnsafeBytes { decodeBigEndian($0) } ?? 0
     }
 
@@ -221,13 +256,11 @@ extension EventStore {
     /// Also the same when only the original lacks `at` and the retry gives
     /// its `recordedAt` (what it meant): an export replayed with explicit
     /// times is then recognised as the same events.
-    static func sameContent(_ stored: UnsafeRawBufferPointer, _ header: RecordCodec.Header, _ data: [UInt8]) -> Bool {
-        if stored.elementsEqual(data) { return true }
-        // Other bytes: re-serialize, in case an older writer spelled the same values differently.
-        guard case .object(var fields)? = try? JSONParser.parse(stored) else { return false }
+    static func sameContent(_ stored: EventEnvelope, _ data: [UInt8]) -> Bool {
+        guard case .object(var fields) = stored.data else { return false }
         if JSONWriter.bytes(.object(fields)) == data { return true }
         guard fields["at"] == nil else { return false }
-        fields["at"] = .string(header.recordedAt.iso8601)
+        fields["at"] = .string(stored.recordedAt.iso8601)
         return JSONWriter.bytes(.object(fields)) == data
     }
 

@@ -3,6 +3,7 @@ import CoachLogPOSIX
 import CoachLogProtocol
 import CoachingDomain
 import LMDB
+import Sealing
 import Synchronization
 
 #if canImport(Glibc)
@@ -41,10 +42,13 @@ public final class EventStore: @unchecked Sendable {
     /// of its declaration position (envelope version 2); format 5 writes the
     /// read model and the eventId and stream indexes behind the log, so they
     /// may end before it (at the checkpoint).
-    public static let formatVersion: UInt64 = 5
+    /// Format 6 stores no name and no free text in clear: people by number,
+    /// free text sealed with each salesperson's data key (see `KeyRing`).
+    public static let formatVersion: UInt64 = 6
     /// Version of the projection tables. A mismatch at open rebuilds them from
     /// the log. Version 3: kinds, outcomes and topics as `StorageCode`s.
-    public static let projectionVersion: UInt64 = 4
+    /// Version 5: people by number, goal areas sealed.
+    public static let projectionVersion: UInt64 = 5
     public static let dataFileName = "coachlog.mdb"
     public static let lockFileName = "coachlog.lock"
 
@@ -55,6 +59,8 @@ public final class EventStore: @unchecked Sendable {
     let options: Options
     private let lockDescriptor: Int32
     let holder = ModelHolder()
+    /// Every person's id, name and data key.
+    let ring: KeyRing
     let writer = Mutex(WriterState(head: 0, flushed: 0))
 
     public struct Options: Sendable {
@@ -69,6 +75,9 @@ public final class EventStore: @unchecked Sendable {
         /// open. Throwing stops the open there, in the state a crash between
         /// two transactions leaves; the next open resumes the work.
         public var afterChunk: (@Sendable (_ committed: Int) throws -> Void)?
+        /// Wraps every data key. It must be the key the store was created
+        /// with; a new store records its fingerprint.
+        public var masterKey: MasterKey
         /// Leaves loading the read model to `loadReadModel()`, so that a daemon
         /// can answer `hello` while it loads; until then the store refuses
         /// appends and queries with `.unavailable`.
@@ -78,9 +87,10 @@ public final class EventStore: @unchecked Sendable {
         /// grows as data is written. Being large, it rarely has to grow, and
         /// growing waits for every reader to finish.
         public init(
-            mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 100_000,
+            masterKey: MasterKey, mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 100_000,
             afterChunk: (@Sendable (_ committed: Int) throws -> Void)? = nil
         ) {
+            self.masterKey = masterKey
             self.mapSize = mapSize
             self.maximumMapSize = maximumMapSize
             self.chunkEvents = max(1, chunkEvents)
@@ -90,16 +100,20 @@ public final class EventStore: @unchecked Sendable {
 
     /// Opens the store in `directory`, creating the folder and the store if
     /// they do not exist, and bringing the projections up to date.
-    public init(directory: String, options: Options = Options()) throws {
+    public init(directory: String, options: Options) throws {
         self.directory = directory
         self.dataFilePath = directory + "/" + Self.dataFileName
         self.options = options
+        self.ring = KeyRing(master: options.masterKey)
         try Self.ensureDirectory(directory)
         lockDescriptor = try Self.lockDirectory(directory)
         do {
             let existing = try Self.checkDataFile(dataFilePath)
             environment = try Self.openEnvironment(dataFilePath, options: options, readOnly: false)
             tables = try Self.openTables(environment, existing: existing, path: dataFilePath)
+            try environment.write { txn in
+                _ = try Self.openRing(txn, tables, masterKey: options.masterKey, path: dataFilePath, creating: true, into: ring)
+            }
         } catch {
             close(lockDescriptor)
             throw StoreError.from(error)
@@ -263,7 +277,10 @@ public final class EventStore: @unchecked Sendable {
                 // byte either (a format-4 store's tables end at its head), but a
                 // format-4 binary would not fold a format-5 log's tail into the
                 // indexes, so it must refuse the file.
-                if format < 3 { try txn.put(tables.meta, key: MetaKey.upgradeNext, value: bigEndianKey(1)) }
+                // Format 6 seals names and free text: every envelope is rewritten.
+                try txn.put(tables.meta, key: MetaKey.upgradeNext, value: bigEndianKey(1))
+                // The look-alike index of format 5 and older held folded names in clear.
+                if let folds = try existingDatabase(txn, "peopleByFold") { try txn.drop(folds) }
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
             }
             if !existing {
@@ -303,6 +320,33 @@ public final class EventStore: @unchecked Sendable {
             )
         }
         return (meta, format)
+    }
+
+    // MARK: Keys
+
+    /// Loads the keys table into `ring` (a new one when nil), after checking
+    /// that `masterKey` is the store's. `creating` records the fingerprint in
+    /// a store that has none (a new store, or one being upgraded).
+    @discardableResult
+    static func openRing(
+        _ txn: Transaction, _ tables: Tables, masterKey: MasterKey, path: String, creating: Bool, into ring: KeyRing? = nil
+    ) throws -> KeyRing {
+        let stored = try txn.get(tables.meta, key: MetaKey.masterKey).map { String(decoding: $0, as: UTF8.self) }
+        switch stored {
+        case masterKey.fingerprint: break
+        case nil where creating:
+            try txn.put(tables.meta, key: MetaKey.masterKey, value: Array(masterKey.fingerprint.utf8))
+        case nil:
+            throw StoreError(.format, "\(path) records no master key; open it with coachlogd once to upgrade it")
+        case let other?:
+            throw StoreError(
+                .format,
+                "\(path) is sealed with master key \(other), but the key given has fingerprint \(masterKey.fingerprint); start coachlogd with the store's own key file (--master-key); without it the records cannot be read"
+            )
+        }
+        let ring = ring ?? KeyRing(master: masterKey)
+        try ring.load(txn, tables.keys)
+        return ring
     }
 
     // MARK: Positions

@@ -2,6 +2,7 @@ import CoachLogJSON
 import CoachLogProtocol
 import CoachingDomain
 import LMDB
+import Sealing
 
 /// The coaching read model stored in LMDB tables, inside one transaction.
 /// In a write transaction it is also the fold's write model, so projections
@@ -9,6 +10,7 @@ import LMDB
 struct LMDBReadModel: CoachingWriteModel {
     let txn: Transaction
     let tables: Tables
+    let ring: KeyRing
 
     static let sessionTag: UInt8 = UInt8(ascii: "S")
     static let goalTag: UInt8 = UInt8(ascii: "G")
@@ -25,7 +27,8 @@ struct LMDBReadModel: CoachingWriteModel {
 
     private func records<T>(of salesperson: String, tag: UInt8, _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> [T] {
         var result: [T] = []
-        try txn.scan(tables.byPerson, prefix: personKey(salesperson, tag)) { _, value in
+        guard let person = ring.id(of: salesperson) else { return [] }
+        try txn.scan(tables.byPerson, prefix: personKey(person, tag)) { _, value in
             result.append(try decode(value))
             return true
         }
@@ -43,31 +46,32 @@ struct LMDBReadModel: CoachingWriteModel {
     }
 
     func session(_ id: String) throws -> SessionRecord? {
-        try record(tables.sessions, id, RecordCodec.decodeSession)
+        try record(tables.sessions, id, { try RecordCodec.decodeSession($0, ring: ring) })
     }
 
     func goal(_ id: String) throws -> GoalRecord? {
-        try record(tables.goals, id, RecordCodec.decodeGoal)
+        try record(tables.goals, id, { try RecordCodec.decodeGoal($0, ring: ring) })
     }
 
     func commitment(_ id: String) throws -> CommitmentRecord? {
-        try record(tables.commitments, id, RecordCodec.decodeCommitment)
+        try record(tables.commitments, id, { try RecordCodec.decodeCommitment($0, ring: ring) })
     }
 
     func person(_ salesperson: String) throws -> PersonRecord? {
-        try txn.withValue(tables.people, key: Array(salesperson.utf8)) { try RecordCodec.decodePerson($0) }
+        guard let id = ring.id(of: salesperson) else { return nil }
+        return try txn.withValue(tables.people, key: id.bigEndianBytes) { try RecordCodec.decodePerson($0, ring: ring) }
     }
 
     func sessions(of salesperson: String) throws -> [SessionRecord] {
-        try records(of: salesperson, tag: Self.sessionTag, RecordCodec.decodeSession)
+        try records(of: salesperson, tag: Self.sessionTag, { try RecordCodec.decodeSession($0, ring: ring) })
     }
 
     func goals(of salesperson: String) throws -> [GoalRecord] {
-        try records(of: salesperson, tag: Self.goalTag, RecordCodec.decodeGoal)
+        try records(of: salesperson, tag: Self.goalTag, { try RecordCodec.decodeGoal($0, ring: ring) })
     }
 
     func commitments(of salesperson: String) throws -> [CommitmentRecord] {
-        try records(of: salesperson, tag: Self.commitmentTag, RecordCodec.decodeCommitment)
+        try records(of: salesperson, tag: Self.commitmentTag, { try RecordCodec.decodeCommitment($0, ring: ring) })
     }
 
     func reviews(of salesperson: String) throws -> [ReviewFact] {
@@ -76,8 +80,9 @@ struct LMDBReadModel: CoachingWriteModel {
 
     func insights(of salesperson: String) throws -> [InsightRecord] {
         var result: [InsightRecord] = []
-        try txn.scan(tables.insights, prefix: personKey(salesperson)) { _, value in
-            result.append(try RecordCodec.decodeInsight(value))
+        guard let person = ring.id(of: salesperson) else { return [] }
+        try txn.scan(tables.insights, prefix: personKey(person)) { _, value in
+            result.append(try RecordCodec.decodeInsight(value, ring: ring))
             return true
         }
         return result
@@ -86,57 +91,53 @@ struct LMDBReadModel: CoachingWriteModel {
     func people() throws -> [PersonRecord] {
         var result: [PersonRecord] = []
         try txn.scan(tables.people) { _, value in
-            result.append(try RecordCodec.decodePerson(value))
+            result.append(try RecordCodec.decodePerson(value, ring: ring))
             return true
         }
         return result
     }
 
+    /// A scan: no table may hold folded names, which are names in clear. Only
+    /// `verify`'s scratch fold uses this model, and it never asks.
     func people(foldedAs key: String) throws -> [PersonRecord] {
-        var names: [[UInt8]] = []
-        try txn.scan(tables.peopleByFold, prefix: Array(key.utf8) + [0]) { k, _ in
-            names.append(Array(k.dropFirst(key.utf8.count + 1)))
-            return true
-        }
-        return try names.compactMap { name in
-            try txn.withValue(tables.people, key: name) { try RecordCodec.decodePerson($0) }
-        }
+        try people().filter { NameSimilarity.folded($0.salesperson) == key }
     }
 
     func eventData(at position: UInt64) throws -> JSONValue? {
         try txn.withValue(tables.log, key: bigEndianKey(position)) {
-            try RecordCodec.decodeEnvelope(position: position, $0).data
+            try RecordCodec.decodeEnvelope(position: position, $0, ring: ring).data
         }
     }
 
     func put(_ session: SessionRecord) throws {
         try store(
-            tables.sessions, id: session.sessionId, key: personKey(session.salesperson, Self.sessionTag, session.position),
-            value: RecordCodec.encode(session))
+            tables.sessions, id: session.sessionId,
+            key: personKey(try ring.idForStoring(session.salesperson), Self.sessionTag, session.position),
+            value: try RecordCodec.encode(session, ring: ring))
     }
 
     func put(_ goal: GoalRecord) throws {
         try store(
-            tables.goals, id: goal.goalId, key: personKey(goal.salesperson, Self.goalTag, goal.position),
-            value: RecordCodec.encode(goal))
+            tables.goals, id: goal.goalId, key: personKey(try ring.idForStoring(goal.salesperson), Self.goalTag, goal.position),
+            value: try RecordCodec.encode(goal, ring: ring))
     }
 
     func put(_ commitment: CommitmentRecord) throws {
         try store(
             tables.commitments, id: commitment.commitmentId,
-            key: personKey(commitment.salesperson, Self.commitmentTag, commitment.position),
-            value: RecordCodec.encode(commitment))
+            key: personKey(try ring.idForStoring(commitment.salesperson), Self.commitmentTag, commitment.position),
+            value: try RecordCodec.encode(commitment, ring: ring))
     }
 
     func put(_ insight: InsightRecord) throws {
         try txn.put(
-            tables.insights, key: personKey(insight.salesperson, nil, insight.position), value: RecordCodec.encode(insight))
+            tables.insights, key: personKey(try ring.idForStoring(insight.salesperson), nil, insight.position),
+            value: try RecordCodec.encode(insight, ring: ring))
     }
 
     func put(_ person: PersonRecord) throws {
-        try txn.put(tables.people, key: Array(person.salesperson.utf8), value: RecordCodec.encode(person))
-        // Indexed once per name; most puts (a new latest session) find it there and write nothing.
-        let foldKey = Array(NameSimilarity.folded(person.salesperson).utf8) + [0] + Array(person.salesperson.utf8)
-        if try !txn.contains(tables.peopleByFold, key: foldKey) { try txn.put(tables.peopleByFold, key: foldKey, value: []) }
+        try txn.put(
+            tables.people, key: try ring.idForStoring(person.salesperson).bigEndianBytes,
+            value: try RecordCodec.encode(person, ring: ring))
     }
 }

@@ -30,6 +30,7 @@ struct ModelView: CoachingReadModel {
     let holder: ModelHolder
     let txn: Transaction
     let log: Database
+    let ring: KeyRing
 
     func session(_ id: String) throws -> SessionRecord? { try holder.model.session(id) }
     func goal(_ id: String) throws -> GoalRecord? { try holder.model.goal(id) }
@@ -55,7 +56,7 @@ struct ModelView: CoachingReadModel {
 
     func eventData(at position: UInt64) throws -> JSONValue? {
         try txn.withValue(log, key: bigEndianKey(position)) {
-            try RecordCodec.decodeEnvelope(position: position, $0).data
+            try RecordCodec.decodeEnvelope(position: position, $0, ring: ring).data
         }
     }
 }

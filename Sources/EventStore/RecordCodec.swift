@@ -1,42 +1,79 @@
 import CoachLogJSON
 import CoachLogProtocol
 import CoachingDomain
+import Sealing
 
 /// Binary forms of the read-model records and the event envelope. Every enum
 /// is stored as its `StorageCode`, never as its position in the declaration.
 enum RecordCodec {
-    /// First byte of every envelope of store format 3. Format 2 and older wrote
-    /// 1, with event types by declaration position (see `LegacyEnvelope`).
-    static let envelopeVersion: UInt8 = 2
+    /// First byte of every envelope of store format 6: the person by number,
+    /// their free text sealed. Format 3 to 5 wrote 2 (everything in clear,
+    /// see `ClearEnvelope`); format 2 and older 1 (see `LegacyEnvelope`).
+    static let envelopeVersion: UInt8 = 3
 
     // MARK: Envelope
+    //
+    // version, type code, eventId, person id (8 bytes), stream version,
+    // recordedAt, then the data in two parts: the clear part (JSON: no
+    // salesperson, no free text, other people as "#" and their id in
+    // hexadecimal), a byte marking which free-text members exist, and the
+    // free-text members as one JSON object sealed with the person's data key
+    // (bound to the position and the person).
 
-    static func encode(_ e: EventEnvelope, dataBytes: [UInt8]? = nil) -> [UInt8] {
-        var w = ByteWriter(capacity: 64 + (dataBytes?.count ?? 256))
+    static func encode(
+        _ header: Header, position: UInt64, clear: [UInt8], textMask: UInt8, texts: [UInt8]?, key: DataKey
+    ) -> [UInt8] {
+        var w = ByteWriter(capacity: 64 + clear.count + (texts?.count ?? 0) + DataKey.overhead)
         w.u8(envelopeVersion)
-        w.u8(StorageCode.code(e.type))
-        w.string(e.eventId)
-        w.string(e.salesperson)
-        w.varint(e.streamVersion)
-        w.i64(e.recordedAt.milliseconds)
-        if let dataBytes { w.raw(dataBytes) } else { JSONWriter.write(e.data, into: &w.bytes) }
+        w.u8(StorageCode.code(header.type))
+        w.string(header.eventId)
+        w.person(header.person)
+        w.varint(header.streamVersion)
+        w.i64(header.recordedAt.milliseconds)
+        w.blob(clear)
+        w.u8(textMask)
+        if let texts { w.raw(key.seal(texts, context: textContext(position: position, person: header.person))) }
         return w.bytes
     }
 
-    static func decodeEnvelope(position: UInt64, _ raw: UnsafeRawBufferPointer) throws -> EventEnvelope {
+    static func textContext(position: UInt64, person: PersonID) -> [UInt8] {
+        Array("coachlog text".utf8) + bigEndianKey(position) + person.bigEndianBytes
+    }
+
+    static func decodeEnvelope(position: UInt64, _ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> EventEnvelope {
         var r = ByteReader(raw)
         let header = try decodeHeader(&r)
-        let data = try JSONParser.parse(r.rest())
+        guard case .object(var fields) = try JSONParser.parse(try r.blob()) else { throw ByteReader.Corrupt() }
+        let textMask = try r.u8()
+        let sealed = r.rest()
+        let shown = try ring.shown(header.person)
+        for member in header.type.otherPersonFields {
+            guard case .string(let token)? = fields[member] else { continue }
+            fields[member] = .string(try ring.shown(try personToken(token)).name)
+        }
+        fields["salesperson"] = .string(shown.name)
+        if textMask != 0 {
+            if let key = shown.key {
+                guard let opened = key.open(sealed, context: textContext(position: position, person: header.person)),
+                    case .object(let texts) = try JSONParser.parse(opened)
+                else { throw ByteReader.Corrupt() }
+                fields.merge(texts) { _, text in text }
+            } else {
+                for (bit, member) in EventType.freeTextFields.enumerated() where textMask & (1 << bit) != 0 {
+                    fields[member] = .null
+                }
+            }
+        }
         return EventEnvelope(
-            position: position, eventId: header.eventId, type: header.type, salesperson: header.salesperson,
-            streamVersion: header.streamVersion, recordedAt: header.recordedAt, data: data)
+            position: position, eventId: header.eventId, type: header.type, salesperson: shown.name,
+            streamVersion: header.streamVersion, recordedAt: header.recordedAt, data: .object(fields), erased: shown.erased)
     }
 
     /// An envelope without its data, which `reader` is left at.
     struct Header {
         var type: EventType
         var eventId: String
-        var salesperson: String
+        var person: PersonID
         var streamVersion: UInt64
         var recordedAt: Timestamp
     }
@@ -44,17 +81,27 @@ enum RecordCodec {
     static func decodeHeader(_ r: inout ByteReader) throws -> Header {
         guard try r.u8() == envelopeVersion else { throw ByteReader.Corrupt() }
         return Header(
-            type: try StorageCode.eventType(try r.u8()), eventId: try r.string(), salesperson: try r.string(),
+            type: try StorageCode.eventType(try r.u8()), eventId: try r.string(), person: try r.person(),
             streamVersion: try r.varint(), recordedAt: Timestamp(milliseconds: try r.i64()))
+    }
+
+    /// How the clear part names a person other than the event's own.
+    static func token(_ id: PersonID) -> String { "#" + Hex.string(id.bigEndianBytes) }
+
+    static func personToken(_ token: String) throws -> PersonID {
+        guard token.hasPrefix("#"), let bytes = Hex.bytes(String(token.dropFirst())), bytes.count == 8 else {
+            throw ByteReader.Corrupt()
+        }
+        return PersonID(bytes.reduce(0) { $0 << 8 | UInt64($1) })
     }
 
     // MARK: Records
 
-    static func encode(_ s: SessionRecord) -> [UInt8] {
+    static func encode(_ s: SessionRecord, ring: KeyRing) throws -> [UInt8] {
         var w = ByteWriter()
         w.string(s.sessionId)
-        w.string(s.salesperson)
-        w.string(s.coach)
+        w.person(try ring.idForStoring(s.salesperson))
+        w.person(try ring.idForStoring(s.coach))
         w.i64(s.openedAt.milliseconds)
         if let closed = s.closedAt {
             w.u8(1)
@@ -68,21 +115,29 @@ enum RecordCodec {
         return w.bytes
     }
 
-    static func decodeSession(_ raw: UnsafeRawBufferPointer) throws -> SessionRecord {
+    static func decodeSession(_ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> SessionRecord {
         var r = ByteReader(raw)
         return SessionRecord(
-            sessionId: try r.string(), salesperson: try r.string(), coach: try r.string(),
+            sessionId: try r.string(), salesperson: try ring.shown(try r.person()).name,
+            coach: try ring.shown(try r.person()).name,
             openedAt: Timestamp(milliseconds: try r.i64()),
             closedAt: try r.flag() ? Timestamp(milliseconds: try r.i64()) : nil,
             topics: try StorageCode.topics(mask: try r.u8()), position: try r.varint(), voided: try r.flag())
     }
 
-    static func encode(_ g: GoalRecord) -> [UInt8] {
+    static func encode(_ g: GoalRecord, ring: KeyRing) throws -> [UInt8] {
         var w = ByteWriter()
         w.string(g.goalId)
-        w.string(g.salesperson)
+        let person = try ring.idForStoring(g.salesperson)
+        w.person(person)
         w.string(g.sessionId)
-        w.optionalString(g.area)
+        // The area is free text: sealed like the log's.
+        if let area = g.area, let key = ring.key(of: person) {
+            w.u8(1)
+            w.blob(key.sealDeterministic(Array(area.utf8), context: areaContext(g.goalId, person)))
+        } else {
+            w.u8(0)
+        }
         w.i64(g.at.milliseconds)
         w.varint(g.position)
         w.varint(g.textPosition)
@@ -92,18 +147,34 @@ enum RecordCodec {
         return w.bytes
     }
 
-    static func decodeGoal(_ raw: UnsafeRawBufferPointer) throws -> GoalRecord {
+    static func areaContext(_ goalId: String, _ person: PersonID) -> [UInt8] {
+        Array("coachlog area".utf8) + person.bigEndianBytes + Array(goalId.utf8)
+    }
+
+    static func decodeGoal(_ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> GoalRecord {
         var r = ByteReader(raw)
+        let goalId = try r.string()
+        let person = try r.person()
+        let shown = try ring.shown(person)
+        let sessionId = try r.string()
+        var area: String?
+        if try r.flag() {
+            let sealed = try r.blob()
+            if let key = shown.key {
+                guard let opened = key.open(sealed, context: areaContext(goalId, person)) else { throw ByteReader.Corrupt() }
+                area = String(decoding: opened, as: UTF8.self)
+            }
+        }
         return GoalRecord(
-            goalId: try r.string(), salesperson: try r.string(), sessionId: try r.string(), area: try r.optionalString(),
+            goalId: goalId, salesperson: shown.name, sessionId: sessionId, area: area,
             at: Timestamp(milliseconds: try r.i64()), position: try r.varint(), textPosition: try r.varint(),
             status: try StorageCode.goalStatus(try r.u8()), statusAt: try r.optionalTime(), voided: try r.flag())
     }
 
-    static func encode(_ c: CommitmentRecord) -> [UInt8] {
+    static func encode(_ c: CommitmentRecord, ring: KeyRing) throws -> [UInt8] {
         var w = ByteWriter()
         w.string(c.commitmentId)
-        w.string(c.salesperson)
+        w.person(try ring.idForStoring(c.salesperson))
         w.string(c.sessionId)
         w.u8(StorageCode.code(c.kind))
         w.i64(Int64(c.due.number))
@@ -127,10 +198,10 @@ enum RecordCodec {
         return w.bytes
     }
 
-    static func decodeCommitment(_ raw: UnsafeRawBufferPointer) throws -> CommitmentRecord {
+    static func decodeCommitment(_ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> CommitmentRecord {
         var r = ByteReader(raw)
         var c = CommitmentRecord(
-            commitmentId: try r.string(), salesperson: try r.string(), sessionId: try r.string(),
+            commitmentId: try r.string(), salesperson: try ring.shown(try r.person()).name, sessionId: try r.string(),
             kind: try StorageCode.commitmentKind(try r.u8()), due: Day(number: Int32(truncatingIfNeeded: try r.i64())),
             goalId: try r.optionalString(), madeAt: Timestamp(milliseconds: try r.i64()), position: try r.varint(),
             review: nil)
@@ -151,7 +222,7 @@ enum RecordCodec {
     static func decodeReviewFact(_ raw: UnsafeRawBufferPointer) throws -> ReviewFact? {
         var r = ByteReader(raw)
         try r.skipString()  // commitmentId
-        try r.skipString()  // salesperson
+        try r.skip(8)  // salesperson
         try r.skipString()  // sessionId
         let kind = try StorageCode.commitmentKind(try r.u8())
         try r.skip(8)  // due
@@ -166,9 +237,9 @@ enum RecordCodec {
         return ReviewFact(kind: kind, outcome: outcome, at: Timestamp(milliseconds: try r.i64()))
     }
 
-    static func encode(_ i: InsightRecord) -> [UInt8] {
+    static func encode(_ i: InsightRecord, ring: KeyRing) throws -> [UInt8] {
         var w = ByteWriter()
-        w.string(i.salesperson)
+        w.person(try ring.idForStoring(i.salesperson))
         w.string(i.sessionId)
         w.u8(StorageCode.code(i.topic))
         w.i64(i.at.milliseconds)
@@ -177,33 +248,39 @@ enum RecordCodec {
         return w.bytes
     }
 
-    static func decodeInsight(_ raw: UnsafeRawBufferPointer) throws -> InsightRecord {
+    static func decodeInsight(_ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> InsightRecord {
         var r = ByteReader(raw)
         return InsightRecord(
-            salesperson: try r.string(), sessionId: try r.string(), topic: try StorageCode.topic(try r.u8()),
+            salesperson: try ring.shown(try r.person()).name, sessionId: try r.string(), topic: try StorageCode.topic(try r.u8()),
             at: Timestamp(milliseconds: try r.i64()), position: try r.varint(), voided: try r.flag())
     }
 
-    static func encode(_ p: PersonRecord) -> [UInt8] {
+    static func encode(_ p: PersonRecord, ring: KeyRing) throws -> [UInt8] {
         var w = ByteWriter()
-        w.string(p.salesperson)
-        w.string(p.coach)
+        w.person(try ring.idForStoring(p.salesperson))
+        w.person(try ring.idForStoring(p.coach))
         w.string(p.latestSessionId)
         w.i64(p.latestSessionAt.milliseconds)
         w.varint(p.latestSessionPosition)
-        w.optionalString(p.mergedInto)
+        if let merged = p.mergedInto {
+            w.u8(1)
+            w.person(try ring.idForStoring(merged))
+        } else {
+            w.u8(0)
+        }
         w.varint(UInt64(p.aliases.count))
-        for alias in p.aliases { w.string(alias) }
+        for alias in p.aliases { w.person(try ring.idForStoring(alias)) }
         w.u8(p.hasSessions ? 1 : 0)
         return w.bytes
     }
 
-    static func decodePerson(_ raw: UnsafeRawBufferPointer) throws -> PersonRecord {
+    static func decodePerson(_ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> PersonRecord {
         var r = ByteReader(raw)
         return PersonRecord(
-            salesperson: try r.string(), coach: try r.string(), latestSessionId: try r.string(),
-            latestSessionAt: Timestamp(milliseconds: try r.i64()), latestSessionPosition: try r.varint(),
-            mergedInto: try r.optionalString(), aliases: try (0..<r.varint()).map { _ in try r.string() },
+            salesperson: try ring.shown(try r.person()).name, coach: try ring.shown(try r.person()).name,
+            latestSessionId: try r.string(), latestSessionAt: Timestamp(milliseconds: try r.i64()),
+            latestSessionPosition: try r.varint(), mergedInto: try r.flag() ? try ring.shown(try r.person()).name : nil,
+            aliases: try (0..<r.varint()).map { _ in try ring.shown(try r.person()).name },
             hasSessions: try r.flag())
     }
 }

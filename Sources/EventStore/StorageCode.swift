@@ -33,6 +33,7 @@ enum StorageCode {
         case .goalAmended: 12
         case .goalAchieved: 13
         case .goalDropped: 14
+        case .salespersonForgotten: 15
         }
     }
 
@@ -52,6 +53,7 @@ enum StorageCode {
         case 12: .goalAmended
         case 13: .goalAchieved
         case 14: .goalDropped
+        case 15: .salespersonForgotten
         default: throw ByteReader.Corrupt()
         }
     }

@@ -1,4 +1,5 @@
 import LMDB
+import Sealing
 
 /// The named LMDB databases of a CoachLog store.
 ///
@@ -6,13 +7,16 @@ import LMDB
 ///   and while an upgrade runs, the next position it converts.
 /// - `log`: position (8-byte big-endian) → envelope. Append-only.
 /// - `eventIds`: eventId → position of the event carrying it.
-/// - `streamIndex`: salesperson, 0, position → stream version. Reads by
+/// - `keys`: person id (8 bytes) → their data key wrapped by the master key and
+///   their name sealed by it, or a lone 0 once forgotten (see `KeyRing`).
+/// - `streamIndex`: person id, 0, position → stream version. Reads by
 ///   salesperson scan it; the last entry of a salesperson is their stream's
 ///   current version, so appending touches one page of it, not two tables.
-/// - projections: `byPerson` (salesperson, 0, kind, position → session, goal or
+/// - projections: `byPerson` (person id, 0, kind, position → session, goal or
 ///   commitment record), `sessions`, `goals`, `commitments` (id → its `byPerson`
-///   key), `people` (by name), `insights` (salesperson, 0, position → record) and
-///   `peopleByFold` (folded name, 0, name → nothing: the look-alike check's index).
+///   key), `people` (by person id), `insights` (person id, 0, position → record).
+///
+/// No table holds a name or free text in clear: people are stored by id.
 struct Tables: Sendable {
     let meta: Database
     let log: Database
@@ -24,19 +28,19 @@ struct Tables: Sendable {
     let people: Database
     let insights: Database
     let byPerson: Database
-    let peopleByFold: Database
+    let keys: Database
 
     /// The derived tables, by name: what a rebuild clears and recomputes.
     var projections: [(name: String, database: Database)] {
         [
             ("sessions", sessions), ("goals", goals), ("commitments", commitments), ("people", people),
-            ("insights", insights), ("byPerson", byPerson), ("peopleByFold", peopleByFold),
+            ("insights", insights), ("byPerson", byPerson),
         ]
     }
 
     static let names = [
         "meta", "log", "eventIds", "streamIndex", "sessions", "goals", "commitments", "people", "insights",
-        "byPerson", "peopleByFold",
+        "byPerson", "keys",
     ]
 
     init(_ txn: Transaction, create: Bool) throws {
@@ -50,7 +54,7 @@ struct Tables: Sendable {
         people = try txn.openDatabase("people", create: create)
         insights = try txn.openDatabase("insights", create: create)
         byPerson = try txn.openDatabase("byPerson", create: create)
-        peopleByFold = try txn.openDatabase("peopleByFold", create: create)
+        keys = try txn.openDatabase("keys", create: create)
     }
 }
 
@@ -62,12 +66,14 @@ enum MetaKey {
     static let checkpoint = Array("checkpoint".utf8)
     /// Present only while `upgradeLog` converts the log: the next position to convert.
     static let upgradeNext = Array("upgradeNext".utf8)
+    /// The fingerprint of the master key that wraps the data keys.
+    static let masterKey = Array("masterKey".utf8)
 }
 
-func personKey(_ salesperson: String, _ tag: UInt8? = nil, _ position: UInt64? = nil) -> [UInt8] {
+func personKey(_ person: PersonID, _ tag: UInt8? = nil, _ position: UInt64? = nil) -> [UInt8] {
     var key: [UInt8] = []
-    key.reserveCapacity(salesperson.utf8.count + 10)
-    key.append(contentsOf: salesperson.utf8)
+    key.reserveCapacity(18)
+    key.append(contentsOf: person.bigEndianBytes)
     key.append(0)
     if let tag { key.append(tag) }
     if let position { key.append(contentsOf: bigEndianKey(position)) }

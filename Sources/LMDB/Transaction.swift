@@ -130,6 +130,11 @@ public struct Transaction {
         try check(mdb_drop(handle, db.dbi, 0), "mdb_drop")
     }
 
+    /// Deletes `db` from the file, its name included; its handle is closed.
+    public func drop(_ db: Database) throws(LMDBError) {
+        try check(mdb_drop(handle, db.dbi, 1), "mdb_drop")
+    }
+
     /// Number of entries in `db`.
     public func count(_ db: Database) throws(LMDBError) -> Int {
         var stat = MDB_stat()

@@ -4,6 +4,7 @@ import CoachLogJSON
 import CoachLogProtocol
 import CoachingDomain
 import EventStore
+import Sealing
 import Foundation
 
 @main
@@ -120,7 +121,8 @@ struct BenchCommand: ParsableCommand {
         if selected.contains("B") {
             let folder = temporaryFolder("b")
             defer { removeFolder(folder) }
-            let store = try EventStore(directory: folder)
+            let store = try EventStore(
+                directory: folder + "/data", options: .init(masterKey: DaemonProcess.masterKey(data: folder + "/data")))
             var prepared: [PreparedAppend] = []
             var streams = (0..<64).map { organisation.stream(client: $0, of: 64) }
             let target = ceilingTarget
@@ -157,7 +159,8 @@ struct BenchCommand: ParsableCommand {
         let asOf = JSONValue.string(large.firstMonday.adding(days: 7 * weeksLoaded).iso8601)
         var loadedHead: UInt64 = 0
         do {
-            let store = try EventStore(directory: big + "/data")
+            let store = try EventStore(
+                directory: big + "/data", options: .init(masterKey: DaemonProcess.masterKey(data: big + "/data")))
             let start = ContinuousClock.now
             try load(sessions, into: store)
             // The tables behind the log written now, so that D times the rebuild alone.

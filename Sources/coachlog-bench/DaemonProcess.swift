@@ -1,3 +1,5 @@
+import CoachLogPOSIX
+import Sealing
 import CoachLogClient
 import CoachLogJSON
 import CoachLogProtocol
@@ -17,12 +19,22 @@ final class DaemonProcess: @unchecked Sendable {
     /// Time from spawn to the first `hello` reply.
     private(set) var startupSeconds = 0.0
 
+    /// The bench keeps each store's master key beside its data folder.
+    static func masterKeyPath(data: String) -> String { POSIX.parentFolder(of: data) + "/master.key" }
+
+    /// The key of the store in `data`, made on first use, as the daemon would.
+    static func masterKey(data: String) throws -> MasterKey {
+        try MasterKey.create(path: masterKeyPath(data: data))
+    }
+
     init(data: String, socket: String) throws {
         self.socket = socket
         self.dataFolder = data
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         process.executableURL = folder.appendingPathComponent("coachlogd")
-        process.arguments = ["--data", data, "--socket", socket, "--log-level", "warning"]
+        process.arguments = [
+            "--data", data, "--socket", socket, "--log-level", "warning", "--master-key", Self.masterKeyPath(data: data),
+        ]
         try process.run()
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {

@@ -100,7 +100,7 @@ struct LogFacts {
             if let i = commitmentIndex[ExactName(e.commitmentId)] { commitments[i].corrections.append((e, envelope.position)) }
         case .salespersonMerged(let e):
             mergedInto[ExactName(e.salesperson)] = e.into
-        case .goalStated, .insightNoted, .goalAmended, .goalAchieved, .goalDropped:
+        case .goalStated, .insightNoted, .goalAmended, .goalAchieved, .goalDropped, .salespersonForgotten:
             break
         }
     }

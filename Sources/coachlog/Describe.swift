@@ -70,6 +70,7 @@ func describe(_ envelope: EventEnvelope, memory: inout LogMemory) -> [String] {
         summary = "\(e.goalId) achieved" + (memory.goalTexts[ExactName(e.goalId)].map { ": \($0)" } ?? "") + reason(e.reason)
     case .goalDropped(let e)?:
         summary = "\(e.goalId) dropped" + (memory.goalTexts[ExactName(e.goalId)].map { ": \($0)" } ?? "") + reason(e.reason)
+    case .salespersonForgotten?: summary = "forgotten: name and free text erased"
     case nil: summary = ""
     }
     return ["\(envelope.position)", at, envelope.salesperson, envelope.type.rawValue, summary]

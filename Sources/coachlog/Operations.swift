@@ -277,6 +277,7 @@ extension CoachingEvent {
         case .goalAmended(var e): e.at = time; return .goalAmended(e)
         case .goalAchieved(var e): e.at = time; return .goalAchieved(e)
         case .goalDropped(var e): e.at = time; return .goalDropped(e)
+        case .salespersonForgotten(var e): e.at = time; return .salespersonForgotten(e)
         }
     }
 }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import CoachLogProtocol
 import CoachLogServer
+import CoachLogPOSIX
 import EventStore
 import Foundation
 import Logging
+import Sealing
 import ServiceLifecycle
 
 #if canImport(Glibc)
@@ -34,7 +36,15 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (default: $COACHLOG_LOG_LEVEL or info).")
     var logLevel: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The master key file, outside the data folder (default: $COACHLOG_MASTER_KEY, $CREDENTIALS_DIRECTORY/master.key, /etc/coachlog/master.key for root, else ~/.config/coachlog/master.key).",
+            valueName: "FILE"))
+    var masterKey: String?
+
     var dataDirectory: String { data ?? DefaultPaths.dataDirectory }
+    var masterKeyPath: String { masterKey ?? DefaultPaths.masterKeyPath }
 
     func makeLogger() throws -> Logger {
         let text = logLevel ?? ProcessInfo.processInfo.environment["COACHLOG_LOG_LEVEL"] ?? "info"
@@ -52,17 +62,58 @@ enum Startup {
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
     }()
 
-    /// Opens the store or exits with a clear message and status 1.
+    static let defaultMapBytes = 1 << 36
+
+    /// Opens the store or exits with a clear message and status 1. The master
+    /// key is created (0600) only for a store that holds nothing yet.
     static func openStore(
-        _ directory: String, mapBytes: Int = EventStore.Options().mapSize, deferringReadModel: Bool = false, logger: Logger
+        _ directory: String, masterKeyPath: String, mapBytes: Int = defaultMapBytes, deferringReadModel: Bool = false,
+        creatingKey: Bool = true, logger: Logger
     ) -> EventStore {
+        let key = loadMasterKey(masterKeyPath, dataDirectory: directory, creating: creatingKey, logger: logger)
         do {
-            var options = EventStore.Options(mapSize: mapBytes)
+            var options = EventStore.Options(masterKey: key, mapSize: mapBytes)
             options.deferringReadModel = deferringReadModel
             return try EventStore(directory: directory, options: options)
         } catch {
             fail("cannot open the data folder \(directory): \(error)")
         }
+    }
+
+    static func loadMasterKey(_ path: String, dataDirectory: String, creating: Bool, logger: Logger) -> MasterKey {
+        let folder = dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/"
+        if path.hasPrefix(folder) || POSIX.parentFolder(of: path) == dataDirectory {
+            fail(
+                "the master key \(path) is inside the data folder \(dataDirectory): a backup or copy of the folder would carry the key with the records; keep it elsewhere (--master-key)"
+            )
+        }
+        do {
+            let key = try MasterKey.load(path: path)
+            logger.info("encryption at rest: master key \(path) (fingerprint \(key.fingerprint))")
+            return key
+        } catch where error.missing && creating && !storeHoldsData(dataDirectory) {
+            do {
+                let key = try MasterKey.create(path: path)
+                logger.notice(
+                    "encryption at rest: created a new master key at \(path) (fingerprint \(key.fingerprint)); keep a copy apart from the data and its backups: without it no record can be read"
+                )
+                return key
+            } catch {
+                fail("\(error)")
+            }
+        } catch where error.missing {
+            fail(
+                "\(error), and the store in \(dataDirectory) is sealed with a master key: start with --master-key FILE naming the key it was created with (see README, \"Encryption at rest\")"
+            )
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    /// Whether a data file with content exists: a store that a new key could not open.
+    static func storeHoldsData(_ directory: String) -> Bool {
+        var st = stat()
+        return stat(directory + "/" + EventStore.dataFileName, &st) == 0 && st.st_size > 0
     }
 
     static func fail(_ message: String) -> Never {
@@ -108,10 +159,12 @@ struct Serve: AsyncParsableCommand {
         }
         raiseOpenFileLimit()
         let mapBytes = initialMapBytes ?? environment["COACHLOG_INITIAL_MAP_BYTES"].flatMap { Int($0) }
-            ?? EventStore.Options().mapSize
+            ?? Startup.defaultMapBytes
         guard mapBytes >= 32 * 1024 else { throw ValidationError("--initial-map-bytes must be at least 32768") }
         // The read model loads once the socket listens: `hello` is answered meanwhile.
-        let store = Startup.openStore(options.dataDirectory, mapBytes: mapBytes, deferringReadModel: true, logger: logger)
+        let store = Startup.openStore(
+            options.dataDirectory, masterKeyPath: options.masterKeyPath, mapBytes: mapBytes, deferringReadModel: true,
+            logger: logger)
         let configuration = ServerConfiguration(
             socketPath: socket ?? DefaultPaths.socketPath, socketMode: mode, socketGroup: socketGroup,
             readOnlySocketPath: readOnlySocket, maximumLineBytes: maximumLine,
@@ -148,7 +201,9 @@ struct Rebuild: ParsableCommand {
         _ = Startup.bootstrapLogging
         let logger = try options.makeLogger()
         // Not loaded first: a rebuild must work on tables too damaged to load.
-        let store = Startup.openStore(options.dataDirectory, deferringReadModel: true, logger: logger)
+        let store = Startup.openStore(
+            options.dataDirectory, masterKeyPath: options.masterKeyPath, deferringReadModel: true, creatingKey: false,
+            logger: logger)
         let started = Date()
         do {
             try store.rebuildProjections()
@@ -186,11 +241,12 @@ struct Verify: ParsableCommand {
 
     mutating func run() throws {
         _ = Startup.bootstrapLogging
-        _ = try options.makeLogger()
+        let logger = try options.makeLogger()
         let directory = options.dataDirectory
+        let key = Startup.loadMasterKey(options.masterKeyPath, dataDirectory: directory, creating: false, logger: logger)
         let report: VerificationReport
         do {
-            report = try EventStore.verify(directory: directory)
+            report = try EventStore.verify(directory: directory, masterKey: key)
         } catch {
             Startup.fail("cannot verify \(directory): \(error)")
         }

@@ -68,6 +68,23 @@ public struct BackupReply: WireResult {
     }
 }
 
+/// A salesperson forgotten: their data key is destroyed, durably. From now
+/// on every reply names them `pseudonym` and shows their free text as null.
+public struct ForgetReply: WireResult {
+    /// Nil when the name is not (or no longer) on record: names are not kept.
+    public var pseudonym: String?
+    /// The position of the `SalespersonForgotten` event; nil when nothing was written.
+    public var position: UInt64?
+    /// False when nothing was left to forget (forgotten before, or never recorded).
+    public var forgotten: Bool
+
+    public init(pseudonym: String?, position: UInt64?, forgotten: Bool) {
+        self.pseudonym = pseudonym
+        self.position = position
+        self.forgotten = forgotten
+    }
+}
+
 /// The daemon's figures at one moment.
 public struct StatsReply: WireResult {
     public var server: String
