@@ -95,7 +95,7 @@ let package = Package(
             dependencies: [
                 "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport",
                 // In-process tests of the connection state machine, its handler and the line decoder.
-                "CoachLogServer", "EventStore", "CoachingDomain", "CoachLogPOSIX",
+                "CoachLogServer", "EventStore", "CoachingDomain", "CoachLogPOSIX", "Sealing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -109,7 +109,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "EventStoreTests", dependencies: ["EventStore", "CoachingDomain", "CoachLogProtocol", "LMDB", "CoachLogTestSupport"],
+            name: "EventStoreTests",
+            dependencies: ["EventStore", "CoachingDomain", "CoachLogProtocol", "LMDB", "Sealing", "CoachLogTestSupport"],
             exclude: ["Fixtures"],  // read by path (#filePath), so that the end-to-end tests share them
             swiftSettings: strict),
         .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),

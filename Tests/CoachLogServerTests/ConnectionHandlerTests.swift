@@ -3,6 +3,7 @@ import CoachLogProtocol
 import CoachLogTestSupport
 import CoachingDomain
 import EventStore
+import Sealing
 import Logging
 import NIOCore
 import NIOEmbedded
@@ -157,7 +158,8 @@ struct ConnectionHandlerTests {
     @Test("through the real RequestRouter: hello, a query, bad lines and an over-long line, in order, then close")
     func realRouter() throws {
         let folder = TemporaryFolder(prefix: "clconn")
-        let store = try EventStore(directory: folder.path + "/data", options: .init(mapSize: 1 << 24))
+        let store = try EventStore(
+            directory: folder.path + "/data", options: .init(masterKey: .random(), mapSize: 1 << 24))
         let opened = ProposedEvent(
             type: "SessionOpened", data: ["sessionId": "s1", "salesperson": "ana", "coach": "kim"])
         let committed = try store.commit(

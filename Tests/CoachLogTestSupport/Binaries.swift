@@ -11,6 +11,7 @@ public struct HarnessError: Error, CustomStringConvertible {
 public enum Binaries {
     /// The folder holding the test bundle executable and the built products.
     public static let folder: String = {
+        TestMasterKey.install()
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().path
     }()
@@ -30,5 +31,33 @@ public enum Binaries {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw HarnessError("no executable at \(path); build it with `swift build --build-tests`")
         }
+    }
+}
+
+/// One master key for every daemon the tests start, outside every data
+/// folder, so that a test can restart a daemon or restore a backup into a new
+/// folder as an operator would. Installed as `COACHLOG_MASTER_KEY`, which
+/// every `coachlogd` the tests spawn inherits; a test of the default key
+/// location removes it from the child's environment.
+public enum TestMasterKey {
+    public static let path: String = {
+        let folder = NSTemporaryDirectory() + "coachlog-test-keys-\(getuid())"
+        return folder + "/master.key"
+    }()
+
+    static func install() {
+        let folder = (path as NSString).deletingLastPathComponent
+        mkdir(folder, 0o700)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            var generator = SystemRandomNumberGenerator()
+            let digits = Array("0123456789abcdef".utf8)
+            var text = (0..<64).map { _ in digits[Int(generator.next() as UInt8) & 15] }
+            text.append(UInt8(ascii: "\n"))
+            _ = write(fd, text, text.count)
+            fsync(fd)
+            close(fd)
+        }
+        setenv("COACHLOG_MASTER_KEY", path, 0)
     }
 }
