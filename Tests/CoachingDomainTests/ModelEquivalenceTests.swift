@@ -235,8 +235,9 @@ import Testing
             if batches % 25 == 0 { Self.check(&run, rng: &rng, first: first, last: gen.clock) }
         }
         Self.check(&run, rng: &rng, first: first, last: gen.clock)
-        // The history exercised every kind of event, and both ways of counting the organisation.
-        #expect(Set(run.accepted.keys) == Set(EventType.allCases.map(\.rawValue)), "\(run.accepted)")
+        // The history exercised every kind of event a client can append (the daemon alone writes
+        // SalespersonForgotten), and both ways of counting the organisation.
+        #expect(Set(run.accepted.keys) == Set(EventType.allCases.filter { $0 != .salespersonForgotten }.map(\.rawValue)), "\(run.accepted)")
         #expect(run.organisationAnswered > 0)
     }
 }
