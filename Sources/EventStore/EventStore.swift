@@ -99,8 +99,89 @@ public final class EventStore: @unchecked Sendable {
     }
 
     /// Opens the store in `directory`, creating the folder and the store if
-    /// they do not exist, and bringing the projections up to date.
-    public init(directory: String, options: Options) throws {
+    /// they do not exist, and bringing the projections up to date. A store of
+    /// format 5 or older is first sealed (`sealOlderStore`).
+    public convenience init(directory: String, options: Options) throws {
+        try Self.sealOlderStore(directory: directory, options: options)
+        try self.init(opening: directory, options: options)
+    }
+
+    /// Stores of format 5 and older hold names and free text in clear. They
+    /// are converted in place (crash-safe, resumable: `upgradeLog`), their
+    /// tables (keyed by name) emptied, and the file then replaced by a
+    /// compacted copy: LMDB leaves the pages a transaction frees in the file
+    /// until they are reused, so without the copy the old clear text would
+    /// stay readable with `strings`. The tables are rebuilt by the open that
+    /// follows. Until the copy replaces it, the file keeps the new format
+    /// number, so an older coachlogd refuses it and the next open resumes.
+    static func sealOlderStore(directory: String, options: Options) throws {
+        let path = directory + "/" + dataFileName
+        guard (try? checkDataFile(path)) == true, let format = try? peekFormat(path, options: options),
+            format < formatVersion || format == formatVersion && (try? peekClearPages(path, options: options)) == true
+        else { return }
+        var upgrading = options
+        upgrading.deferringReadModel = true
+        do {
+            let store = try EventStore(opening: directory, options: upgrading)
+            try store.environment.write { txn in
+                try store.resetProjections(txn)
+                // Kept until the copy has replaced the file: a crash before that leaves it,
+                // and the next open copies again.
+                try txn.put(store.tables.meta, key: MetaKey.clearPages, value: [1])
+            }
+            try store.replaceWithCompactedCopy()
+        }
+        // The copy holds the marker too; it goes once the copy is the data file.
+        let store = try EventStore(opening: directory, options: upgrading)
+        try store.environment.write { txn in try txn.delete(store.tables.meta, key: MetaKey.clearPages) }
+    }
+
+    /// The store's format, read without taking its lock (only to decide
+    /// whether to seal it; the open that follows takes the lock).
+    static func peekFormat(_ path: String, options: Options) throws -> UInt64 {
+        let environment = try openEnvironment(path, options: options, readOnly: true)
+        return try environment.read { txn in try storedFormat(txn, path: path).format }
+    }
+
+    static func peekClearPages(_ path: String, options: Options) throws -> Bool {
+        let environment = try openEnvironment(path, options: options, readOnly: true)
+        return try environment.read { txn in
+            guard let meta = try existingDatabase(txn, "meta") else { return false }
+            return try txn.get(meta, key: MetaKey.clearPages) != nil
+        }
+    }
+
+    /// Writes a compacted copy beside the data file, syncs it, and renames it
+    /// over the data file: the free pages, which may hold an older format's
+    /// clear text, are not copied.
+    func replaceWithCompactedCopy() throws {
+        let temporary = dataFilePath + ".sealing"
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreError(.unavailable, "cannot create \(temporary): \(String(cString: strerror(errno))); check the data folder")
+        }
+        do {
+            try environment.copy(to: fd, compact: true)
+            guard fsync(fd) == 0 else { throw StoreError(.unavailable, "cannot sync \(temporary)") }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, dataFilePath) == 0 else {
+            unlink(temporary)
+            throw StoreError(.unavailable, "cannot replace \(dataFilePath): \(String(cString: strerror(errno)))")
+        }
+        let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
+        }
+    }
+
+    private init(opening directory: String, options: Options) throws {
         self.directory = directory
         self.dataFilePath = directory + "/" + Self.dataFileName
         self.options = options
@@ -150,6 +231,23 @@ public final class EventStore: @unchecked Sendable {
     static let stillLoading = StoreError(.unavailable, "coachlogd is still loading its projections; retry in a moment")
 
     // MARK: Opening
+
+    /// Creates the data folder if it does not exist and checks that this
+    /// process may write in it: so that a daemon says what is wrong with its
+    /// folder before it looks for anything else (such as its master key).
+    public static func prepareFolder(_ path: String) throws {
+        do {
+            try ensureDirectory(path)
+            guard access(path, W_OK | X_OK) == 0 else {
+                throw StoreError(
+                    .unavailable,
+                    "cannot write in the data folder \(path): \(String(cString: strerror(errno))); give the daemon's user write access or choose another --data folder"
+                )
+            }
+        } catch {
+            throw StoreError.from(error)
+        }
+    }
 
     static func ensureDirectory(_ path: String) throws {
         var st = stat()
@@ -277,8 +375,10 @@ public final class EventStore: @unchecked Sendable {
                 // byte either (a format-4 store's tables end at its head), but a
                 // format-4 binary would not fold a format-5 log's tail into the
                 // indexes, so it must refuse the file.
-                // Format 6 seals names and free text: every envelope is rewritten.
+                // Format 6 seals names and free text: every envelope is rewritten, and the
+                // file is then replaced by a compacted copy (`sealOlderStore`).
                 try txn.put(tables.meta, key: MetaKey.upgradeNext, value: bigEndianKey(1))
+                try txn.put(tables.meta, key: MetaKey.clearPages, value: [1])
                 // The look-alike index of format 5 and older held folded names in clear.
                 if let folds = try existingDatabase(txn, "peopleByFold") { try txn.drop(folds) }
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))

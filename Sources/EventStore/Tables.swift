@@ -66,6 +66,9 @@ enum MetaKey {
     static let checkpoint = Array("checkpoint".utf8)
     /// Present only while `upgradeLog` converts the log: the next position to convert.
     static let upgradeNext = Array("upgradeNext".utf8)
+    /// Present from the sealing of an older store until its compacted copy
+    /// replaces the file (see `EventStore.sealOlderStore`).
+    static let clearPages = Array("clearPages".utf8)
     /// The fingerprint of the master key that wraps the data keys.
     static let masterKey = Array("masterKey".utf8)
 }

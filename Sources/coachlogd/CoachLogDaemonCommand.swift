@@ -70,6 +70,11 @@ enum Startup {
         _ directory: String, masterKeyPath: String, mapBytes: Int = defaultMapBytes, deferringReadModel: Bool = false,
         creatingKey: Bool = true, logger: Logger
     ) -> EventStore {
+        do {
+            try EventStore.prepareFolder(directory)
+        } catch {
+            fail("cannot open the data folder \(directory): \(error)")
+        }
         let key = loadMasterKey(masterKeyPath, dataDirectory: directory, creating: creatingKey, logger: logger)
         do {
             var options = EventStore.Options(masterKey: key, mapSize: mapBytes)

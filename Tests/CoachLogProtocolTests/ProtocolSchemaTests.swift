@@ -28,12 +28,16 @@ struct ProtocolSchemaTests {
             "SubscriptionEventLine", "SubscriptionEndLine", "HelloResult", "AppendResult", "ReadResult", "SubscribeResult",
             "BackupResult", "StatsResult", "QueryResult", "FollowThroughReport", "OpenCommitmentsReport", "CadenceReport",
             "GoalsReport", "TopicsReport", "SessionsReport", "EventEnvelope", "Tally", "TeamQuery", "PrepQuery",
-            "TeamReport", "PrepReport",
+            "TeamReport", "PrepReport", "ForgetRequest", "ForgetResult",
         ]
         for name in expected { #expect(names.contains(name), "no $defs/\(name)") }
         for type in EventType.allCases.map(\.rawValue) {
-            for suffix in ["Event", "Data", "DataInput"] { #expect(names.contains(type + suffix), "no $defs/\(type + suffix)") }
-            #expect(names.contains("Proposed" + type), "no $defs/Proposed\(type)")
+            for suffix in ["Event", "Data"] { #expect(names.contains(type + suffix), "no $defs/\(type + suffix)") }
+        }
+        // What a client may append: every type but the one `forget` alone writes.
+        for type in EventType.allCases where type != .salespersonForgotten {
+            #expect(names.contains(type.rawValue + "DataInput"), "no $defs/\(type.rawValue)DataInput")
+            #expect(names.contains("Proposed" + type.rawValue), "no $defs/Proposed\(type.rawValue)")
         }
     }
 
@@ -59,7 +63,9 @@ struct ProtocolSchemaTests {
         for type in EventType.allCases.map(\.rawValue) {
             #expect(rows.contains { $0.hasPrefix("| `\(type)` | ") }, "Protocol.md has no event table row for \(type)")
             #expect(choices("EventEnvelope").contains("#/$defs/\(type)Event"), "EventEnvelope lacks \(type)Event")
-            #expect(choices("ProposedEvent").contains("#/$defs/Proposed\(type)"), "ProposedEvent lacks Proposed\(type)")
+            if type != EventType.salespersonForgotten.rawValue {
+                #expect(choices("ProposedEvent").contains("#/$defs/Proposed\(type)"), "ProposedEvent lacks Proposed\(type)")
+            }
         }
     }
 

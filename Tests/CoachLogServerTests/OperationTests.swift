@@ -17,7 +17,7 @@ struct OperationTests {
             #expect(r["protocol"] == 1)
             #expect(r["version"]?.string?.isEmpty == false)
             #expect(Set(r["ops"]?.array.compactMap(\.string) ?? [])
-                == ["hello", "append", "read", "query", "subscribe", "backup", "stats"])
+                == ["hello", "append", "read", "query", "subscribe", "backup", "stats", "forget"])
             #expect(r["readOnly"] == false)
         }
     }
