@@ -4,6 +4,7 @@ import CoachLogTestSupport
 import CoachingDomain
 import EventStore
 import Foundation
+import LMDB
 import Sealing
 import Testing
 
@@ -156,7 +157,11 @@ import Testing
             #expect(again.event == nil && again.pseudonym == pseudonym)
             #expect(try store.headPosition() == 12)
         }
-        // The key is gone from the file, not only from memory.
+        // The key is gone from the file, not only from memory: the person's entry is a lone 0.
+        let entries = try Self.keyEntries(folder)
+        #expect(entries.count == 3)
+        #expect(entries.filter { $0.value == [0] }.map { "erased-" + hexString($0.key) } == [pseudonym])
+        #expect(entries.filter { $0.value != [0] }.allSatisfy { $0.value.first == 1 })
         let store = try EventStore(directory: folder.path)
         try Self.expectForgotten(store, pseudonym: pseudonym, counts: counts)
         // Known bug in Sources: `forget` leaves the person's goal records holding their sealed area, while a
@@ -170,6 +175,20 @@ import Testing
         try store.append(open(Self.salesperson, "s9", coach: Self.coach, at: "2026-09-21T09:00:00Z"))
         #expect(try store.query { try $0.sessions(of: Self.salesperson) }.count == 1)
         #expect(try Counts(store, pseudonym).sessions == counts.sessions)
+    }
+
+    /// The `keys` table of a closed store, raw.
+    static func keyEntries(_ folder: TemporaryFolder) throws -> [(key: [UInt8], value: [UInt8])] {
+        let env = try Environment(
+            path: folder.path + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))
+        return try env.read { txn in
+            var entries: [(key: [UInt8], value: [UInt8])] = []
+            try txn.scan(try txn.openDatabase("keys", create: false)) { key, value in
+                entries.append((Array(key), Array(value)))
+                return true
+            }
+            return entries
+        }
     }
 
     static func expectForgotten(_ store: EventStore, pseudonym: String, counts: Counts) throws {

@@ -241,10 +241,11 @@ func hexString(_ bytes: [UInt8]) -> String {
                 let person = PersonID(id.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
                 // Live entry 1; a wrapped key is 32 bytes + 28, both lengths one varint byte.
                 let entry = Array(value)
-                #expect(entry.count > 2 && entry[0] == 1 && entry[1] == 32 + 28, "keys \(hexString(id)): \(hexString(entry))")
-                let wrapped = Array(entry[2..<min(entry.count, 62)])
+                try #require(
+                    entry.count > 63 && entry[0] == 1 && entry[1] == 32 + 28 && Int(entry[62]) == entry.count - 63,
+                    "keys \(hexString(id)): \(hexString(entry))")
+                let wrapped = Array(entry[2..<62])
                 let sealedName = Array(entry.dropFirst(63))
-                #expect(entry.count > 62 && Int(entry[62]) == sealedName.count, "keys \(hexString(id))")
                 let dataKey = try DataKey.unwrap(wrapped, by: testMasterKey, for: person)
                 let name = try #require(dataKey.open(sealedName, context: Array("coachlog name".utf8) + id))
                 #expect(sealedName.count == name.count + DataKey.overhead)
@@ -290,14 +291,15 @@ func hexString(_ bytes: [UInt8]) -> String {
                 precondition(clear.count < 128, "a one-byte length")
                 let expected = Self.golden(golden.header, ids) + [UInt8(clear.count)] + clear + [golden.textMask]
                 let stored = Array(value)
+                let prefix = Array(stored.prefix(expected.count))
                 #expect(
-                    Array(stored.prefix(expected.count)) == expected,
-                    "event \(index + 1): \(hexString(Array(stored.prefix(expected.count)))) clear \(String(decoding: stored.dropFirst(expected.count - clear.count - 1).prefix(clear.count), as: UTF8.self))"
-                )
+                    prefix == expected,
+                    "event \(index + 1): \(hexString(prefix)) = \(String(decoding: prefix, as: UTF8.self))")
                 // The free text: sealed (nonce, ciphertext, tag), bound to the position and the person.
                 let sealed = Array(stored.dropFirst(expected.count))
                 if let texts = golden.texts.map({ Array($0.utf8) }) {
                     #expect(sealed.count == texts.count + DataKey.overhead, "event \(index + 1)")
+                    #expect(!hexString(sealed).contains(hexString(texts)), "event \(index + 1): text in clear")
                     let context = Array("coachlog text".utf8) + Array(key) + ana.id
                     #expect(ana.key.open(sealed, context: context) == texts, "event \(index + 1)")
                     #expect(ana.key.open(sealed, context: Array("coachlog text".utf8) + hex("00000000000000ff") + ana.id) == nil)
