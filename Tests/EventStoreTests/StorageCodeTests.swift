@@ -3,7 +3,9 @@ import CoachLogTestSupport
 import CoachLogProtocol
 import CoachingDomain
 import EventStore
+import Foundation
 import LMDB
+import Sealing
 import Testing
 
 #if canImport(Glibc)
@@ -119,71 +121,145 @@ func hexString(_ bytes: [UInt8]) -> String {
         ]
     }
 
-    /// Each envelope: version 2, the event type's code, eventId, salesperson, stream version, recordedAt
-    /// (t0 = 2026-09-07T09:00:00Z = 0x0000_01a0_7b18_8680 ms), then the canonical data as JSON.
-    static let envelopeHeaders: [[UInt8]] = [
-        hex("02 01 02 6531 03 616e61 01 000001a07b188680"),  // SessionOpened = 1
-        hex("02 02 02 6532 03 616e61 02 000001a07b188680"),  // GoalStated = 2
-        hex("02 03 02 6533 03 616e61 03 000001a07b188680"),  // CommitmentMade = 3
-        hex("02 03 02 6534 03 616e61 04 000001a07b188680"),
-        hex("02 03 02 6535 03 616e61 05 000001a07b188680"),
-        hex("02 05 02 6536 03 616e61 06 000001a07b188680"),  // InsightNoted = 5
-        hex("02 05 02 6537 03 616e61 07 000001a07b188680"),
-        hex("02 05 02 6538 03 616e61 08 000001a07b188680"),
-        hex("02 05 02 6539 03 616e61 09 000001a07b188680"),
-        hex("02 06 03 653130 03 616e61 0a 000001a07b188680"),  // SessionClosed = 6
-        hex("02 01 03 653131 03 616e61 0b 000001a09f250a80"),  // recorded at t0 + 7 days
-        hex("02 04 03 653132 03 616e61 0c 000001a09f250a80"),  // CommitmentReviewed = 4
-        hex("02 04 03 653133 03 616e61 0d 000001a09f250a80"),
-        hex("02 04 03 653134 03 616e61 0e 000001a09f250a80"),
+    /// Each envelope (version 3): the event type's code, eventId, the salesperson's id (`<ana>`), stream version,
+    /// recordedAt (t0 = 2026-09-07T09:00:00Z = 0x0000_01a0_7b18_8680 ms); then the clear part, length first
+    /// (canonical JSON without salesperson and free text, the coach as "#" and the hex digits of their id),
+    /// the mask of free-text members present (text 1, note 2, reason 4, area 8) and those members, sealed.
+    static let envelopes: [(header: String, clear: String, textMask: UInt8, texts: String?)] = [
+        (  // SessionOpened = 1
+            "03 01 02 6531 <ana> 01 000001a07b188680",
+            ##"{"at":"2026-09-07T09:00:00Z","coach":"#<lee>","sessionId":"s1","topics":["selfConcept","behavioralReflection"]}"##,
+            0, nil
+        ),
+        (  // GoalStated = 2
+            "03 02 02 6532 <ana> 02 000001a07b188680",
+            #"{"at":"2026-09-07T09:01:00Z","goalId":"g1","sessionId":"s1"}"#, 0x09, #"{"area":"career","text":"Lead"}"#
+        ),
+        (  // CommitmentMade = 3
+            "03 03 02 6533 <ana> 03 000001a07b188680",
+            #"{"at":"2026-09-07T09:02:00Z","commitmentId":"c1","due":"2026-09-14","goalId":"g1","kind":"more","sessionId":"s1"}"#,
+            0x01, #"{"text":"T"}"#
+        ),
+        (
+            "03 03 02 6534 <ana> 04 000001a07b188680",
+            #"{"at":"2026-09-07T09:03:00Z","commitmentId":"c2","due":"2026-09-14","kind":"better","sessionId":"s1"}"#,
+            0x01, #"{"text":"T"}"#
+        ),
+        (
+            "03 03 02 6535 <ana> 05 000001a07b188680",
+            #"{"at":"2026-09-07T09:04:00Z","commitmentId":"c3","due":"2026-09-14","kind":"different","sessionId":"s1"}"#,
+            0x01, #"{"text":"T"}"#
+        ),
+        (  // InsightNoted = 5
+            "03 05 02 6536 <ana> 06 000001a07b188680",
+            #"{"at":"2026-09-07T09:05:00Z","sessionId":"s1","topic":"selfConcept"}"#, 0x01, #"{"text":"T"}"#
+        ),
+        (
+            "03 05 02 6537 <ana> 07 000001a07b188680",
+            #"{"at":"2026-09-07T09:06:00Z","sessionId":"s1","topic":"identityRole"}"#, 0x01, #"{"text":"T"}"#
+        ),
+        (
+            "03 05 02 6538 <ana> 08 000001a07b188680",
+            #"{"at":"2026-09-07T09:07:00Z","sessionId":"s1","topic":"personalGoals"}"#, 0x01, #"{"text":"T"}"#
+        ),
+        (
+            "03 05 02 6539 <ana> 09 000001a07b188680",
+            #"{"at":"2026-09-07T09:08:00Z","sessionId":"s1","topic":"behavioralReflection"}"#, 0x01, #"{"text":"T"}"#
+        ),
+        (  // SessionClosed = 6
+            "03 06 03 653130 <ana> 0a 000001a07b188680", #"{"at":"2026-09-07T10:00:00Z","sessionId":"s1"}"#, 0, nil
+        ),
+        (  // recorded at t0 + 7 days
+            "03 01 03 653131 <ana> 0b 000001a09f250a80",
+            ##"{"at":"2026-09-14T09:00:00Z","coach":"#<lee>","sessionId":"s2","topics":["identityRole","personalGoals"]}"##,
+            0, nil
+        ),
+        (  // CommitmentReviewed = 4
+            "03 04 03 653132 <ana> 0c 000001a09f250a80",
+            #"{"at":"2026-09-14T09:01:00Z","commitmentId":"c1","outcome":"kept","sessionId":"s2"}"#, 0, nil
+        ),
+        (
+            "03 04 03 653133 <ana> 0d 000001a09f250a80",
+            #"{"at":"2026-09-14T09:02:00Z","commitmentId":"c2","outcome":"partial","sessionId":"s2"}"#, 0, nil
+        ),
+        (
+            "03 04 03 653134 <ana> 0e 000001a09f250a80",
+            #"{"at":"2026-09-14T09:03:00Z","commitmentId":"c3","outcome":"missed","sessionId":"s2"}"#, 0, nil
+        ),
     ]
 
-    /// `byPerson` and `insights` entries (key → value), in key order.
-    static let records: [(table: String, key: [UInt8], value: [UInt8])] = [
+    /// `byPerson` and `insights` entries (key → value), in key order. People are their ids (`<ana>`, `<lee>`);
+    /// `<area>` is the goal's area sealed deterministically with ana's data key.
+    static let records: [(table: String, key: String, value: String)] = [
         // Commitments (tag C): id, salesperson, session, KIND, due day, goalId?, made at, position, voided,
         // withdrawn at?, text position, review? (session, OUTCOME, at, position, note position).
         // more = 1 / kept = 1, better = 2 / partial = 2, different = 3 / missed = 3.
         (
-            "byPerson", hex("616e61 00 43 0000000000000003"),
-            hex(
-                "02 6331 03 616e61 02 7331 01 00000000000050e6 01 02 6731 000001a07b1a5b40 03 00 00 03"
-                    + " 01 02 7332 01 000001a09f25f4e0 0c 0c")
+            "byPerson", "<ana> 00 43 0000000000000003",
+            "02 6331 <ana> 02 7331 01 00000000000050e6 01 02 6731 000001a07b1a5b40 03 00 00 03"
+                + " 01 02 7332 01 000001a09f25f4e0 0c 0c"
         ),
         (
-            "byPerson", hex("616e61 00 43 0000000000000004"),
-            hex(
-                "02 6332 03 616e61 02 7331 02 00000000000050e6 00 000001a07b1b45a0 04 00 00 04"
-                    + " 01 02 7332 02 000001a09f26df40 0d 0d")
+            "byPerson", "<ana> 00 43 0000000000000004",
+            "02 6332 <ana> 02 7331 02 00000000000050e6 00 000001a07b1b45a0 04 00 00 04"
+                + " 01 02 7332 02 000001a09f26df40 0d 0d"
         ),
         (
-            "byPerson", hex("616e61 00 43 0000000000000005"),
-            hex(
-                "02 6333 03 616e61 02 7331 03 00000000000050e6 00 000001a07b1c3000 05 00 00 05"
-                    + " 01 02 7332 03 000001a09f27c9a0 0e 0e")
+            "byPerson", "<ana> 00 43 0000000000000005",
+            "02 6333 <ana> 02 7331 03 00000000000050e6 00 000001a07b1c3000 05 00 00 05"
+                + " 01 02 7332 03 000001a09f27c9a0 0e 0e"
         ),
-        // Goal (tag G): id, salesperson, session, area?, at, position, text position, STATUS (active = 1,
-        // achieved = 2, dropped = 3), status at?, voided.
-        (
-            "byPerson", hex("616e61 00 47 0000000000000002"),
-            hex("02 6731 03 616e61 02 7331 01 06 636172656572 000001a07b1970e0 02 02 01 00 00")
-        ),
+        // Goal (tag G): id, salesperson, session, area? (sealed, length first: 6 bytes + 28), at, position,
+        // text position, STATUS (active = 1, achieved = 2, dropped = 3), status at?, voided.
+        ("byPerson", "<ana> 00 47 0000000000000002", "02 6731 <ana> 02 7331 01 22 <area> 000001a07b1970e0 02 02 01 00 00"),
         // Sessions (tag S): id, salesperson, coach, opened at, closed?, TOPIC MASK (bit = code - 1), position, voided.
         // s1: selfConcept (1) + behavioralReflection (4) = 0x09; s2: identityRole (2) + personalGoals (3) = 0x06.
-        (
-            "byPerson", hex("616e61 00 53 0000000000000001"),
-            hex("02 7331 03 616e61 03 6c6565 000001a07b188680 01 000001a07b4f7500 09 01 00")
-        ),
-        (
-            "byPerson", hex("616e61 00 53 000000000000000b"),
-            hex("02 7332 03 616e61 03 6c6565 000001a09f250a80 00 06 0b 00")
-        ),
+        ("byPerson", "<ana> 00 53 0000000000000001", "02 7331 <ana> <lee> 000001a07b188680 01 000001a07b4f7500 09 01 00"),
+        ("byPerson", "<ana> 00 53 000000000000000b", "02 7332 <ana> <lee> 000001a09f250a80 00 06 0b 00"),
         // Insights: salesperson, session, TOPIC, at, position, voided. selfConcept 1, identityRole 2, personalGoals 3,
         // behavioralReflection 4.
-        ("insights", hex("616e61 00 0000000000000006"), hex("03 616e61 02 7331 01 000001a07b1d1a60 06 00")),
-        ("insights", hex("616e61 00 0000000000000007"), hex("03 616e61 02 7331 02 000001a07b1e04c0 07 00")),
-        ("insights", hex("616e61 00 0000000000000008"), hex("03 616e61 02 7331 03 000001a07b1eef20 08 00")),
-        ("insights", hex("616e61 00 0000000000000009"), hex("03 616e61 02 7331 04 000001a07b1fd980 09 00")),
+        ("insights", "<ana> 00 0000000000000006", "<ana> 02 7331 01 000001a07b1d1a60 06 00"),
+        ("insights", "<ana> 00 0000000000000007", "<ana> 02 7331 02 000001a07b1e04c0 07 00"),
+        ("insights", "<ana> 00 0000000000000008", "<ana> 02 7331 03 000001a07b1eef20 08 00"),
+        ("insights", "<ana> 00 0000000000000009", "<ana> 02 7331 04 000001a07b1fd980 09 00"),
     ]
+
+    /// A person as the `keys` table holds them: id → 1, wrapped data key, sealed name (each length first).
+    struct StoredPerson {
+        var id: [UInt8]
+        var key: DataKey
+    }
+
+    /// Everyone in the `keys` table of a closed store, by the name their entry opens to with the tests' master key.
+    static func people(_ folder: String) throws -> [String: StoredPerson] {
+        let env = try Environment(
+            path: folder + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))
+        return try env.read { txn in
+            var people: [String: StoredPerson] = [:]
+            try txn.scan(try txn.openDatabase("keys", create: false)) { key, value in
+                let id = Array(key)
+                let person = PersonID(id.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+                // Live entry 1; a wrapped key is 32 bytes + 28, both lengths one varint byte.
+                let entry = Array(value)
+                try #require(
+                    entry.count > 63 && entry[0] == 1 && entry[1] == 32 + 28 && Int(entry[62]) == entry.count - 63,
+                    "keys \(hexString(id)): \(hexString(entry))")
+                let wrapped = Array(entry[2..<62])
+                let sealedName = Array(entry.dropFirst(63))
+                let dataKey = try DataKey.unwrap(wrapped, by: testMasterKey, for: person)
+                let name = try #require(dataKey.open(sealedName, context: Array("coachlog name".utf8) + id))
+                #expect(sealedName.count == name.count + DataKey.overhead)
+                people[String(decoding: name, as: UTF8.self)] = StoredPerson(id: id, key: dataKey)
+                return true
+            }
+            return people
+        }
+    }
+
+    /// Golden hex with `<name>` placeholders replaced by the hex digits of the given bytes.
+    static func golden(_ text: String, _ values: [String: [UInt8]]) -> [UInt8] {
+        hex(values.reduce(text) { $0.replacingOccurrences(of: "<\($1.key)>", with: hexString($1.value)) })
+    }
 
     @Test func storedBytesMatchTheGoldenCodes() throws {
         let folder = TemporaryFolder()
@@ -195,22 +271,44 @@ func hexString(_ bytes: [UInt8]) -> String {
             }
             try store.flush()
         }
+        // Ids are drawn at random: the golden bytes name people by the ids this store drew.
+        let people = try Self.people(folder.path)
+        #expect(Set(people.keys) == ["ana", "lee"])
+        let ana = try #require(people["ana"])
+        let lee = try #require(people["lee"])
+        let area = ana.key.sealDeterministic(Array("career".utf8), context: Array("coachlog area".utf8) + ana.id + Array("g1".utf8))
+        let ids = ["ana": ana.id, "lee": lee.id, "area": area]
         let env = try Environment(
             path: folder.path + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))
         try env.read { txn in
             let log = try txn.openDatabase("log", create: false)
             var index = 0
-            try txn.scan(log) { _, value in
+            try txn.scan(log) { key, value in
                 defer { index += 1 }
-                guard index < Self.envelopeHeaders.count else { return false }
-                let header = Self.envelopeHeaders[index]
-                let data = JSONWriter.bytes(Self.canonical(Self.history().joined().map { $0 }[index]))
+                guard index < Self.envelopes.count else { return false }
+                let golden = Self.envelopes[index]
+                let clear = Array(golden.clear.replacingOccurrences(of: "<lee>", with: hexString(lee.id)).utf8)
+                precondition(clear.count < 128, "a one-byte length")
+                let expected = Self.golden(golden.header, ids) + [UInt8(clear.count)] + clear + [golden.textMask]
+                let stored = Array(value)
+                let prefix = Array(stored.prefix(expected.count))
                 #expect(
-                    Array(value) == header + data, "event \(index + 1): \(hexString(Array(value.prefix(header.count))))"
-                )
+                    prefix == expected,
+                    "event \(index + 1): \(hexString(prefix)) = \(String(decoding: prefix, as: UTF8.self))")
+                // The free text: sealed (nonce, ciphertext, tag), bound to the position and the person.
+                let sealed = Array(stored.dropFirst(expected.count))
+                if let texts = golden.texts.map({ Array($0.utf8) }) {
+                    #expect(sealed.count == texts.count + DataKey.overhead, "event \(index + 1)")
+                    #expect(!hexString(sealed).contains(hexString(texts)), "event \(index + 1): text in clear")
+                    let context = Array("coachlog text".utf8) + Array(key) + ana.id
+                    #expect(ana.key.open(sealed, context: context) == texts, "event \(index + 1)")
+                    #expect(ana.key.open(sealed, context: Array("coachlog text".utf8) + hex("00000000000000ff") + ana.id) == nil)
+                } else {
+                    #expect(sealed.isEmpty, "event \(index + 1): \(hexString(sealed))")
+                }
                 return true
             }
-            #expect(index == Self.envelopeHeaders.count)
+            #expect(index == Self.envelopes.count)
             for table in ["byPerson", "insights"] {
                 let expected = Self.records.filter { $0.table == table }
                 var rows: [(key: [UInt8], value: [UInt8])] = []
@@ -220,12 +318,24 @@ func hexString(_ bytes: [UInt8]) -> String {
                 }
                 #expect(rows.count == expected.count, "\(table): \(rows.count) rows")
                 for (row, golden) in zip(rows, expected) {
-                    #expect(row.key == golden.key, "\(table) key \(hexString(row.key))")
-                    #expect(row.value == golden.value, "\(table) \(hexString(row.key)): \(hexString(row.value))")
+                    #expect(row.key == Self.golden(golden.key, ids), "\(table) key \(hexString(row.key))")
+                    #expect(
+                        row.value == Self.golden(golden.value, ids), "\(table) \(hexString(row.key)): \(hexString(row.value))")
                 }
             }
+            // streamIndex: salesperson id, 0, position → stream version; the coach has no stream.
+            var streamRows: [[UInt8]] = []
+            try txn.scan(try txn.openDatabase("streamIndex", create: false)) { key, value in
+                streamRows.append(Array(key) + Array(value))
+                return true
+            }
+            #expect(
+                streamRows
+                    == (1...14).map { Self.golden("<ana> 00 \(hexString(Self.bigEndian(UInt64($0)))) \(hexString(Self.bigEndian(UInt64($0))))", ids) })
         }
     }
+
+    static func bigEndian(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64($0))) } }
 
     static func canonical(_ event: ProposedEvent) -> JSONValue {
         (try? CoachingEvent(type: event.type, data: event.data).canonicalData) ?? .null
@@ -233,7 +343,7 @@ func hexString(_ bytes: [UInt8]) -> String {
 
     /// A byte that is no code (0, as in a zeroed page, or one past the last) is a corrupt
     /// record: a storage error naming the problem, never a trap or a wrong case.
-    @Test(arguments: [UInt8(0), 15, 0xFF])
+    @Test(arguments: [UInt8(0), 16, 0xFF])
     func unknownEventTypeCodeIsACorruptRecord(_ code: UInt8) throws {
         let folder = TemporaryFolder()
         do {
@@ -258,8 +368,9 @@ func hexString(_ bytes: [UInt8]) -> String {
             try store.append(open("dana", "s1"), commit("dana", "s1", "c1"))
             try store.flush()
         }
-        // The kind byte follows "c1", "dana" and "s1": 3 + 5 + 3 bytes in.
-        try Self.patch(folder.path, table: "byPerson", key: hex("64616e61 00 43 0000000000000002")) { $0[11] = code }
+        // The kind byte follows "c1", dana's id and "s1": 3 + 8 + 3 bytes in.
+        let dana = try #require(try Self.people(folder.path)["dana"]).id
+        try Self.patch(folder.path, table: "byPerson", key: dana + hex("00 43 0000000000000002")) { $0[14] = code }
         let report = try EventStore.verify(directory: folder.path)
         #expect(report.problems == ["projection table byPerson differs from a rebuild from the log"])
         // The tables are derived: an open that cannot read them rebuilds them from the log.
@@ -275,9 +386,10 @@ func hexString(_ bytes: [UInt8]) -> String {
             try store.append(open("dana", "s1"))
             try store.flush()
         }
-        // sessionId, salesperson, coach, openedAt, closed flag, then the topic mask.
-        try Self.patch(folder.path, table: "byPerson", key: hex("64616e61 00 53 0000000000000001")) {
-            $0[3 + 5 + 4 + 8 + 1] = 0x10
+        // sessionId, salesperson id, coach id, openedAt, closed flag, then the topic mask.
+        let dana = try #require(try Self.people(folder.path)["dana"]).id
+        try Self.patch(folder.path, table: "byPerson", key: dana + hex("00 53 0000000000000001")) {
+            $0[3 + 8 + 8 + 8 + 1] = 0x10
         }
         #expect(try !EventStore.verify(directory: folder.path).isConsistent)
         let store = try EventStore(directory: folder.path)

@@ -121,7 +121,7 @@ import Testing
             #expect(try store.append(commit("dana", "s-dana-2", "c-dana-9", due: "2026-09-21", at: "2026-09-14T09:30:00Z")).positions == [20])
         }
         let layout = try Self.layout(folder)
-        #expect(layout.format == EventStore.formatVersion && !layout.upgrading && layout.envelopeVersions == [2])
+        #expect(layout.format == EventStore.formatVersion && !layout.upgrading && layout.envelopeVersions == [3])
         let after = try EventStore.verify(directory: folder.path)
         #expect(after.isConsistent, "\(after)")
         #expect(after.events == 20 && after.salespeople == 2)
@@ -145,7 +145,7 @@ import Testing
         #expect(layout.format == EventStore.formatVersion)
         #expect(layout.upgrading == (stopAfter < 5), "upgrade marker after \(stopAfter) chunks")
         // Part converted, part not, while the upgrade runs.
-        #expect(layout.envelopeVersions == (stopAfter < 5 ? [1, 2] : [2]))
+        #expect(layout.envelopeVersions == (stopAfter < 5 ? [1, 3] : [3]))
         // verify says what is unfinished and leaves it so.
         let interrupted = try Self.dataFile(folder)
         let report = try EventStore.verify(directory: folder.path)
@@ -157,7 +157,7 @@ import Testing
         let store = try EventStore(directory: folder.path, options: .init(chunkEvents: 4))
         try Self.expectSameHistory(store)
         #expect(try store.verify().isConsistent)
-        #expect(try Self.layout(folder).envelopeVersions == [2])
+        #expect(try Self.layout(folder).envelopeVersions == [3])
     }
 
     @Test func reasonsVerifyGivesForAnUnfinishedStore() throws {
