@@ -421,14 +421,17 @@ struct FieldReader {
     }
 
     mutating func text(_ key: String) throws(DomainError) -> String {
-        // A forgotten salesperson's stored texts are null: history replays them as empty.
-        if history, fields[key]?.isNull ?? true { return "" }
         guard let text = try optionalText(key) else { throw DomainError(rule: "field.required", "\(type) needs data.\(key)") }
         return text
     }
 
     /// Trimmed, non-empty text of at most `limit` characters: free text, or a one-word area.
+    ///
+    /// A forgotten salesperson's stored texts are null where a text was given. History replays such
+    /// a text as present and empty, so that the fold points at it as before (a text's position is
+    /// part of the record), and an erased area (a value, not a position) as absent.
     mutating func optionalText(_ key: String, limit: Int = Limits.maximumTextLength) throws(DomainError) -> String? {
+        if history, case .null? = fields[key] { return key == "area" ? nil : "" }
         guard let s = try string(key, required: false) else { return nil }
         let text = s.trimmed
         if history { return text }

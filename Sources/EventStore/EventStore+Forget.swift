@@ -45,6 +45,13 @@ extension EventStore {
                         value: RecordCodec.encode(header, position: position, clear: Array("{}".utf8), textMask: 0, texts: nil, key: key),
                         flags: .append)
                     try txn.put(tables.keys, key: person.bigEndianBytes, value: KeyRing.forgottenEntryBytes)
+                    // A goal record seals its area with the key destroyed here: it is stored as a
+                    // rebuild from the log would now make it, without one.
+                    let model = LMDBReadModel(txn: txn, tables: tables, ring: ring)
+                    for var goal in try model.goals(of: try ring.shown(person).name) where goal.area != nil {
+                        goal.area = nil
+                        try model.put(goal)
+                    }
                     try txn.put(tables.streamIndex, key: personKey(person, nil, position), value: bigEndianKey(version))
                     try txn.put(tables.eventIds, key: Array(eventId.utf8), value: bigEndianKey(position))
                     try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(position))

@@ -34,6 +34,7 @@ enum Reliability {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("COACHLOG_") { environment.removeValue(forKey: key) }
+        environment["COACHLOG_MASTER_KEY"] = TestMasterKey.path
         process.environment = environment
         process.standardOutput = sink
         process.standardError = sink

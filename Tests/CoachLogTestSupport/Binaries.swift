@@ -11,7 +11,6 @@ public struct HarnessError: Error, CustomStringConvertible {
 public enum Binaries {
     /// The folder holding the test bundle executable and the built products.
     public static let folder: String = {
-        TestMasterKey.install()
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().path
     }()
@@ -36,18 +35,14 @@ public enum Binaries {
 
 /// One master key for every daemon the tests start, outside every data
 /// folder, so that a test can restart a daemon or restore a backup into a new
-/// folder as an operator would. Installed as `COACHLOG_MASTER_KEY`, which
-/// every `coachlogd` the tests spawn inherits; a test of the default key
-/// location removes it from the child's environment.
+/// folder as an operator would. The harnesses pass it as `COACHLOG_MASTER_KEY`
+/// (a test may override it), so no test touches the default key location.
 public enum TestMasterKey {
     public static let path: String = {
         let folder = NSTemporaryDirectory() + "coachlog-test-keys-\(getuid())"
-        return folder + "/master.key"
-    }()
-
-    static func install() {
-        let folder = (path as NSString).deletingLastPathComponent
+        let path = folder + "/master.key"
         mkdir(folder, 0o700)
+        // O_EXCL: made once, by whichever test process gets here first; 64 hex digits and a newline.
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd >= 0 {
             var generator = SystemRandomNumberGenerator()
@@ -58,6 +53,6 @@ public enum TestMasterKey {
             fsync(fd)
             close(fd)
         }
-        setenv("COACHLOG_MASTER_KEY", path, 0)
-    }
+        return path
+    }()
 }

@@ -49,6 +49,7 @@ public final class DaemonProcess: @unchecked Sendable {
             env.removeValue(forKey: key)
         }
         env["COACHLOG_LOG_LEVEL"] = "info"
+        env["COACHLOG_MASTER_KEY"] = TestMasterKey.path
         for (key, value) in environment { env[key] = value }
         if FileManager.default.isExecutableFile(atPath: Self.setpriv) {
             // If the test process dies (a crash, a killed run), its daemons die with it.
