@@ -61,6 +61,8 @@ public final class EventStore: @unchecked Sendable {
     let holder = ModelHolder()
     /// Every person's id, name and data key.
     let ring: KeyRing
+    /// Transactions the open committed (upgrade and projection chunks), for `afterChunk`.
+    private(set) var openingChunks = 0
     let writer = Mutex(WriterState(head: 0, flushed: 0))
 
     public struct Options: Sendable {
@@ -102,8 +104,8 @@ public final class EventStore: @unchecked Sendable {
     /// they do not exist, and bringing the projections up to date. A store of
     /// format 5 or older is first sealed (`sealOlderStore`).
     public convenience init(directory: String, options: Options) throws {
-        try Self.sealOlderStore(directory: directory, options: options)
-        try self.init(opening: directory, options: options)
+        let sealingChunks = try Self.sealOlderStore(directory: directory, options: options)
+        try self.init(opening: directory, options: options, committed: sealingChunks)
     }
 
     /// Stores of format 5 and older hold names and free text in clear. They
@@ -114,15 +116,19 @@ public final class EventStore: @unchecked Sendable {
     /// stay readable with `strings`. The tables are rebuilt by the open that
     /// follows. Until the copy replaces it, the file keeps the new format
     /// number, so an older coachlogd refuses it and the next open resumes.
-    static func sealOlderStore(directory: String, options: Options) throws {
+    ///
+    /// Returns how many transactions it committed, which `afterChunk` counts on from.
+    static func sealOlderStore(directory: String, options: Options) throws -> Int {
         let path = directory + "/" + dataFileName
         guard (try? checkDataFile(path)) == true, let format = try? peekFormat(path, options: options),
             format < formatVersion || format == formatVersion && (try? peekClearPages(path, options: options)) == true
-        else { return }
+        else { return 0 }
         var upgrading = options
         upgrading.deferringReadModel = true
+        let committed: Int
         do {
             let store = try EventStore(opening: directory, options: upgrading)
+            committed = store.openingChunks
             try store.environment.write { txn in
                 try store.resetProjections(txn)
                 // Kept until the copy has replaced the file: a crash before that leaves it,
@@ -134,6 +140,7 @@ public final class EventStore: @unchecked Sendable {
         // The copy holds the marker too; it goes once the copy is the data file.
         let store = try EventStore(opening: directory, options: upgrading)
         try store.environment.write { txn in try txn.delete(store.tables.meta, key: MetaKey.clearPages) }
+        return committed
     }
 
     /// The store's format, read without taking its lock (only to decide
@@ -181,7 +188,7 @@ public final class EventStore: @unchecked Sendable {
         }
     }
 
-    private init(opening directory: String, options: Options) throws {
+    private init(opening directory: String, options: Options, committed before: Int = 0) throws {
         self.directory = directory
         self.dataFilePath = directory + "/" + Self.dataFileName
         self.options = options
@@ -200,9 +207,10 @@ public final class EventStore: @unchecked Sendable {
             throw StoreError.from(error)
         }
         do {
-            var committed = 0
+            var committed = before
             try upgradeLog(committed: &committed)
             if !options.deferringReadModel { try openReadModel(committed: &committed) }
+            openingChunks = committed
         } catch {
             throw StoreError.from(error)
         }

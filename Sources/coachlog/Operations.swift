@@ -143,6 +143,34 @@ struct BackupCommand: ParsableCommand {
     }
 }
 
+struct ForgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Erase one salesperson's name and free text for good, keeping their counts (operator only).",
+        discussion: """
+            The daemon destroys the salesperson's data key: from then on every reply, export and later backup shows
+            them under a pseudonym, with their texts null. It cannot be undone, and it does not reach backups taken
+            before it (see README.md, "What erasure cannot reach").
+            Example:
+              coachlog forget --salesperson "Dana Reyes"
+            """)
+
+    @Option(name: .long, help: "The salesperson to forget, exactly as recorded.") var salesperson: String
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let result = try connection.connect().request(.forget(ForgetParameters(salesperson: salesperson)))
+        if output.json { return printJSON(result) }
+        let r = try typed(result, as: ForgetReply.self)
+        if r.forgotten, let pseudonym = r.pseudonym {
+            print("forgot \(salesperson): now \(pseudonym); their counts stay, their name and texts are gone")
+        } else {
+            print("nothing to forget: \(salesperson) is not on record (never recorded, or forgotten before)")
+        }
+    }
+}
+
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",

@@ -164,13 +164,9 @@ import Testing
         #expect(entries.filter { $0.value != [0] }.allSatisfy { $0.value.first == 1 })
         let store = try EventStore(directory: folder.path)
         try Self.expectForgotten(store, pseudonym: pseudonym, counts: counts)
-        // Known bug in Sources: `forget` leaves the person's goal records holding their sealed area, while a
-        // rebuild from the log (no key, so no area) writes none, so verify finds byPerson different. Remove the
-        // wrapper once `forget` rewrites those records; it then fails to say so.
-        try withKnownIssue("forget leaves sealed goal areas that a rebuild does not write") {
-            let report = try store.verify()
-            #expect(report.isConsistent, "\(report)")
-        }
+        // `forget` rewrites the goal records whose area it can no longer open, as a rebuild would write them.
+        let report = try store.verify()
+        #expect(report.isConsistent, "\(report)")
         // A name that comes back is a new person, with its own id.
         try store.append(open(Self.salesperson, "s9", coach: Self.coach, at: "2026-09-21T09:00:00Z"))
         #expect(try store.query { try $0.sessions(of: Self.salesperson) }.count == 1)

@@ -129,6 +129,34 @@ import Testing
 
     struct Interrupted: Error {}
 
+    /// The texts the fixture holds in clear, as format 2 stored them.
+    static let clearTexts = ["Lead the team", "Call ten lapsed customers", "Prepare each call", "Block Friday mornings", "career"]
+
+    /// The upgrade seals the old clear text, and the compacted copy that replaces the file leaves
+    /// none of it in the pages the conversion freed; an interrupted sealing copies again at the next open.
+    @Test func upgradeLeavesNoClearTextInTheFile() throws {
+        let folder = try Self.format2Store()
+        let before = try Self.dataFile(folder)
+        for text in Self.clearTexts { #expect(before.range(of: Data(text.utf8)) != nil, "the fixture holds \(text)") }
+        do {
+            let store = try EventStore(directory: folder.path)
+            try store.flush()
+        }
+        let after = try Self.dataFile(folder)
+        for text in Self.clearTexts { #expect(after.range(of: Data(text.utf8)) == nil, "\(text) is still in clear") }
+        // Interrupted after its first chunk: the next open finishes the conversion and the copy.
+        let interrupted = try Self.format2Store()
+        struct Stop: Error {}
+        let options = EventStore.Options(chunkEvents: 4, afterChunk: { if $0 == 1 { throw Stop() } })
+        #expect(throws: (any Error).self) { _ = try EventStore(directory: interrupted.path, options: options) }
+        do {
+            let store = try EventStore(directory: interrupted.path)
+            try Self.expectSameHistory(store)
+        }
+        let resumed = try Self.dataFile(interrupted)
+        for text in Self.clearTexts { #expect(resumed.range(of: Data(text.utf8)) == nil, "\(text) is still in clear") }
+    }
+
     /// An upgrade of 19 events in chunks of 4 commits 5 log chunks, then 5 projection chunks. Stopped
     /// after each of them in turn (the state a crash between two transactions leaves; a crash inside one
     /// leaves the state before it), the store still opens and finishes the work.
