@@ -173,13 +173,13 @@ _coachlog() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|team|prep|log|tail|stats|ping|backup|export|import|help)
+    session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|team|prep|log|tail|stats|ping|backup|forget|export|import|help)
         # Offer subcommand argument completions
         "_coachlog_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'session goal commit review insight commitment merge followthrough open cadence goals topics sessions team prep log tail stats ping backup export import help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'session goal commit review insight commitment merge followthrough open cadence goals topics sessions team prep log tail stats ping backup forget export import help' -- "${cur}"))
         ;;
     esac
 }
@@ -918,6 +918,24 @@ _coachlog_backup() {
 
     # Offer option value completions
     case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_coachlog_forget() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--salesperson --socket)
+    __coachlog_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--salesperson')
+        return
+        ;;
     '--socket')
         return
         ;;

@@ -70,6 +70,7 @@ _coachlog() {
             'stats:The daemon'\''s figures: position, events, people, connections, size.'
             'ping:Check that the daemon answers, and how fast.'
             'backup:Write a consistent copy of the store while the daemon keeps serving.'
+            'forget:Erase one salesperson'\''s name and free text for good, keeping their counts (operator only).'
             'export:Write every event as JSON Lines, with its eventId, or a CSV table for spreadsheets (default: to standard output).'
             'import:Replay an export into the daemon; safe to run twice (events keep their eventIds).'
             'help:Show subcommand help information.'
@@ -78,7 +79,7 @@ _coachlog() {
         ;;
     arg)
         case "${words[1]}" in
-        session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|team|prep|log|tail|stats|ping|backup|export|import|help)
+        session|goal|commit|review|insight|commitment|merge|followthrough|open|cadence|goals|topics|sessions|team|prep|log|tail|stats|ping|backup|forget|export|import|help)
             "_coachlog_${words[1]}" && ret=0
             ;;
         esac
@@ -638,6 +639,20 @@ _coachlog_backup() {
     local -i ret=1
     local -ar arg_specs=(
         ':path:'
+        '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
+        '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_coachlog_forget() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--salesperson[The salesperson to forget, exactly as recorded.]:salesperson:'
         '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'
         '--version[Show the version.]'
