@@ -26,9 +26,9 @@ extension EventStore {
         do {
             try requireReadModel()
             return try writer.withLock { state throws -> ForgetOutcome in
-                guard let person = ring.id(of: salesperson), ring.key(of: person) != nil else {
-                    return ForgetOutcome(pseudonym: PersonID(pseudonym: salesperson).map(\.pseudonym), event: nil)
-                }
+                // A pseudonym names a person forgotten before; a name no longer on record names nobody.
+                guard let person = ring.id(of: salesperson) else { return ForgetOutcome(pseudonym: nil, event: nil) }
+                guard ring.key(of: person) != nil else { return ForgetOutcome(pseudonym: person.pseudonym, event: nil) }
                 // The tables then hold everything before the forget, by id: reloading
                 // them under the new names needs nothing from memory.
                 try flush(&state)
