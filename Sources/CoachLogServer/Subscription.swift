@@ -139,7 +139,7 @@ final class Subscription: @unchecked Sendable {
         for e in events where e.position > deliveredThrough || catchingUp {
             if !catchingUp { deliveredThrough = e.position }
             buffer.writeBytes(Array(#"{"event":"#.utf8))
-            buffer.writeBytes(JSONWriter.bytes(e.json))
+            buffer.writeBytes(JSONWriter.bytes(filter.withoutFreeText ? e.withoutFreeText().json : e.json))
             buffer.writeBytes(Array(#","id":"#.utf8))
             buffer.writeBytes(idBytes)
             buffer.writeBytes([UInt8(ascii: "}"), 0x0A])

@@ -6,6 +6,8 @@ import NIOConcurrencyHelpers
 struct SubscriptionFilter: Sendable {
     var salesperson: String?
     var types: Set<EventType>?
+    /// Send every event without its free text (the dashboard role).
+    var withoutFreeText = false
 
     func matches(_ e: EventEnvelope) -> Bool {
         (salesperson.map { sameKey($0, e.salesperson) } ?? true) && (types?.contains(e.type) ?? true)
