@@ -196,7 +196,7 @@ struct AccessRoleTests {
             // A malformed file keeps the previous one in force, and the log says which line is wrong.
             try (Self.accessFile + "\nuser 20005 superuser\n").write(toFile: access, atomically: true, encoding: .utf8)
             kill(daemon.pid, SIGHUP)
-            #expect(try Self.eventually { daemon.stderr.contains("line 8: unknown role \"superuser\"") }, "\(daemon.stderr)")
+            #expect(try Self.eventually { daemon.stderr.contains("line 7: unknown role \"superuser\"") }, "\(daemon.stderr)")
             #expect(daemon.stderr.contains("previous access file stays in force"))
             #expect(try expectOK(stranger, "hello")["role"] == "dashboard")
             _ = try expectOK(dana, "query", ["projection": "prep", "salesperson": "Sam Park"])
