@@ -1,7 +1,7 @@
 import CoachLogJSON
 
 // Replies without free text, for roles that may see the figures of a record
-// but not what was said in it (the `dashboard` role, Protocol.md §7). Free
+// but not what was said in it (the `dashboard` role, Protocol.md §11). Free
 // text is what a salesperson or coach wrote in their own words: goal,
 // commitment and insight texts, review notes, goal areas and correction
 // reasons. Each type that carries any says here how it looks without it, so

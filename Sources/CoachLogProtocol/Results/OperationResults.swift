@@ -8,7 +8,7 @@ public struct HelloReply: WireResult {
     public var ops: [Operation]
     public var maxLineBytes: Int
     public var readOnly: Bool
-    /// The connection's role, e.g. `operator` or `coach Dana Lee` (Protocol.md §7);
+    /// The connection's role, e.g. `operator` or `coach Dana Lee` (Protocol.md §11);
     /// `ops` lists only what it may use.
     public var role: String?
 
