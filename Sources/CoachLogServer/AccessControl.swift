@@ -165,3 +165,26 @@ extension AccessControl {
                 subject: "read-only socket", allowed: false, reason: message))
     }
 }
+
+extension AccessControl {
+    /// For a running subscription: decides `body` again for `role` (the role
+    /// it started with) against the record as it is now. Nil while allowed
+    /// (not audited again); a refusal is counted and audited once, and its
+    /// message returned.
+    func recheck(_ body: RequestBody, role: Role, peer: PeerCredentials?, store: EventStore) -> @Sendable () -> String? {
+        { [self] in
+            let now = Timestamp.now
+            let decision =
+                (try? store.query { model in
+                    AccessPolicy.decide(body, role: role, facts: ModelAccessFacts(model: model, now: now), now: now)
+                }) ?? AccessDecision(verdict: .forbidden("the record could not be read to decide access"), subject: "-", audited: true)
+            guard case .forbidden(let message) = decision.verdict else { return nil }
+            refusalCount.withLockedValue { $0 += 1 }
+            audit?.record(
+                AuditLog.Entry(
+                    time: now, uid: peer?.uid, pid: peer?.pid, role: role.description, op: body.op.rawValue,
+                    subject: decision.subject, allowed: false, reason: message))
+            return message
+        }
+    }
+}

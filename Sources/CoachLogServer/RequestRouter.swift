@@ -91,7 +91,9 @@ final class RequestRouter: RequestResponding {
             case .stats: result = stats(eventLoop: eventLoop)
             case .backup(let p): result = try backup(p, eventLoop: eventLoop)
             case .subscribe(let p):
-                let s = subscribe(p, withoutFreeText: withoutFreeText, id: request.id, channel: channel)
+                // A coach's subscription is decided again before each batch: the salesperson may change coach.
+                let recheck = role.needsFacts ? access.recheck(body, role: role, peer: peer, store: store) : nil
+                let s = subscribe(p, withoutFreeText: withoutFreeText, recheck: recheck, id: request.id, channel: channel)
                 subscription = s
                 result = eventLoop.makeSucceededFuture(try SubscribeReply().wire)
             }
@@ -279,10 +281,14 @@ final class RequestRouter: RequestResponding {
         }
     }
 
-    func subscribe(_ p: SubscribeParameters, withoutFreeText: Bool = false, id: JSONValue, channel: any Channel) -> Subscription {
+    func subscribe(
+        _ p: SubscribeParameters, withoutFreeText: Bool = false, recheck: (@Sendable () -> String?)? = nil, id: JSONValue,
+        channel: any Channel
+    ) -> Subscription {
         let subscription = Subscription(
             id: id, after: p.after,
-            filter: SubscriptionFilter(salesperson: p.salesperson, types: p.types, withoutFreeText: withoutFreeText),
+            filter: SubscriptionFilter(
+                salesperson: p.salesperson, types: p.types, withoutFreeText: withoutFreeText, recheck: recheck),
             channel: channel, store: store, pool: pool, hub: hub, logger: logger,
             maximumPendingBytes: configuration.maximumSubscriberPendingBytes)
         subscription.register()

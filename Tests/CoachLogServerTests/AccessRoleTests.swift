@@ -202,6 +202,18 @@ struct AccessRoleTests {
             _ = try expectOK(dana, "query", ["projection": "prep", "salesperson": "Sam Park"])
             #expect(daemon.isRunning)
 
+            // Sam Park's next session is with Robin Fox: Dana Lee's subscription ends with forbidden before
+            // it carries that session, and her connection stays usable.
+            try op.append([Ev.close("s-sam", "Sam Park")])
+            #expect(try dana.line()["event"]?["type"] == "SessionClosed")
+            try op.append([Ev.open("s-sam2", "Sam Park", coach: "Robin Fox"), Ev.insight("s-sam2", "Sam Park", topic: "selfConcept", text: "MARK-robin-sam")])
+            let ended = try dana.line()
+            #expect(ended["id"] == subscription && ended["error"]?["code"] == "forbidden", "\(ended)")
+            refused += 1
+            try expectForbidden(dana, "read", ["salesperson": "Sam Park"], role: danaRole)
+            try expectForbidden(dana, "append", ["events": [Ev.insight("s-sam2", "Sam Park", topic: "selfConcept", text: "x")]], role: danaRole)
+            #expect(!dana.transcript.joined().contains("MARK-robin-sam"))
+
             // stats counts every refusal.
             let stats = try op.stats()
             #expect(stats.refusals == refused, "stats.refusals \(stats.refusals), refusals seen \(refused)")

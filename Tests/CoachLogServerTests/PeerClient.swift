@@ -25,7 +25,7 @@ final class PeerClient {
     static var runs: Bool { unavailableReason == nil || ProcessInfo.processInfo.environment["CI"] == "true" }
 
     static let relay = """
-        import socket, sys, threading
+        import os, socket, sys, threading
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(sys.argv[1])
         def up():
@@ -36,6 +36,7 @@ final class PeerClient {
         for line in s.makefile("rb"):
             sys.stdout.buffer.write(line)
             sys.stdout.buffer.flush()
+        os._exit(0)  # the daemon closed: end without waiting for the stdin thread
         """
 
     let uid: UInt32
