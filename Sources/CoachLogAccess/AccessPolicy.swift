@@ -31,7 +31,7 @@ public struct AccessDecision: Sendable, Equatable {
 
     public var verdict: Verdict
     /// Whose record the request is about, for the audit trail: `salesperson NAME`,
-    /// `coach NAME`, `everyone`, or what else the op touches.
+    /// `coach NAME`, `everyone`, or what else the op touches (empty when not audited).
     public var subject: String
     /// Whether the audit log records it: every refusal, and every read of a
     /// person's record by anyone but an operator or that person.
@@ -53,22 +53,24 @@ public struct AccessDecision: Sendable, Equatable {
 /// operator's alone.
 public enum AccessPolicy {
     public static func decide(_ body: RequestBody, role: Role, facts: some AccessFacts, now: Timestamp) -> AccessDecision {
-        let subject = Self.subject(of: body)
-        if case .operator = role { return AccessDecision(verdict: .allowed, subject: subject, audited: false) }
+        // The operator's path costs nothing more: no subject is worked out for what is not audited.
+        let unaudited = AccessDecision(verdict: .allowed, subject: "", audited: false)
+        if case .operator = role { return unaudited }
+        var subject: String { Self.subject(of: body) }
         func refuse(_ what: String) -> AccessDecision {
             AccessDecision(verdict: .forbidden("\(what): \(role) may \(role.allowance)"), subject: subject, audited: true)
         }
         /// A read, query or subscribe: audited unless it is the person's own.
         func reading(_ verdict: AccessDecision.Verdict, own: Bool = false) -> AccessDecision {
-            AccessDecision(verdict: verdict, subject: subject, audited: !own)
+            AccessDecision(verdict: verdict, subject: own ? "" : subject, audited: !own)
         }
-        if case .hello = body { return AccessDecision(verdict: .allowed, subject: subject, audited: false) }
+        if case .hello = body { return unaudited }
         switch role {
-        case .operator: return AccessDecision(verdict: .allowed, subject: subject, audited: false)
+        case .operator: return unaudited
         case .unknown: return refuse("\(body.op.rawValue) is not allowed")
         case .dashboard:
             switch body {
-            case .stats: return AccessDecision(verdict: .allowed, subject: subject, audited: false)
+            case .stats: return unaudited
             case .read, .query, .subscribe: return reading(.allowedWithoutFreeText)
             default: return refuse("\(body.op.rawValue) is not allowed")
             }
@@ -105,7 +107,7 @@ public enum AccessPolicy {
                 }
             case .append(let p):
                 if let reason = coachAppendRefusal(p, name: name, facts: facts) { return refuse(reason) }
-                return AccessDecision(verdict: .allowed, subject: subject, audited: false)
+                return unaudited
             default: return refuse("\(body.op.rawValue) is not allowed")
             }
         }
