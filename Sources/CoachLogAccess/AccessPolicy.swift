@@ -100,8 +100,8 @@ public enum AccessPolicy {
                 case .coach(let other):
                     guard sameKey(other, name) else { return refuse("query for coach \(other) is not allowed") }
                     // At a past asOf, "coach NAME" covers whom they coached then: maybe no longer theirs.
-                    if let asOf = q.asOf, asOf.end.milliseconds <= now.milliseconds {
-                        return refuse("query for coach \(name) at the past asOf \(asOf.text) is not allowed (only as of now)")
+                    if let asOf = q.asOf, asOf.day < now.day {
+                        return refuse("query for coach \(name) as of the past day \(asOf.text) is not allowed (only as of today or later)")
                     }
                     return reading(.allowed)
                 }

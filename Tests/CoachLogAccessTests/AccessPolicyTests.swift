@@ -85,7 +85,9 @@ struct AccessPolicyTests {
         let dana = Role.coach("Dana")
         for body in [RequestBody.read(ReadParameters(after: 5, salesperson: "Sam")), .subscribe(SubscribeParameters(salesperson: "Sam")),
                      .query(ProjectionQuery(.prep, scope: .salesperson("Sam"))), .query(ProjectionQuery(.team, scope: .coach("Dana"))),
-                     .query(ProjectionQuery(.followThrough, scope: .coach("Dana"), asOf: AsOf(parsing: "2099-01-01")))] {
+                     .query(ProjectionQuery(.followThrough, scope: .coach("Dana"), asOf: AsOf(parsing: "2099-01-01"))),
+                     .query(ProjectionQuery(.team, scope: .coach("Dana"), asOf: .instant(now))),
+                     .query(ProjectionQuery(.team, scope: .coach("Dana"), asOf: AsOf(parsing: now.day.description)))] {
             let d = decide(body, dana)
             #expect(d.verdict == .allowed && d.audited, "\(body)")
             #expect(["salesperson Sam", "coach Dana"].contains { d.subject.hasSuffix($0) }, "the audit names whose record: \(d.subject)")
