@@ -113,7 +113,8 @@ public final class AccessControl: Sendable {
     ) -> AccessDecision {
         let now = Timestamp.now
         let decision: AccessDecision
-        if role.needsFacts {
+        // `hello` needs no facts: it is answered while a starting daemon still loads its read model.
+        if role.needsFacts, body.op != .hello {
             decision =
                 (try? store.query { model in
                     AccessPolicy.decide(body, role: role, facts: ModelAccessFacts(model: model, now: now), now: now)
