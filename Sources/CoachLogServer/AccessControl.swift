@@ -66,12 +66,13 @@ public final class AccessControl: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw AccessControlError(message: "cannot read the access file \(path): \(error.localizedDescription)")
+            throw AccessControlError(
+                message: "cannot read the access file \(path): \(error.localizedDescription); create it (README \"Access control\") or leave out --access-file for single-user mode")
         }
         do {
             return try AccessFile(parsing: text)
         } catch {
-            throw AccessControlError(message: "the access file \(path) is malformed at \(error)")
+            throw AccessControlError(message: "the access file \(path) is malformed at \(error); fix that line (README \"Access control\")")
         }
     }
 

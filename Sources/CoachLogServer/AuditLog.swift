@@ -49,6 +49,8 @@ final class AuditLog: Sendable {
             throw AuditLogError(
                 message: "cannot open the audit log \(path): \(String(cString: strerror(errno))); give --audit-log a writable path")
         }
+        // An older file keeps its mode on open: the trail names who read whose record, so it is the daemon's alone.
+        _ = fchmod(fd, 0o600)
         self.path = path
         self.descriptor = fd
         self.logger = logger

@@ -138,7 +138,7 @@ struct Serve: AsyncParsableCommand {
                     auditLog: auditLog ?? (options.dataDirectory as NSString).appendingPathComponent("audit.log")),
                 logger: logger)
         } catch {
-            Startup.fail("\(error); fix the file (README \"Access control\") and start again")
+            Startup.fail("\(error)")
         }
         let daemon = Daemon(store: store, configuration: configuration, logger: logger, access: access)
         let group = ServiceGroup(

@@ -177,6 +177,17 @@ struct AccessRoleTests {
             try expectForbidden(board, "backup", ["path": .string(sandbox.path("board.backup"))], role: "dashboard")
             #expect(!board.transcript.joined().contains("MARK-"), "the dashboard saw free text")
 
+            // A group named in the access file by name (the name of gid 65534 here, such as nogroup).
+            if let nameOfGroup = Self.groupName(65534) {
+                try (Self.accessFile + "\ngroup \(nameOfGroup) dashboard\n").write(toFile: access, atomically: true, encoding: .utf8)
+                kill(daemon.pid, SIGHUP)
+                let grouped = try PeerClient(uid: 20006, gid: 65534, socket: sandbox.socket)
+                #expect(try Self.eventually { try grouped.request("hello")["result"]?["role"] == "dashboard" })
+                try Self.accessFile.write(toFile: access, atomically: true, encoding: .utf8)
+                kill(daemon.pid, SIGHUP)
+                #expect(try Self.eventually { try grouped.request("hello")["result"]?["role"] == "unknown peer" })
+            }
+
             // An unknown peer: hello only.
             let stranger = try PeerClient(uid: Self.stranger, gid: Self.stranger, socket: sandbox.socket)
             let strangerHello = try expectOK(stranger, "hello")
@@ -258,6 +269,11 @@ struct AccessRoleTests {
             #expect(refused.waitForExit(timeout: 10) == 1)
             #expect(refused.stderr.contains("line 2: the coach role needs the name"), "\(refused.stderr)")
         }
+    }
+
+    static func groupName(_ gid: gid_t) -> String? {
+        guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else { return nil }
+        return String(cString: name)
     }
 
     static func eventually(timeout: Double = 5, _ condition: () throws -> Bool) throws -> Bool {
