@@ -80,7 +80,8 @@ public struct AccessFile: Sendable, Equatable {
     public init(parsing text: String) throws(AccessFileError) {
         var entries: [Entry] = []
         var seen: [Subject: Int] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // By `isNewline`: a file written on Windows ends its lines with "\r\n", one Character in Swift.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             let line = raw.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }

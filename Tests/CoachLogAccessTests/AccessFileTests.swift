@@ -25,6 +25,8 @@ struct AccessFileTests {
                 .init(subject: .groupName("leads"), role: .coach("Robin Fox"), line: 7),
             ])
         #expect(try AccessFile(parsing: "").entries.isEmpty)
+        let crlf = try AccessFile(parsing: "# roles\r\nuser 7 coach Dana Lee\r\n\r\ngroup 8 dashboard\r\n")
+        #expect(crlf.entries == [.init(subject: .userID(7), role: .coach("Dana Lee"), line: 2), .init(subject: .groupID(8), role: .dashboard, line: 4)])
     }
 
     @Test("a user line wins over group lines; groups match by primary or supplementary id or name; nobody else has a role")

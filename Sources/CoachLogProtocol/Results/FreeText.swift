@@ -15,7 +15,7 @@ public protocol FreeTextRedactable: Sendable {
 
 extension EventEnvelope: FreeTextRedactable {
     /// The data members of events that hold free text. No event uses these
-    /// names for anything else (`EventEnvelopeTests` checks every type).
+    /// names for anything else (`FreeTextSchemaTests` checks every type against the schema).
     public static let freeTextMembers: Set<String> = ["text", "note", "reason", "area"]
 
     /// The envelope with every free-text data member that is present set to null.
