@@ -153,6 +153,10 @@ struct AccessRoleTests {
             try expectForbidden(sam, "subscribe", role: samRole)
             try expectForbidden(sam, "append", ["events": [Ev.close("s-sam", "Sam Park")]], role: samRole)
             try expectForbidden(sam, "stats", role: samRole)
+            try expectForbidden(sam, "backup", ["path": .string(sandbox.path("sam.backup"))], role: samRole)
+            _ = try sam.send(["op": "subscribe", "salesperson": "Sam Park", "types": ["GoalStated"]])
+            #expect(try sam.line()["ok"] == true)
+            #expect(try sam.line()["event"]?["data"]?["text"] == "MARK-sam-goal")
             #expect(!sam.transcript.joined().contains("MARK-kim"))
 
             // Dashboard (by its primary group): every figure at every scope, no free text anywhere.
@@ -193,7 +197,8 @@ struct AccessRoleTests {
             let strangerHello = try expectOK(stranger, "hello")
             #expect(strangerHello["role"] == "unknown peer" && strangerHello["ops"] == ["hello"])
             for (opName, fields) in [("read", [:]), ("query", ["projection": "cadence"]), ("stats", [:]),
-                                     ("subscribe", ["salesperson": "Sam Park"]), ("append", ["events": [Ev.close("s-sam", "Sam Park")]])]
+                                     ("subscribe", ["salesperson": "Sam Park"]), ("append", ["events": [Ev.close("s-sam", "Sam Park")]]),
+                                     ("backup", ["path": .string(sandbox.path("stranger.backup"))])]
                 as [(String, [String: JSONValue])]
             {
                 try expectForbidden(stranger, opName, fields, role: "unknown peer")
@@ -224,6 +229,9 @@ struct AccessRoleTests {
             try expectForbidden(dana, "read", ["salesperson": "Sam Park"], role: danaRole)
             try expectForbidden(dana, "append", ["events": [Ev.insight("s-sam2", "Sam Park", topic: "selfConcept", text: "x")]], role: danaRole)
             #expect(!dana.transcript.joined().contains("MARK-robin-sam"))
+
+            // The operator may do everything, backup included.
+            #expect(try op.backup(to: sandbox.path("operator.backup")).bytes > 0)
 
             // stats counts every refusal.
             let stats = try op.stats()
