@@ -35,10 +35,12 @@ let package = Package(
             swiftSettings: strict),
 
         .target(name: "CoachLogProtocol", dependencies: ["CoachLogJSON"], swiftSettings: strict),
+        // Who may do what: the access file, roles and the policy, pure (the record comes in through a protocol).
+        .target(name: "CoachLogAccess", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
         .target(
             name: "CoachLogServer",
             dependencies: [
-                "EventStore", "CoachLogProtocol", "CoachingDomain", "CoachLogJSON", "CoachLogPOSIX",
+                "EventStore", "CoachLogProtocol", "CoachingDomain", "CoachLogJSON", "CoachLogPOSIX", "CoachLogAccess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -89,6 +91,8 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogJSONTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogPOSIXTests", dependencies: ["CoachLogPOSIX", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CoachLogAccessTests", dependencies: ["CoachLogAccess", "CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
         .testTarget(name: "CoachingDomainTests", dependencies: ["CoachingDomain", "CoachLogProtocol", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CoachLogServerTests",

@@ -10,7 +10,8 @@ struct DrainAndClose {}
 /// real one; tests drive a connection with their own.
 protocol RequestResponding: AnyObject, Sendable {
     /// The reply to `request`. A failed future is answered as an internal error.
-    func handle(_ request: Request, readOnly: Bool, channel: any Channel) -> EventLoopFuture<Outcome>
+    /// `peer` is nil when the kernel could not say who it is (then only `hello` is allowed under an access file).
+    func handle(_ request: Request, peer: PeerCredentials?, readOnly: Bool, channel: any Channel) -> EventLoopFuture<Outcome>
     /// Counts connections for `stats`.
     func connectionOpened()
     func connectionClosed()
@@ -62,8 +63,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             maximumInFlight: router.configuration.maximumInFlightPerConnection, logger: logger)
     }
 
-    /// Who is on the other end (SO_PEERCRED): logged now, and what
-    /// role-based access will be decided from.
+    /// Who is on the other end (SO_PEERCRED): logged now, and what each
+    /// request's role is decided from (read once: it cannot change).
     private(set) var peer: PeerCredentials?
 
     func channelActive(context: ChannelHandlerContext) {
@@ -179,7 +180,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func start(_ request: Request, sequence: Int, context: ChannelHandlerContext) {
-        let future = responder.handle(request, readOnly: readOnly, channel: context.channel)
+        let future = responder.handle(request, peer: peer, readOnly: readOnly, channel: context.channel)
         future.assumeIsolated().whenComplete { result in
             let outcome: Outcome
             switch result {

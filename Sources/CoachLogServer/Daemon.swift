@@ -14,11 +14,14 @@ public final class Daemon: Service, Sendable {
     private let store: EventStore
     private let configuration: ServerConfiguration
     private let logger: Logger
+    private let access: AccessControl
     private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
     /// `store` must be open (its read model loaded, or deferred: then the
     /// daemon loads it once its socket listens); the daemon owns it from here on.
-    public init(store: EventStore, configuration: ServerConfiguration, logger: Logger) {
+    /// `access` decides roles (nil: single-user mode, everyone an operator).
+    public init(store: EventStore, configuration: ServerConfiguration, logger: Logger, access: AccessControl? = nil) {
+        self.access = access ?? AccessControl(singleUserWith: logger)
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -36,7 +39,13 @@ public final class Daemon: Service, Sendable {
         let loaded = group.next().makePromise(of: Void.self)
         let router = RequestRouter(
             store: store, writer: writer, hub: hub, pool: pool, configuration: configuration, logger: logger,
-            loaded: loaded.futureResult)
+            loaded: loaded.futureResult, access: access)
+        // SIGHUP reads the access file again; connections stay open and use it from their next request.
+        signal(SIGHUP, SIG_IGN)
+        let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "coachlogd.sighup"))
+        reload.setEventHandler { [access] in access.reload() }
+        reload.resume()
+        defer { reload.cancel() }
 
         var listeners: [any Channel] = []
         var boundPaths: [String] = []
@@ -81,6 +90,7 @@ public final class Daemon: Service, Sendable {
         writer.stop()
         try? await pool.shutdownGracefully()
         try? await group.shutdownGracefully()
+        access.audit?.flush()
         logger.info("stopped cleanly at position \((try? store.headPosition()) ?? 0)")
     }
 

@@ -1,3 +1,4 @@
+import CoachLogAccess
 import CoachLogJSON
 import CoachLogProtocol
 import CoachingDomain
@@ -27,6 +28,8 @@ final class RequestRouter: RequestResponding {
     let pool: NIOThreadPool
     let configuration: ServerConfiguration
     let logger: Logger
+    /// Who may do what (single-user mode: everyone is an operator).
+    let access: AccessControl
     let startedAt = Date()
     let connections = NIOLockedValueBox(0)
     /// Completes once the store's read model is loaded; nil when it already is.
@@ -36,8 +39,9 @@ final class RequestRouter: RequestResponding {
 
     init(
         store: EventStore, writer: AppendWriter, hub: SubscriptionHub, pool: NIOThreadPool,
-        configuration: ServerConfiguration, logger: Logger, loaded: EventLoopFuture<Void>? = nil
+        configuration: ServerConfiguration, logger: Logger, loaded: EventLoopFuture<Void>? = nil, access: AccessControl? = nil
     ) {
+        self.access = access ?? AccessControl(singleUserWith: logger)
         self.loaded = loaded
         loaded?.whenSuccess { [isLoaded] in isLoaded.withLockedValue { $0 = true } }
         self.store = store
@@ -51,16 +55,17 @@ final class RequestRouter: RequestResponding {
     func connectionOpened() { connections.withLockedValue { $0 += 1 } }
     func connectionClosed() { connections.withLockedValue { $0 -= 1 } }
 
-    func handle(_ request: Request, readOnly: Bool, channel: any Channel) -> EventLoopFuture<Outcome> {
+    func handle(_ request: Request, peer: PeerCredentials?, readOnly: Bool, channel: any Channel) -> EventLoopFuture<Outcome> {
         let eventLoop = channel.eventLoop
         if readOnly && !request.op.isReadOnly {
-            return eventLoop.makeSucceededFuture(
-                failure(request.id, ProtocolError(.forbidden, "\(request.op.rawValue) is not allowed on the read-only socket; use the main socket")))
+            let message = "\(request.op.rawValue) is not allowed on the read-only socket; use the main socket"
+            access.refusedOnReadOnlySocket(request.op, message: message, peer: peer)
+            return eventLoop.makeSucceededFuture(failure(request.id, ProtocolError(.forbidden, message)))
         }
         if request.op != .hello, let loaded, !isLoaded.withLockedValue({ $0 }) {
             // Answered in order like any other: the connection's state machine keeps replies in sequence.
             return loaded.hop(to: eventLoop).flatMap {
-                self.handle(request, readOnly: readOnly, channel: channel)
+                self.handle(request, peer: peer, readOnly: readOnly, channel: channel)
             }.flatMapError { error in
                 eventLoop.makeSucceededFuture(self.failure(request.id, Self.protocolError(error)))
             }
@@ -68,16 +73,28 @@ final class RequestRouter: RequestResponding {
         let result: EventLoopFuture<JSONValue>
         var subscription: Subscription?
         do {
-            switch try request.body() {
-            case .hello: result = eventLoop.makeSucceededFuture(try hello(readOnly: readOnly).wire)
+            let body = try request.body()
+            // The one gate: the peer's role decides, before anything is read or written.
+            var role = Role.operator
+            var withoutFreeText = false
+            if !access.isSingleUser {
+                role = access.role(of: peer)
+                let decision = access.decide(body, role: role, peer: peer, store: store)
+                if case .forbidden(let message) = decision.verdict { throw ProtocolError(.forbidden, message) }
+                withoutFreeText = decision.withoutFreeText
+            }
+            switch body {
+            case .hello: result = eventLoop.makeSucceededFuture(try hello(readOnly: readOnly, role: role).wire)
             case .append(let p): result = try append(p, eventLoop: eventLoop)
-            case .read(let p): result = read(p, eventLoop: eventLoop)
-            case .query(let q): result = query(q, eventLoop: eventLoop)
+            case .read(let p): result = read(p, withoutFreeText: withoutFreeText, eventLoop: eventLoop)
+            case .query(let q): result = query(q, withoutFreeText: withoutFreeText, eventLoop: eventLoop)
             case .stats: result = stats(eventLoop: eventLoop)
             case .backup(let p): result = try backup(p, eventLoop: eventLoop)
             case .forget(let p): result = forget(p, eventLoop: eventLoop)
             case .subscribe(let p):
-                let s = subscribe(p, id: request.id, channel: channel)
+                // A coach's subscription is decided again before each batch: the salesperson may change coach.
+                let recheck = role.needsFacts ? access.recheck(body, role: role, peer: peer, store: store) : nil
+                let s = subscribe(p, withoutFreeText: withoutFreeText, recheck: recheck, id: request.id, channel: channel)
                 subscription = s
                 result = eventLoop.makeSucceededFuture(try SubscribeReply().wire)
             }
@@ -121,11 +138,11 @@ final class RequestRouter: RequestResponding {
 
     // MARK: Operations
 
-    func hello(readOnly: Bool) -> HelloReply {
+    func hello(readOnly: Bool, role: Role = .operator) -> HelloReply {
         HelloReply(
             server: Self.serverName, version: Self.version, protocol: Request.protocolVersion,
-            ops: Operation.allCases.filter { !readOnly || $0.isReadOnly }, maxLineBytes: configuration.maximumLineBytes,
-            readOnly: readOnly)
+            ops: role.operations.filter { !readOnly || $0.isReadOnly }, maxLineBytes: configuration.maximumLineBytes,
+            readOnly: readOnly, role: role.description)
     }
 
     func append(_ parameters: AppendParameters, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
@@ -137,17 +154,22 @@ final class RequestRouter: RequestResponding {
         }
     }
 
-    func read(_ p: ReadParameters, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
+    func read(_ p: ReadParameters, withoutFreeText: Bool = false, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         return pool.runIfActive(eventLoop: eventLoop) {
             let (events, next) = try store.read(after: p.after, limit: p.limit, salesperson: p.salesperson)
-            return try ReadReply(events: events, next: next).wire
+            let reply = ReadReply(events: events, next: next)
+            return try (withoutFreeText ? reply.withoutFreeText() : reply).wire
         }
     }
 
-    func query(_ query: ProjectionQuery, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
-        guard let minPosition = query.minPosition, minPosition > 0 else { return answer(query, eventLoop: eventLoop) }
-        return reached(minPosition, eventLoop: eventLoop).flatMap { self.answer(query, eventLoop: eventLoop) }
+    func query(_ query: ProjectionQuery, withoutFreeText: Bool = false, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
+        guard let minPosition = query.minPosition, minPosition > 0 else {
+            return answer(query, withoutFreeText: withoutFreeText, eventLoop: eventLoop)
+        }
+        return reached(minPosition, eventLoop: eventLoop).flatMap {
+            self.answer(query, withoutFreeText: withoutFreeText, eventLoop: eventLoop)
+        }
     }
 
     /// How often a query waiting for `minPosition` looks at the head again.
@@ -187,7 +209,7 @@ final class RequestRouter: RequestResponding {
         return promise.futureResult
     }
 
-    func answer(_ query: ProjectionQuery, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
+    func answer(_ query: ProjectionQuery, withoutFreeText: Bool = false, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         let asOf = query.asOf ?? .instant(.now)
         // One salesperson's record is small, and the organisation's follow-through
@@ -195,31 +217,35 @@ final class RequestRouter: RequestResponding {
         // costs less than two thread hops. Coach- and other organisation-wide
         // views can take milliseconds, so they go to the thread pool.
         if case .salesperson = query.scope {
-            return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model) } }
+            return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model, withoutFreeText: withoutFreeText) } }
         }
         if query.projection == .followThrough, query.scope == .everyone, store.keepsOrganisationTotals {
-            return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model) } }
+            return eventLoop.makeCompletedFuture { try store.query { model in try Self.run(query, asOf: asOf, model, withoutFreeText: withoutFreeText) } }
         }
         return pool.runIfActive(eventLoop: eventLoop) {
-            try store.query { model in try Self.run(query, asOf: asOf, model) }
+            try store.query { model in try Self.run(query, asOf: asOf, model, withoutFreeText: withoutFreeText) }
         }
     }
 
     /// The domain computes the projection; the shell only encodes it.
-    static func run(_ q: ProjectionQuery, asOf: AsOf, _ model: some CoachingReadModel) throws -> JSONValue {
+    static func run(_ q: ProjectionQuery, asOf: AsOf, _ model: some CoachingReadModel, withoutFreeText: Bool = false) throws -> JSONValue {
+        /// A report that holds free text, without it when the role may not see it.
+        func redacted<R: WireResult & FreeTextRedactable>(_ report: R) throws -> JSONValue {
+            try (withoutFreeText ? report.withoutFreeText() : report).wire
+        }
         switch q.projection {
         case .followThrough: return try Projections.followThrough(scope: q.scope, weeks: q.weeks, asOf: asOf, model: model).wire
         case .openCommitments:
-            return try Projections.openCommitments(scope: q.scope, overdueOnly: q.overdueOnly, asOf: asOf, model: model).wire
+            return try redacted(Projections.openCommitments(scope: q.scope, overdueOnly: q.overdueOnly, asOf: asOf, model: model))
         case .cadence: return try Projections.cadence(scope: q.scope, asOf: asOf, model: model).wire
         case .goals:
             // Without asOf, every goal on record; `weeks` alone counts back from now.
             let end = q.asOf ?? (q.weeks == nil ? nil : asOf)
-            return try Projections.goals(salesperson: q.salesperson ?? "", weeks: q.weeks, asOf: end, model: model).wire
+            return try redacted(Projections.goals(salesperson: q.salesperson ?? "", weeks: q.weeks, asOf: end, model: model))
         case .topics: return try Projections.topics(salesperson: q.salesperson ?? "", asOf: asOf, model: model).wire
         case .sessions: return try Projections.sessions(salesperson: q.salesperson ?? "", model: model).wire
         case .team: return try Projections.team(scope: q.scope, weeks: q.weeks, asOf: asOf, model: model).wire
-        case .prep: return try Projections.prep(salesperson: q.salesperson ?? "", asOf: asOf, model: model).wire
+        case .prep: return try redacted(Projections.prep(salesperson: q.salesperson ?? "", asOf: asOf, model: model))
         }
     }
 
@@ -229,6 +255,7 @@ final class RequestRouter: RequestResponding {
         let subscribers = hub.count
         let uptime = Date().timeIntervalSince(startedAt)
         let startedAt = Timestamp(milliseconds: Int64(self.startedAt.timeIntervalSince1970 * 1000))
+        let refusals = access.refusals
         return pool.runIfActive(eventLoop: eventLoop) {
             let s = try store.statistics()
             return try StatsReply(
@@ -236,7 +263,7 @@ final class RequestRouter: RequestResponding {
                 events: s.events,
                 salespeople: s.salespeople, connections: connections, subscribers: subscribers, uptimeSeconds: uptime,
                 startedAt: startedAt, storeBytes: s.fileBytes, usedBytes: s.usedBytes, mapBytes: s.mapBytes,
-                dataFolder: store.directory
+                dataFolder: store.directory, refusals: refusals
             ).wire
         }
     }
@@ -271,9 +298,14 @@ final class RequestRouter: RequestResponding {
         }
     }
 
-    func subscribe(_ p: SubscribeParameters, id: JSONValue, channel: any Channel) -> Subscription {
+    func subscribe(
+        _ p: SubscribeParameters, withoutFreeText: Bool = false, recheck: (@Sendable () -> String?)? = nil, id: JSONValue,
+        channel: any Channel
+    ) -> Subscription {
         let subscription = Subscription(
-            id: id, after: p.after, filter: SubscriptionFilter(salesperson: p.salesperson, types: p.types),
+            id: id, after: p.after,
+            filter: SubscriptionFilter(
+                salesperson: p.salesperson, types: p.types, withoutFreeText: withoutFreeText, recheck: recheck),
             channel: channel, store: store, pool: pool, hub: hub, logger: logger,
             maximumPendingBytes: configuration.maximumSubscriberPendingBytes)
         subscription.register()

@@ -135,11 +135,15 @@ final class Subscription: @unchecked Sendable {
 
     private func send(_ events: [EventEnvelope]) {
         guard !closed, !events.isEmpty else { return }
+        if let recheck = filter.recheck, let refusal = recheck() {
+            end(refusal)
+            return
+        }
         var buffer = channel.allocator.buffer(capacity: events.count * 256)
         for e in events where e.position > deliveredThrough || catchingUp {
             if !catchingUp { deliveredThrough = e.position }
             buffer.writeBytes(Array(#"{"event":"#.utf8))
-            buffer.writeBytes(JSONWriter.bytes(e.json))
+            buffer.writeBytes(JSONWriter.bytes(filter.withoutFreeText ? e.withoutFreeText().json : e.json))
             buffer.writeBytes(Array(#","id":"#.utf8))
             buffer.writeBytes(idBytes)
             buffer.writeBytes([UInt8(ascii: "}"), 0x0A])
@@ -186,6 +190,21 @@ final class Subscription: @unchecked Sendable {
             waitingForDrain = false
             pumpHistory()
         }
+    }
+
+    /// Ends a subscription the connection's role may no longer see: what was
+    /// already allowed is still sent, then the `forbidden` end line; the
+    /// connection stays open for other requests.
+    private func end(_ refusal: String) {
+        guard !closed else { return }
+        closed = true
+        hub.remove(self)
+        logger.notice("subscription ended: \(refusal)")
+        for buffer in queue { channel.write(buffer, promise: nil) }
+        queue = []
+        queuedBytes = 0
+        let error = ProtocolError(.forbidden, "subscription ended: \(refusal)")
+        channel.writeAndFlush(channel.allocator.buffer(bytes: Reply.error(id: id, error)), promise: nil)
     }
 
     private func cutOff(_ reason: String) {

@@ -6,6 +6,12 @@ import NIOConcurrencyHelpers
 struct SubscriptionFilter: Sendable {
     var salesperson: String?
     var types: Set<EventType>?
+    /// Send every event without its free text (the dashboard role).
+    var withoutFreeText = false
+    /// Asked before each batch is sent: nil while the connection's role may
+    /// still see these events, else why not (a coach whose salesperson is now
+    /// someone else's); the subscription then ends with `forbidden`.
+    var recheck: (@Sendable () -> String?)? = nil
 
     func matches(_ e: EventEnvelope) -> Bool {
         (salesperson.map { sameKey($0, e.salesperson) } ?? true) && (types?.contains(e.type) ?? true)

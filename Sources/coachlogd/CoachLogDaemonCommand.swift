@@ -144,6 +144,20 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also serve a socket that only allows hello, read, query, subscribe and stats.", valueName: "PATH"))
     var readOnlySocket: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Access file mapping users and groups to roles (README \"Access control\"); without it, single-user mode: everyone who can open the socket is an operator. Re-read on SIGHUP.",
+            valueName: "PATH"))
+    var accessFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Audit log of refusals and of reads of a person's record by others, one JSON line each, mode 0600 (default: audit.log in the data folder; only with --access-file).",
+            valueName: "PATH"))
+    var auditLog: String?
+
     @Option(name: .long, help: "Longest request line accepted, in bytes (default 1048576).")
     var maxLineBytes: Int?
 
@@ -174,7 +188,17 @@ struct Serve: AsyncParsableCommand {
             socketPath: socket ?? DefaultPaths.socketPath, socketMode: mode, socketGroup: socketGroup,
             readOnlySocketPath: readOnlySocket, maximumLineBytes: maximumLine,
             inheritedListenerDescriptor: InheritedSocket.listener())
-        let daemon = Daemon(store: store, configuration: configuration, logger: logger)
+        let access: AccessControl
+        do {
+            access = try AccessControl(
+                AccessConfiguration(
+                    accessFile: accessFile,
+                    auditLog: auditLog ?? (options.dataDirectory as NSString).appendingPathComponent("audit.log")),
+                logger: logger)
+        } catch {
+            Startup.fail("\(error)")
+        }
+        let daemon = Daemon(store: store, configuration: configuration, logger: logger, access: access)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -201,7 +201,7 @@ final class ScriptedResponder: RequestResponding, @unchecked Sendable {
     /// Ids of the requests started and not completed, in the order they started.
     var waiting: [String] { pending.map(\.id) }
 
-    func handle(_ request: Request, readOnly: Bool, channel: any Channel) -> EventLoopFuture<CoachLogServer.Outcome> {
+    func handle(_ request: Request, peer: PeerCredentials?, readOnly: Bool, channel: any Channel) -> EventLoopFuture<CoachLogServer.Outcome> {
         let answer = CoachLogServer.Outcome(bytes: Reply.ok(id: request.id, result: .string(request.op.rawValue)))
         if request.op == .hello { return channel.eventLoop.makeSucceededFuture(answer) }
         let promise = channel.eventLoop.makePromise(of: CoachLogServer.Outcome.self)

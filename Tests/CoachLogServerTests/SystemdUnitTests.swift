@@ -57,4 +57,24 @@ struct SystemdUnitTests {
             #expect(exposure <= 2.0, "exposure \(exposure): \(line)")
         }
     }
+
+    /// The service's settings (comments left out), as `Key=value` lines.
+    static func serviceSettings() throws -> [String] {
+        let text = try String(
+            contentsOf: repository.appendingPathComponent("systemd").appendingPathComponent("coachlogd.service"), encoding: .utf8)
+        return text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && $0.contains("=") }
+    }
+
+    @Test("roles work under the unit: no PrivateUsers (peers keep their uids), the access file is read, reload sends SIGHUP, the master key is a credential")
+    func accessSettings() throws {
+        let settings = try Self.serviceSettings()
+        // Under PrivateUsers= every peer outside the service's user namespace reads as the overflow uid (nobody).
+        #expect(!settings.contains { $0.hasPrefix("PrivateUsers=") }, "\(settings)")
+        let start = try #require(settings.first { $0.hasPrefix("ExecStart=") })
+        #expect(start.contains("--access-file /etc/coachlog/access"), "\(start)")
+        #expect(settings.contains("ExecReload=/bin/kill -HUP $MAINPID"))
+        #expect(settings.contains("LoadCredential=master.key:/etc/coachlog/master.key"))
+        // The audit log's default place (the data folder) is the one place the unit lets it write.
+        #expect(settings.contains("StateDirectory=coachlog") && start.contains("--data /var/lib/coachlog"))
+    }
 }

@@ -8,8 +8,14 @@ public struct HelloReply: WireResult {
     public var ops: [Operation]
     public var maxLineBytes: Int
     public var readOnly: Bool
+    /// The connection's role, e.g. `operator` or `coach Dana Lee` (Protocol.md §11);
+    /// `ops` lists only what it may use.
+    public var role: String?
 
-    public init(server: String, version: String, protocol: Int, ops: [Operation], maxLineBytes: Int, readOnly: Bool) {
+    public init(
+        server: String, version: String, protocol: Int, ops: [Operation], maxLineBytes: Int, readOnly: Bool, role: String? = nil
+    ) {
+        self.role = role
         self.server = server
         self.version = version
         self.protocol = `protocol`
@@ -106,13 +112,16 @@ public struct StatsReply: WireResult {
     /// The map's current size: address space reserved, 64 GiB at first, grown when full.
     public var mapBytes: Int
     public var dataFolder: String
+    /// Requests refused with `forbidden` since the daemon started.
+    public var refusals: Int
 
     public init(
         server: String, version: String, position: UInt64, projectedPosition: UInt64, events: Int, salespeople: Int,
         connections: Int,
         subscribers: Int, uptimeSeconds: Double, startedAt: Timestamp, storeBytes: Int, usedBytes: Int,
-        mapBytes: Int, dataFolder: String
+        mapBytes: Int, dataFolder: String, refusals: Int = 0
     ) {
+        self.refusals = refusals
         self.server = server
         self.version = version
         self.position = position
