@@ -142,6 +142,11 @@ public enum AccessPolicy {
             switch event {
             case .sessionOpened(let e):
                 guard sameKey(e.coach, name) else { return "\(which) opens a session for coach \(e.coach)" }
+                // Opening a session makes its coach the salesperson's coach: a coach may not take
+                // over another coach's salesperson (and so read their record); an operator hands over.
+                if let current = facts.currentCoach(of: e.salesperson), !sameKey(current, name) {
+                    return "\(which) opens a session with a salesperson \(name) does not coach (only new salespeople, or \(name)'s own; an operator hands a salesperson over)"
+                }
                 opened.append(e.sessionId)
             case .goalStated(let e): if !holds(e.sessionId) { return "\(which) is in session \(e.sessionId), not theirs" }
             case .commitmentMade(let e): if !holds(e.sessionId) { return "\(which) is in session \(e.sessionId), not theirs" }

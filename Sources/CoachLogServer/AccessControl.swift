@@ -169,17 +169,29 @@ extension AccessControl {
 }
 
 extension AccessControl {
-    /// For a running subscription: decides `body` again for `role` (the role
-    /// it started with) against the record as it is now. Nil while allowed
-    /// (not audited again); a refusal is counted and audited once, and its
-    /// message returned.
+    /// For a running subscription: the peer's role again (a reloaded access
+    /// file may have changed it: then the subscription ends), and for a role
+    /// that depends on the record, `body` decided again against the record as
+    /// it is now. Nil while allowed (not audited again); a refusal is counted
+    /// and audited once, and its message returned.
     func recheck(_ body: RequestBody, role: Role, peer: PeerCredentials?, store: EventStore) -> @Sendable () -> String? {
         { [self] in
             let now = Timestamp.now
-            let decision =
-                (try? store.query { model in
-                    AccessPolicy.decide(body, role: role, facts: ModelAccessFacts(model: model, now: now), now: now)
-                }) ?? AccessDecision(verdict: .forbidden("the record could not be read to decide access"), subject: "-", audited: true)
+            let current = self.role(of: peer)
+            let decision: AccessDecision
+            if current != role {
+                decision = AccessDecision(
+                    verdict: .forbidden(
+                        "the access file now gives this connection the role \(current.description), not \(role.description); subscribe again"
+                    ), subject: "-", audited: true)
+            } else if !role.needsFacts {
+                return nil
+            } else {
+                decision =
+                    (try? store.query { model in
+                        AccessPolicy.decide(body, role: role, facts: ModelAccessFacts(model: model, now: now), now: now)
+                    }) ?? AccessDecision(verdict: .forbidden("the record could not be read to decide access"), subject: "-", audited: true)
+            }
             guard case .forbidden(let message) = decision.verdict else { return nil }
             refusalCount.withLockedValue { $0 += 1 }
             audit?.record(

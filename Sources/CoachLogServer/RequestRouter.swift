@@ -92,8 +92,9 @@ final class RequestRouter: RequestResponding {
             case .backup(let p): result = try backup(p, eventLoop: eventLoop)
             case .forget(let p): result = forget(p, eventLoop: eventLoop)
             case .subscribe(let p):
-                // A coach's subscription is decided again before each batch: the salesperson may change coach.
-                let recheck = role.needsFacts ? access.recheck(body, role: role, peer: peer, store: store) : nil
+                // Decided again before each batch: the access file may be reloaded, and a coach's
+                // salesperson may change coach.
+                let recheck = access.isSingleUser ? nil : access.recheck(body, role: role, peer: peer, store: store)
                 let s = subscribe(p, withoutFreeText: withoutFreeText, recheck: recheck, id: request.id, channel: channel)
                 subscription = s
                 result = eventLoop.makeSucceededFuture(try SubscribeReply().wire)
@@ -287,14 +288,16 @@ final class RequestRouter: RequestResponding {
         let hub = self.hub
         let logger = self.logger
         return pool.runIfActive(eventLoop: eventLoop) {
-            let outcome = try store.forget(salesperson: p.salesperson, now: .now)
-            guard let event = outcome.event else {
-                return try ForgetReply(pseudonym: outcome.pseudonym, position: nil, forgotten: false).wire
+            // Published under the store's writer lock: no later append reaches subscribers first.
+            let outcome = try store.forget(salesperson: p.salesperson, now: .now) { events in hub.publish(events) }
+            guard let first = outcome.events.first else {
+                return try ForgetReply(pseudonym: outcome.pseudonym, aliases: [], position: nil, forgotten: false).wire
             }
             // Logged by pseudonym: the name is what was just erased.
-            logger.notice("forgot a salesperson: now \(event.salesperson), at position \(event.position)")
-            hub.publish([event])
-            return try ForgetReply(pseudonym: outcome.pseudonym, position: event.position, forgotten: true).wire
+            logger.notice("forgot a salesperson: now \(first.salesperson), at position \(first.position)")
+            return try ForgetReply(
+                pseudonym: outcome.pseudonym, aliases: outcome.aliases, position: first.position, forgotten: true
+            ).wire
         }
     }
 

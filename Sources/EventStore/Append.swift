@@ -49,8 +49,7 @@ public struct AppendRequest: Sendable, Equatable {
             let data = event.canonicalData
             prepared.append(
                 .init(
-                    eventId: proposed.eventId, event: event, data: data, dataBytes: JSONWriter.bytes(data),
-                    parts: DataParts(event.type, data: data)))
+                    eventId: proposed.eventId, event: event, data: data, parts: DataParts(event.type, data: data)))
         }
         let salesperson = prepared[0].event.salesperson
         if let other = prepared.first(where: { !sameKey($0.event.salesperson, salesperson) }) {
@@ -70,8 +69,8 @@ public struct PreparedAppend: Sendable, Equatable {
         public var eventId: String?
         public var event: CoachingEvent
         public var data: JSONValue
-        /// `data` serialized, done here so that the single writer only copies bytes.
-        public var dataBytes: [UInt8]
+        /// `data` serialized: what a retry's data is compared with, byte for byte.
+        public var dataBytes: [UInt8] { JSONWriter.bytes(data) }
         /// `data` split into what is stored in clear and what is sealed.
         var parts: DataParts
     }

@@ -8,64 +8,103 @@ public struct ForgetOutcome: Sendable, Equatable {
     /// The name replies show from now on; nil when the name was not a live
     /// record (never recorded, or forgotten before: names are not kept).
     public var pseudonym: String?
-    /// The `SalespersonForgotten` event; nil when nothing was written.
-    public var event: EventEnvelope?
+    /// The pseudonyms of the names merged into the salesperson, forgotten with them.
+    public var aliases: [String] = []
+    /// The `SalespersonForgotten` events, the salesperson's first; empty when nothing was written.
+    public var events: [EventEnvelope] = []
 }
 
 extension EventStore {
-    /// Destroys the data key of the person named `salesperson` (crypto-shredding):
-    /// one synced transaction replaces their keys entry with a tombstone and
-    /// appends a `SalespersonForgotten` event that holds no personal data. From
-    /// then on the store shows them under their pseudonym, their free text as
-    /// null, and every count unchanged. A crash leaves the key whole or gone.
+    /// Destroys the data key of the salesperson named `salesperson`, and of
+    /// every name merged into them (the same person), by crypto-shredding:
+    /// one synced transaction replaces their keys entries with tombstones and
+    /// appends one `SalespersonForgotten` event per name, holding no personal
+    /// data. From then on the store shows them under their pseudonyms, their
+    /// free text as null, and every count unchanged. A crash leaves the keys
+    /// whole or gone. `published` receives the events before any later
+    /// append can commit, so that subscribers see them in log order.
     ///
     /// Idempotent: a pseudonym, or a name no longer recorded, writes nothing.
     /// Appends wait while the in-memory model is reloaded under the new names
     /// (about as long as a start-up's load).
-    public func forget(salesperson: String, now: Timestamp) throws -> ForgetOutcome {
+    public func forget(
+        salesperson: String, now: Timestamp, published: ([EventEnvelope]) -> Void = { _ in }
+    ) throws -> ForgetOutcome {
         do {
             try requireReadModel()
             return try writer.withLock { state throws -> ForgetOutcome in
                 // A pseudonym names a person forgotten before; a name no longer on record names nobody.
-                guard let person = ring.id(of: salesperson) else { return ForgetOutcome(pseudonym: nil, event: nil) }
-                guard ring.key(of: person) != nil else { return ForgetOutcome(pseudonym: person.pseudonym, event: nil) }
+                guard let person = ring.id(of: salesperson) else { return ForgetOutcome(pseudonym: nil) }
+                guard ring.key(of: person) != nil else { return ForgetOutcome(pseudonym: person.pseudonym) }
+                guard let record = holder.model.person(salesperson) else {
+                    throw StoreError(
+                        .notFound,
+                        "\(salesperson) is not a salesperson on record (only a coach's name, or a name no session kept); nothing was forgotten"
+                    )
+                }
+                if let target = record.mergedInto {
+                    throw StoreError(
+                        .validation,
+                        "\(salesperson) was merged into \(target): forget \(target), which forgets \(salesperson) with it",
+                        rule: "forget.merged")
+                }
+                let people = [person] + record.aliases.compactMap { ring.id(of: $0) }.filter { ring.key(of: $0) != nil }
                 // The tables then hold everything before the forget, by id: reloading
                 // them under the new names needs nothing from memory.
                 try flush(&state)
-                let position = state.head + 1
-                let version = try environment.read { txn in try Self.streamVersion(person, txn: txn, tables: tables) } + 1
-                let eventId = Self.generateEventId(now: now, position: position)
+                var events: [EventEnvelope] = []
                 try environment.write { txn in
-                    let header = RecordCodec.Header(
-                        type: .salespersonForgotten, eventId: eventId, person: person, streamVersion: version, recordedAt: now)
-                    // Sealed with the key it destroys: the event has no free text anyway.
-                    guard let key = ring.key(of: person) else { throw ByteReader.Corrupt() }
-                    try txn.put(
-                        tables.log, key: bigEndianKey(position),
-                        value: RecordCodec.encode(header, position: position, clear: Array("{}".utf8), textMask: 0, texts: nil, key: key),
-                        flags: .append)
-                    try txn.put(tables.keys, key: person.bigEndianBytes, value: KeyRing.forgottenEntryBytes)
-                    // A goal record seals its area with the key destroyed here: it is stored as a
-                    // rebuild from the log would now make it, without one.
+                    events = []
                     let model = LMDBReadModel(txn: txn, tables: tables, ring: ring)
-                    for var goal in try model.goals(of: try ring.shown(person).name) where goal.area != nil {
-                        goal.area = nil
-                        try model.put(goal)
+                    for (offset, id) in people.enumerated() {
+                        events.append(try forget(id, at: state.head + 1 + UInt64(offset), now: now, txn: txn, model: model))
                     }
-                    try txn.put(tables.streamIndex, key: personKey(person, nil, position), value: bigEndianKey(version))
-                    try txn.put(tables.eventIds, key: Array(eventId.utf8), value: bigEndianKey(position))
-                    try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(position))
+                    try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(state.head + UInt64(people.count)))
                 }
-                ring.forget(person)
-                state = WriterState(head: position, flushed: position)
-                try environment.read { txn in try loadModel(txn) }
-                let event = EventEnvelope(
-                    position: position, eventId: eventId, type: .salespersonForgotten, salesperson: person.pseudonym,
-                    streamVersion: version, recordedAt: now, data: ["salesperson": .string(person.pseudonym)], erased: true)
-                return ForgetOutcome(pseudonym: person.pseudonym, event: event)
+                for id in people { ring.forget(id) }
+                let head = state.head + UInt64(people.count)
+                state = WriterState(head: head, flushed: head)
+                do {
+                    try environment.read { txn in try loadModel(txn) }
+                } catch {
+                    // The keys are gone for good; a model still holding the names must not serve
+                    // another request. The restart loads the tables, which hold the erasure.
+                    preconditionFailure("the read model could not be reloaded after a forget: \(error)")
+                }
+                published(events)
+                return ForgetOutcome(
+                    pseudonym: person.pseudonym, aliases: people.dropFirst().map(\.pseudonym), events: events)
             }
         } catch {
             throw StoreError.from(error)
         }
+    }
+
+    /// Writes one person's tombstone and `SalespersonForgotten` event at `position`.
+    private func forget(
+        _ person: PersonID, at position: UInt64, now: Timestamp, txn: Transaction, model: LMDBReadModel
+    ) throws -> EventEnvelope {
+        let version = try Self.streamVersion(person, txn: txn, tables: tables) + 1
+        let eventId = Self.generateEventId(now: now, position: position)
+        let header = RecordCodec.Header(
+            type: .salespersonForgotten, eventId: eventId, person: person, streamVersion: version, recordedAt: now)
+        // Sealed with the key it destroys: the event has no free text anyway.
+        guard let key = ring.key(of: person) else { throw StoreError(.storage, "no data key for a live name") }
+        try txn.put(
+            tables.log, key: bigEndianKey(position),
+            value: RecordCodec.encode(header, position: position, clear: Array("{}".utf8), textMask: 0, texts: nil, key: key),
+            flags: .append)
+        // A goal record seals its area with the key destroyed here: it is stored as a
+        // rebuild from the log would now make it, without one.
+        for var goal in try model.goals(of: try ring.shown(person).name) where goal.area != nil {
+            goal.area = nil
+            try model.put(goal)
+        }
+        try txn.put(tables.keys, key: person.bigEndianBytes, value: KeyRing.forgottenEntryBytes)
+        try txn.put(tables.streamIndex, key: personKey(person, nil, position), value: bigEndianKey(version))
+        try txn.put(tables.eventIds, key: Array(eventId.utf8), value: bigEndianKey(position))
+        return EventEnvelope(
+            position: position, eventId: eventId, type: .salespersonForgotten, salesperson: person.pseudonym,
+            streamVersion: version, recordedAt: now, data: ["salesperson": .string(person.pseudonym)], erased: true)
     }
 }

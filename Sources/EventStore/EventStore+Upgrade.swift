@@ -90,6 +90,9 @@ extension EventStore {
             var newPeople: [PersonID] = []
             let written = Result {
                 try environment.write { txn -> Bool? in
+                    // Run again after the map grows: the aborted attempt's people have no keys entry.
+                    ring.remove(newPeople)
+                    newPeople.removeAll()
                 guard
                     let next = try txn.withValue(tables.meta, key: MetaKey.upgradeNext, { decodeBigEndian($0) }) ?? nil
                 else { return nil }

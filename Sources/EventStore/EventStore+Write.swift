@@ -29,7 +29,11 @@ extension EventStore {
                 let staged: Staged
                 do {
                     staged = try environment.write { txn in
-                        try self.stage(batch, txn: txn, state: state, now: now, newPeople: &newPeople)
+                        // The closure runs again after the map grows: people an aborted attempt
+                        // registered have no keys entry, so they are registered again.
+                        ring.remove(newPeople)
+                        newPeople.removeAll()
+                        return try self.stage(batch, txn: txn, state: state, now: now, newPeople: &newPeople)
                     }
                 } catch {
                     // Their keys were not written: nothing may use their ids.
@@ -81,7 +85,7 @@ extension EventStore {
         staged.results.reserveCapacity(batch.count)
         var head = state.head
         for append in batch {
-            try registerPeople(of: append, txn: txn, newPeople: &newPeople)
+            let stream = try registerPeople(of: append, txn: txn, newPeople: &newPeople)
             do {
                 // The append's own index entries, merged into the batch's only if it
                 // succeeds: copying the batch's instead would cost O(batch) per append.
@@ -91,7 +95,7 @@ extension EventStore {
                     // A one-event append checks everything before it writes, so it needs
                     // no layer or nested transaction of its own to fail alone.
                     result = try self.apply(
-                        append, txn: txn, head: head, model: &staged.layer, indexes: &indexes,
+                        append, stream: stream, txn: txn, head: head, model: &staged.layer, indexes: &indexes,
                         earlier: [staged.indexes, state.pending], now: now)
                 } else {
                     // A longer one may fail after writing its first events: its log writes go
@@ -100,7 +104,8 @@ extension EventStore {
                     let earlier = [staged.indexes, state.pending]
                     result = try txn.nested { child in
                         try self.apply(
-                            append, txn: child, head: head, model: &layer, indexes: &indexes, earlier: earlier, now: now)
+                            append, stream: stream, txn: child, head: head, model: &layer, indexes: &indexes,
+                            earlier: earlier, now: now)
                     }
                     try layer.apply(to: &staged.layer)
                 }
@@ -117,29 +122,34 @@ extension EventStore {
     }
 
     /// Gives every person the append names a key, in the batch's transaction
-    /// (kept even if the append then fails: a sealed name, no event).
-    private func registerPeople(of append: PreparedAppend, txn: Transaction, newPeople: inout [PersonID]) throws {
-        func register(_ name: String) throws {
-            guard ring.id(of: name) == nil else { return }
+    /// (kept even if the append then fails: a sealed name, no event), and
+    /// returns the id and key of the append's salesperson.
+    private func registerPeople(
+        of append: PreparedAppend, txn: Transaction, newPeople: inout [PersonID]
+    ) throws -> (id: PersonID, key: DataKey) {
+        func register(_ name: String) throws -> (id: PersonID, key: DataKey) {
+            if let known = ring.live(name) { return known }
             let person = ring.makePerson(name)
             try txn.put(tables.keys, key: person.id.bigEndianBytes, value: ring.entry(person))
             ring.add([person])
             newPeople.append(person.id)
+            return (person.id, person.key)
         }
-        try register(append.salesperson)
-        for event in append.events { for name in event.parts.otherPeople { try register(name) } }
+        let stream = try register(append.salesperson)
+        for event in append.events { for name in event.parts.otherPeople { _ = try register(name) } }
+        return stream
     }
 
     /// `indexes` receives the append's index entries; `earlier` holds those
     /// of the events before it that are not flushed yet, newest first.
     private func apply(
-        _ append: PreparedAppend, txn: Transaction, head: UInt64, model: inout some CoachingWriteModel,
+        _ append: PreparedAppend, stream: (id: PersonID, key: DataKey), txn: Transaction, head: UInt64,
+        model: inout some CoachingWriteModel,
         indexes: inout PendingIndexes, earlier: [PendingIndexes], now: Timestamp
     ) throws -> AppendResult {
         if let replay = try replayed(append, txn: txn, earlier: earlier) { return replay }
         let name = ExactName(append.salesperson)
-        let person = try ring.idForStoring(append.salesperson)
-        guard let key = ring.key(of: person) else { throw StoreError(.storage, "no data key for a live name") }
+        let (person, key) = stream
         var version =
             try earlier.lazy.compactMap { $0.versions[name] }.first
             ?? Self.streamVersion(person, txn: txn, tables: tables)
@@ -220,7 +230,13 @@ extension EventStore {
                     "this append repeats some eventIds of an earlier append but not all; resend the earlier append exactly, or use new eventIds"
                 )
             }
-            guard original.envelope.type == event.event.type, !original.envelope.erased,
+            if original.envelope.erased {
+                throw StoreError(
+                    .conflict,
+                    "eventId \"\(original.envelope.eventId)\" belongs to an event of a salesperson who was forgotten (at position \(original.position)); a new record needs new eventIds"
+                )
+            }
+            guard original.envelope.type == event.event.type,
                 sameKey(original.envelope.salesperson, append.salesperson), original.sameData
             else {
                 throw StoreError(

@@ -143,6 +143,21 @@ public final class EventStore: @unchecked Sendable {
         return committed
     }
 
+    /// The fingerprint of the master key the store in `directory` is sealed
+    /// with; nil when there is no store or it records none (a new store, or
+    /// one of an older format, which the first open seals with the key it is
+    /// given). Read without taking the folder's lock.
+    public static func sealingFingerprint(directory: String) -> String? {
+        let path = directory + "/" + dataFileName
+        guard (try? checkDataFile(path)) == true,
+            let environment = try? openEnvironment(path, options: Options(masterKey: .random()), readOnly: true)
+        else { return nil }
+        return try? environment.read { txn -> String? in
+            guard let meta = try existingDatabase(txn, "meta") else { return nil }
+            return try txn.get(meta, key: MetaKey.masterKey).map { String(decoding: $0, as: UTF8.self) }
+        } ?? nil
+    }
+
     /// The store's format, read without taking its lock (only to decide
     /// whether to seal it; the open that follows takes the lock).
     static func peekFormat(_ path: String, options: Options) throws -> UInt64 {

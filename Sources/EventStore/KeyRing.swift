@@ -48,14 +48,25 @@ final class KeyRing: Sendable {
         return Shown(name: name, key: key)
     }
 
-    /// The live id of `name`, or the id a pseudonym stands for.
+    /// The live id of `name`, or the id of a forgotten person's pseudonym
+    /// (never a live person's: their pseudonym is not a name they go by).
     func id(of name: String) -> PersonID? {
         if let id = state.withLock({ $0.ids[ExactName(name)] }) { return id }
-        if let id = PersonID(pseudonym: name), state.withLock({ $0.people[id] != nil }) { return id }
+        if let id = PersonID(pseudonym: name), state.withLock({ $0.people[id].map { $0.key == nil } ?? false }) {
+            return id
+        }
         return nil
     }
 
     func key(of id: PersonID) -> DataKey? { state.withLock { $0.people[id]?.key } }
+
+    /// The id and data key of a live name, in one look-up (the writer's per-append path).
+    func live(_ name: String) -> (id: PersonID, key: DataKey)? {
+        state.withLock { state in
+            guard let id = state.ids[ExactName(name)], let key = state.people[id]?.key else { return nil }
+            return (id, key)
+        }
+    }
 
     /// The id for a name that must be stored: nil for an unknown name, whose
     /// caller makes a `NewPerson` and `adds` it once it is durable.
@@ -146,9 +157,18 @@ final class KeyRing: Sendable {
                 do {
                     key = try DataKey.unwrap(wrapped, by: master, for: id)
                 } catch {
-                    throw StoreError(.format, "\(error); start coachlogd with the master key this store was created with")
+                    // The fingerprint matched: the key is right, so the entry is damaged.
+                    throw StoreError(
+                        .storage,
+                        "the keys table entry of person \(Hex.string(id.bigEndianBytes)) does not open with this store's master key: the file is damaged; run coachlogd verify and restore from a backup"
+                    )
                 }
-                guard let name = key.open(try r.blob(), context: Self.nameContext(id)) else { throw ByteReader.Corrupt() }
+                guard let name = key.open(try r.blob(), context: Self.nameContext(id)) else {
+                    throw StoreError(
+                        .storage,
+                        "the sealed name of person \(Hex.string(id.bigEndianBytes)) does not open: the file is damaged; run coachlogd verify and restore from a backup"
+                    )
+                }
                 let person = Person(name: String(decoding: name, as: UTF8.self), key: key)
                 loaded.people[id] = person
                 loaded.ids[ExactName(person.name ?? "")] = id

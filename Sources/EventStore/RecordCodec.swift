@@ -148,7 +148,7 @@ enum RecordCodec {
     }
 
     static func areaContext(_ goalId: String, _ person: PersonID) -> [UInt8] {
-        Array("coachlog area".utf8) + person.bigEndianBytes + Array(goalId.utf8)
+        Array("coachlog area".utf8) + person.bigEndianBytes + bigEndianKey(UInt64(goalId.utf8.count)) + Array(goalId.utf8)
     }
 
     static func decodeGoal(_ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> GoalRecord {

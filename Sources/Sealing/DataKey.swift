@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// The stable number a store gives each person (salesperson or coach) in
 /// place of their name: every table and log record names people by it, so
@@ -59,24 +60,31 @@ public struct DataKey: @unchecked Sendable {
     {
         guard let raw = open(wrapped, key: master.key, context: wrapContext(id)), raw.count == 32 else {
             throw SealingError(
-                "the data key of person \(id.pseudonym) does not open with master key \(master.fingerprint): the file is damaged or the key is not this store's"
+                "the data key of person \(Hex.string(id.bigEndianBytes)) does not open with master key \(master.fingerprint): the file is damaged or the key is not this store's"
             )
         }
         return DataKey(key: SymmetricKey(data: raw))
     }
 
-    public func seal(_ plaintext: some Collection<UInt8>, context: [UInt8]) -> [UInt8] {
+    public func seal(_ plaintext: some DataProtocol, context: [UInt8]) -> [UInt8] {
         Self.seal(plaintext, key: key, context: context)
     }
 
-    /// Sealed with a nonce derived from the key, context and plaintext (a
+    /// Sealed with a nonce derived from the context and plaintext (a
     /// synthetic IV): the same value always seals to the same bytes, so that
     /// a table rebuilt from the log is byte-identical to the one kept as it
-    /// went. It reveals only that two values in one context are equal.
+    /// went. It reveals only that two values in one context are equal. The
+    /// nonce comes from a key of its own (HKDF from this one), over the
+    /// context and plaintext each prefixed by its length, so that two
+    /// different (context, value) pairs never share a nonce.
     public func sealDeterministic(_ plaintext: some Collection<UInt8>, context: [UInt8]) -> [UInt8] {
         let plain = Array(plaintext)
-        var mac = HMAC<SHA256>(key: key)
+        let nonceKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key, info: Array("coachlog deterministic nonce".utf8), outputByteCount: 32)
+        var mac = HMAC<SHA256>(key: nonceKey)
+        mac.update(data: withUnsafeBytes(of: UInt64(context.count).bigEndian, Array.init))
         mac.update(data: context)
+        mac.update(data: withUnsafeBytes(of: UInt64(plain.count).bigEndian, Array.init))
         mac.update(data: plain)
         // 12 bytes always make a nonce.
         let nonce = try! AES.GCM.Nonce(data: Array(mac.finalize()).prefix(12))
@@ -94,9 +102,9 @@ public struct DataKey: @unchecked Sendable {
 
     static func wrapContext(_ id: PersonID) -> [UInt8] { Array("coachlog data key".utf8) + id.bigEndianBytes }
 
-    static func seal(_ plaintext: some Collection<UInt8>, key: SymmetricKey, context: [UInt8]) -> [UInt8] {
+    static func seal(_ plaintext: some DataProtocol, key: SymmetricKey, context: [UInt8]) -> [UInt8] {
         // AES-GCM sealing with a fresh random nonce fails only on a broken crypto library.
-        let box = try! AES.GCM.seal(Array(plaintext), using: key, nonce: AES.GCM.Nonce(), authenticating: context)
+        let box = try! AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: context)
         // A random nonce always gives the combined form.
         return Array(box.combined!)
     }

@@ -62,28 +62,46 @@ public struct MasterKey: @unchecked Sendable {
     }
 
     /// Writes a new random key to `path`, creating its folder (0700); never
-    /// replaces an existing file (O_EXCL): two daemons starting at once get
-    /// one key. Returns the key now in the file.
+    /// replaces an existing file: two daemons starting at once get one key.
+    /// Crash-safe: the key is written and synced under a temporary name,
+    /// linked into place (which fails if the name exists), and the folder
+    /// synced, so the name never shows a partial key and survives a power cut
+    /// that the store recording its fingerprint survives. Returns the key now
+    /// in the file.
     public static func create(path: String) throws(SealingError) -> MasterKey {
+        let folder = POSIX.parentFolder(of: path)
         do {
-            try POSIX.makeFolders(POSIX.parentFolder(of: path), mode: 0o700)
+            try POSIX.makeFolders(folder, mode: 0o700)
         } catch {
             throw SealingError("cannot create the folder for the master key \(path): \(error.message)")
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if access(path, F_OK) == 0 { return try load(path: path) }
+        let temporary = path + ".new-\(getpid())"
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            let code = errno
-            if code == EEXIST { return try load(path: path) }
-            throw SealingError("cannot create the master key file \(path): \(String(cString: strerror(code)))")
+            throw SealingError(
+                "cannot create the master key file \(path): \(String(cString: strerror(errno))); give --master-key a file in a folder this user may write, or create one with coachlogd create-key"
+            )
         }
         let key = random()
         let text = Array((Hex.string(key.bytes) + "\n").utf8)
         let written = write(fd, text, text.count)
         let synced = fsync(fd) == 0
         close(fd)
+        defer { unlink(temporary) }
         guard written == text.count, synced else {
-            unlink(path)
             throw SealingError("cannot write the master key file \(path): \(String(cString: strerror(errno)))")
+        }
+        if link(temporary, path) != 0 {
+            let code = errno
+            if code == EEXIST { return try load(path: path) }
+            throw SealingError("cannot create the master key file \(path): \(String(cString: strerror(code)))")
+        }
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
         }
         return key
     }

@@ -23,7 +23,7 @@ struct CoachLogDaemonCommand: AsyncParsableCommand {
             /var/lib/coachlog and /run/coachlog/coachlog.sock.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, Rebuild.self, Verify.self],
+        subcommands: [Serve.self, Rebuild.self, Verify.self, CreateKey.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -86,8 +86,15 @@ enum Startup {
     }
 
     static func loadMasterKey(_ path: String, dataDirectory: String, creating: Bool, logger: Logger) -> MasterKey {
-        let folder = dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/"
-        if path.hasPrefix(folder) || POSIX.parentFolder(of: path) == dataDirectory {
+        // Compared as real paths: a relative path or a link must not hide the key inside the folder.
+        func real(_ p: String) -> String {
+            guard let resolved = realpath(p, nil) else { return p }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let data = real(dataDirectory)
+        let keyFolder = real(POSIX.parentFolder(of: path))
+        if keyFolder == data || keyFolder.hasPrefix(data.hasSuffix("/") ? data : data + "/") {
             fail(
                 "the master key \(path) is inside the data folder \(dataDirectory): a backup or copy of the folder would carry the key with the records; keep it elsewhere (--master-key)"
             )
@@ -96,7 +103,7 @@ enum Startup {
             let key = try MasterKey.load(path: path)
             logger.info("encryption at rest: master key \(path) (fingerprint \(key.fingerprint))")
             return key
-        } catch where error.missing && creating && !storeHoldsData(dataDirectory) {
+        } catch where error.missing && creating && EventStore.sealingFingerprint(directory: dataDirectory) == nil {
             do {
                 let key = try MasterKey.create(path: path)
                 logger.notice(
@@ -107,18 +114,13 @@ enum Startup {
                 fail("\(error)")
             }
         } catch where error.missing {
+            let sealed = EventStore.sealingFingerprint(directory: dataDirectory).map { "master key \($0)" } ?? "a master key"
             fail(
-                "\(error), and the store in \(dataDirectory) is sealed with a master key: start with --master-key FILE naming the key it was created with (see README, \"Encryption at rest\")"
+                "\(error), and the store in \(dataDirectory) is sealed with \(sealed): start with --master-key FILE naming that key (see README, \"Encryption at rest and erasure\")"
             )
         } catch {
             fail("\(error)")
         }
-    }
-
-    /// Whether a data file with content exists: a store that a new key could not open.
-    static func storeHoldsData(_ directory: String) -> Bool {
-        var st = stat()
-        return stat(directory + "/" + EventStore.dataFileName, &st) == 0 && st.st_size > 0
     }
 
     static func fail(_ message: String) -> Never {
@@ -272,7 +274,11 @@ struct Verify: ParsableCommand {
         _ = Startup.bootstrapLogging
         let logger = try options.makeLogger()
         let directory = options.dataDirectory
-        let key = Startup.loadMasterKey(options.masterKeyPath, dataDirectory: directory, creating: false, logger: logger)
+        // A store of an older format records no key: verify reports that it needs an upgrade without one.
+        let key =
+            EventStore.sealingFingerprint(directory: directory) == nil
+            ? MasterKey.random()
+            : Startup.loadMasterKey(options.masterKeyPath, dataDirectory: directory, creating: false, logger: logger)
         let report: VerificationReport
         do {
             report = try EventStore.verify(directory: directory, masterKey: key)
@@ -301,6 +307,34 @@ struct Verify: ParsableCommand {
         } else {
             for problem in report.problems { print("problem: \(problem)") }
             Startup.fail("\(report.problems.count) problems in \(directory)")
+        }
+    }
+}
+
+struct CreateKey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-key",
+        abstract: "Create a master key file (64 hexadecimal digits, mode 0600) without starting the daemon.",
+        discussion: """
+            For installs where the daemon cannot write the key's folder, such as systemd's LoadCredential=:
+              sudo coachlogd create-key /etc/coachlog/master.key
+            An existing file is left as it is. Keep a copy of the key apart from the data and its backups:
+            without it no record can be read.
+            """)
+
+    @Argument(help: "Where to write the key (default: the daemon's default key path).") var file: String?
+
+    mutating func run() throws {
+        let path = file ?? DefaultPaths.masterKeyPath
+        if let existing = try? MasterKey.load(path: path) {
+            print("\(path) already holds a master key (fingerprint \(existing.fingerprint)); left as it is")
+            return
+        }
+        do {
+            let key = try MasterKey.create(path: path)
+            print("created the master key \(path) (fingerprint \(key.fingerprint)); keep a copy apart from the data and its backups")
+        } catch {
+            Startup.fail("\(error)")
         }
     }
 }

@@ -112,6 +112,8 @@ struct AccessPolicyTests {
     func coachAppends() {
         let dana = Role.coach("Dana")
         #expect(decide(append(openSession, goalInNew), dana).verdict == .allowed)
+        // Dana's own salesperson, or someone new to the record: Dana's to open.
+        #expect(decide(append(event(.sessionOpened, ["sessionId": "s4", "salesperson": "Sam", "coach": "Dana"])), dana).isAllowed)
         #expect(decide(append(event(.insightNoted, ["sessionId": "s-sam", "salesperson": "Sam", "topic": "selfConcept", "text": "x"])), dana).isAllowed)
         #expect(decide(append(event(.sessionClosed, ["sessionId": "s-sam", "salesperson": "Sam"])), dana).isAllowed)
         #expect(decide(append(event(.commitmentWithdrawn, ["commitmentId": "c1", "salesperson": "Sam"])), dana).isAllowed)
@@ -127,6 +129,9 @@ struct AccessPolicyTests {
             append(event(.goalAchieved, ["goalId": "g", "salesperson": "Kim"])),
             append(event(.reviewCorrected, ["commitmentId": "c", "salesperson": "Kim", "outcome": "kept"])),
             append(event(.salespersonMerged, ["salesperson": "Sam", "into": "Samuel"])),
+            // Opening a session would make Dana Kim's coach: taking over Robin's salesperson is an operator's append.
+            append(event(.sessionOpened, ["sessionId": "s3", "salesperson": "Kim", "coach": "Dana"])),
+            .forget(ForgetParameters(salesperson: "Sam")),
         ]
         for body in refused {
             let d = decide(body, dana)

@@ -13,12 +13,13 @@ import Testing
 struct PrivacyTests {
     /// The salesperson who asks to be forgotten, and everything that names them.
     static let zed = "Zed Markzedname"
+    /// Zed's name, texts, and the other spelling merged into Zed (the same person) with its reason.
     static let zedMarkers = [
         "Markzedname", "MKGOALTEXT", "MKAREA", "MKCOMMITTEXT", "MKNOTETEXT", "MKINSIGHTTEXT", "MKREASONTEXT",
-        "MKNOTEFIX", "MKAMENDTEXT", "MKGOALFIX", "MKWITHDRAWN",
+        "MKNOTEFIX", "MKAMENDTEXT", "MKGOALFIX", "MKWITHDRAWN", "Markaliasname", "MKMERGEREASON",
     ]
     /// Names and texts of everyone else, which stay readable but never on disk in clear.
-    static let otherMarkers = ["Markcoachname", "Markaliasname", "MKMERGEREASON", "Markyaraname", "MKYARATEXT"]
+    static let otherMarkers = ["Markcoachname", "Markyaraname", "MKYARATEXT"]
     static let coach = "Kim Markcoachname"
     static let alias = "Zed Markaliasname"
     static let yara = "Yara Markyaraname"
@@ -219,13 +220,16 @@ struct PrivacyTests {
             let pseudonym = try #require(reply["pseudonym"]?.string)
             #expect(pseudonym.hasPrefix("erased-") && pseudonym.count == 23)
             let position = try #require(reply["position"]?.int)
+            // The spelling merged into Zed is the same person: forgotten with Zed.
+            let aliases = reply["aliases"]?.array.compactMap(\.string) ?? []
+            #expect(aliases.count == 1 && aliases.allSatisfy { $0.hasPrefix("erased-") && $0 != pseudonym })
 
             // The counts are the same, whoever asks.
             #expect(try Self.figures(c) == before)
 
             // The log: same events, Zed's under the pseudonym, marked, their text null.
             let events = try c.readAll()
-            #expect(events.count == eventsBefore.count + 1)
+            #expect(events.count == eventsBefore.count + 2)
             let text = JSONWriter.string(.array(events))
             for marker in Self.zedMarkers { #expect(!text.contains(marker), "read shows \(marker)") }
             let zeds = events.filter { $0["salesperson"]?.string == pseudonym }
@@ -233,11 +237,13 @@ struct PrivacyTests {
             #expect(zeds.allSatisfy { $0["erased"] == true })
             let goal = try #require(zeds.first { $0["type"] == "GoalStated" })
             #expect(goal["data"]?["text"] == .null && goal["data"]?["area"] == .null)
-            #expect(events.last?["type"] == "SalespersonForgotten" && events.last?["position"]?.int == position)
-            // The merge names Zed by pseudonym; the merged name is not Zed's and stays.
+            #expect(events.suffix(2).allSatisfy { $0["type"] == "SalespersonForgotten" })
+            #expect(events.suffix(2).first?["position"]?.int == position)
+            // The merge, in the merged name's stream: both names by pseudonym, its reason erased.
             let merge = try #require(events.first { $0["type"] == "SalespersonMerged" })
-            #expect(merge["data"]?["into"]?.string == pseudonym)
-            #expect(merge["data"]?["reason"] == "MKMERGEREASON")
+            #expect(merge["data"]?["into"]?.string == pseudonym && merge["salesperson"]?.string == aliases.first)
+            #expect(merge["data"]?["reason"] == .null && merge["erased"] == true)
+            #expect(events.filter { $0["salesperson"]?.string == aliases.first }.count == 4)
 
             // Projections under the pseudonym, text null; the name itself is unknown now.
             let goals = try c.query("goals", ["salesperson": .string(pseudonym)])
@@ -271,7 +277,7 @@ struct PrivacyTests {
             #expect(again["forgotten"] == false && again["position"] == .null)
             let byPseudonym = try c.request(.forget, ["salesperson": .string(pseudonym)])
             #expect(byPseudonym["forgotten"] == false && byPseudonym["pseudonym"]?.string == pseudonym)
-            #expect(try c.head() == position)
+            #expect(try c.head() == position + 1, "the two SalespersonForgotten events, and nothing since")
 
             // A new session for the same name starts a new record, with a stream of its own.
             let fresh = try c.append([Ev.open("z9", Self.zed, coach: Self.coach, at: "2026-03-16T09:00:00Z")])
@@ -292,6 +298,8 @@ struct PrivacyTests {
             let restored = JSONWriter.string(.array(try r.readAll()))
             for marker in Self.zedMarkers.dropFirst() { #expect(!restored.contains(marker), "the restored backup shows \(marker)") }
             #expect(try r.readAll(salesperson: pseudonym).count == 17)
+            // A coach's name is no salesperson's record: nothing to forget.
+            #expect(r.refusal(.forget, ["salesperson": .string(Self.coach)])?.code == .notFound)
             #expect(try Self.figures(r) == figures)
         }
     }

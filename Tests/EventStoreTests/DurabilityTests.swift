@@ -157,6 +157,32 @@ import Glibc
         #expect(stats.position == UInt64(history.reduce(0) { $0 + $1.count }))
     }
 
+    /// A commit retried after the map grew writes the keys of the people its
+    /// first attempt met (they were not committed): every name reads back
+    /// after a reopen, whichever append the growth fell on.
+    @Test func newPeopleKeepTheirKeysWhenTheMapGrows() throws {
+        let folder = TemporaryFolder()
+        var names: [String] = []
+        do {
+            let store = try EventStore(directory: folder.path, options: .init(mapSize: 64 * 1024))
+            for i in 0..<400 {
+                let name = "person-\(i)"
+                names.append(name)
+                try store.append(
+                    AppendRequest(events: [
+                        ProposedEvent(
+                            type: "SessionOpened",
+                            data: ["sessionId": .string("s\(i)"), "salesperson": .string(name), "coach": .string("coach-\(i % 7)")])
+                    ]), now: clock)
+            }
+            #expect(try store.statistics().mapBytes > 64 * 1024, "the map grew")
+        }
+        let reopened = try EventStore(directory: folder.path)
+        let events = try reopened.read(after: 0, limit: 1000).events
+        #expect(events.map(\.salesperson) == names)
+        #expect(try reopened.verify().isConsistent)
+    }
+
     @Test func backupIsACompleteStore() throws {
         let folder = TemporaryFolder()
         let store = try EventStore(directory: folder.path)

@@ -142,25 +142,36 @@ import Testing
     @Test func forgetShowsThePseudonymAndNullTextsAndKeepsTheCounts() throws {
         let folder = try Self.store()
         let pseudonym: String
+        var aliases: [String] = []
         let counts: Counts
         do {
             let store = try EventStore(directory: folder.path)
             counts = try Counts(store, Self.salesperson)
             #expect(counts.sessions == 2 && counts.goals == 1 && counts.commitments == 1 && counts.insights == 1, "\(counts)")
+            // The merged name is the same person: forgetting it alone is refused, pointing at the name it became.
+            #expect {
+                _ = try store.forget(salesperson: Self.merged, now: clock)
+            } throws: { error in
+                (error as? StoreError)?.rule == "forget.merged" && "\(error)".contains(Self.salesperson)
+            }
+            // A coach's name is no salesperson's record.
+            #expect(throws: StoreError.self) { _ = try store.forget(salesperson: Self.coach, now: clock) }
             let outcome = try store.forget(salesperson: Self.salesperson, now: clock)
             pseudonym = try #require(outcome.pseudonym)
             #expect(pseudonym.hasPrefix("erased-") && pseudonym.count == "erased-".count + 16, "\(pseudonym)")
-            #expect(outcome.event?.type == .salespersonForgotten && outcome.event?.position == 12)
+            #expect(outcome.events.map(\.type) == [.salespersonForgotten, .salespersonForgotten])
+            #expect(outcome.events.map(\.position) == [12, 13] && outcome.aliases.count == 1)
+            aliases = outcome.aliases
             try Self.expectForgotten(store, pseudonym: pseudonym, counts: counts)
             // Forgetting again, by the pseudonym, writes nothing.
             let again = try store.forget(salesperson: pseudonym, now: clock)
-            #expect(again.event == nil && again.pseudonym == pseudonym)
-            #expect(try store.headPosition() == 12)
+            #expect(again.events.isEmpty && again.pseudonym == pseudonym)
+            #expect(try store.headPosition() == 13)
         }
         // The key is gone from the file, not only from memory: the person's entry is a lone 0.
         let entries = try Self.keyEntries(folder)
         #expect(entries.count == 3)
-        #expect(entries.filter { $0.value == [0] }.map { "erased-" + hexString($0.key) } == [pseudonym])
+        #expect(Set(entries.filter { $0.value == [0] }.map { "erased-" + hexString($0.key) }) == Set([pseudonym] + aliases))
         #expect(entries.filter { $0.value != [0] }.allSatisfy { $0.value.first == 1 })
         let store = try EventStore(directory: folder.path)
         try Self.expectForgotten(store, pseudonym: pseudonym, counts: counts)
@@ -189,7 +200,8 @@ import Testing
 
     static func expectForgotten(_ store: EventStore, pseudonym: String, counts: Counts) throws {
         let events = try store.read(after: 0, limit: 100).events
-        #expect(events.count == history().count + 1)
+        // One SalespersonForgotten for them, one for the name merged into them (the same person).
+        #expect(events.count == history().count + 2)
         let own = events.filter { $0.salesperson == pseudonym }
         // Their sessions, goal, commitment, insight, review and the forget itself.
         #expect(own.count == 9, "\(events.map(\.salesperson))")
@@ -200,18 +212,18 @@ import Testing
                 if let text = event.data[member] { #expect(text == .null, "event \(event.position) \(member)") }
             }
         }
-        #expect(events.last?.type == .salespersonForgotten)
+        #expect(events.suffix(2).allSatisfy { $0.type == .salespersonForgotten })
         // Texts were there (null, not missing): the goal's text and area, the commitment's, the insight's, the note.
         #expect(own.compactMap { $0.data["text"] }.count == 3 && own.compactMap { $0.data["area"] }.count == 1)
         #expect(own.compactMap { $0.data["note"] }.count == 1)
-        // Others keep their names and texts; where they name the forgotten person they show the pseudonym.
+        // The name merged into them is forgotten with them: its merge event shows two pseudonyms, no reason.
         let merge = try #require(events.first { $0.type == .salespersonMerged })
-        #expect(!merge.erased && merge.salesperson == merged)
-        #expect(merge.data["into"] == .string(pseudonym) && merge.data["reason"] == .string(texts[5]))
+        #expect(merge.erased && merge.salesperson.hasPrefix("erased-") && merge.salesperson != pseudonym)
+        #expect(merge.data["into"] == .string(pseudonym) && merge.data["reason"] == .null)
         #expect(events.filter { $0.type == .sessionOpened }.allSatisfy { $0.data["coach"] == .string(coach) })
         // Nothing of them is served any more.
         let served = events.map { JSONWriter.string($0.json) }.joined(separator: "\n")
-        for marker in [salesperson] + texts.prefix(5) { #expect(!served.contains(marker), "\(marker) still served") }
+        for marker in [salesperson, merged] + texts.prefix(6) { #expect(!served.contains(marker), "\(marker) still served") }
         #expect(try Counts(store, pseudonym) == counts)
         #expect(try store.query { try $0.goals(of: pseudonym) }.map(\.area) == [nil])
         #expect(try store.query { try $0.sessions(of: salesperson) }.isEmpty)

@@ -276,7 +276,7 @@ func hexString(_ bytes: [UInt8]) -> String {
         #expect(Set(people.keys) == ["ana", "lee"])
         let ana = try #require(people["ana"])
         let lee = try #require(people["lee"])
-        let area = ana.key.sealDeterministic(Array("career".utf8), context: Array("coachlog area".utf8) + ana.id + Array("g1".utf8))
+        let area = ana.key.sealDeterministic(Array("career".utf8), context: Array("coachlog area".utf8) + ana.id + [0, 0, 0, 0, 0, 0, 0, 2] + Array("g1".utf8))
         let ids = ["ana": ana.id, "lee": lee.id, "area": area]
         let env = try Environment(
             path: folder.path + "/" + EventStore.dataFileName, options: .init(maxDatabases: 16, readOnlySnapshot: true))

@@ -79,13 +79,16 @@ public struct BackupReply: WireResult {
 public struct ForgetReply: WireResult {
     /// Nil when the name is not (or no longer) on record: names are not kept.
     public var pseudonym: String?
-    /// The position of the `SalespersonForgotten` event; nil when nothing was written.
+    /// The pseudonyms of the names merged into the salesperson, forgotten with them.
+    public var aliases: [String]
+    /// The position of the (first) `SalespersonForgotten` event; nil when nothing was written.
     public var position: UInt64?
     /// False when nothing was left to forget (forgotten before, or never recorded).
     public var forgotten: Bool
 
-    public init(pseudonym: String?, position: UInt64?, forgotten: Bool) {
+    public init(pseudonym: String?, aliases: [String] = [], position: UInt64?, forgotten: Bool) {
         self.pseudonym = pseudonym
+        self.aliases = aliases
         self.position = position
         self.forgotten = forgotten
     }
