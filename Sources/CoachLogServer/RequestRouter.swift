@@ -72,10 +72,10 @@ final class RequestRouter: RequestResponding {
         }
         let result: EventLoopFuture<JSONValue>
         var subscription: Subscription?
+        var role = Role.operator
         do {
             let body = try request.body()
             // The one gate: the peer's role decides, before anything is read or written.
-            var role = Role.operator
             var withoutFreeText = false
             if !access.isSingleUser {
                 role = access.role(of: peer)
@@ -104,11 +104,24 @@ final class RequestRouter: RequestResponding {
         }
         let id = request.id
         let started = subscription
+        let guarded = !access.isSingleUser && role != .operator
         return result.map { value in
             Outcome(bytes: Reply.ok(id: id, result: value), subscription: started)
         }.recover { error in
-            self.failure(id, Self.protocolError(error))
+            let refusal = Self.protocolError(error)
+            return self.failure(id, guarded ? Self.withoutOthersNames(refusal) : refusal)
         }
+    }
+
+    /// The look-alike guardrail names the salesperson on record whom a new
+    /// name resembles: a role that may not read everyone learns only that
+    /// there is one.
+    static func withoutOthersNames(_ error: ProtocolError) -> ProtocolError {
+        guard error.rule == "salesperson.similar" else { return error }
+        var generic = error
+        generic.message =
+            "the name looks like that of a salesperson already on record; check the spelling, or confirm a new person (data.newSalesperson: true)"
+        return generic
     }
 
     func failure(_ id: JSONValue, _ error: ProtocolError) -> Outcome {
