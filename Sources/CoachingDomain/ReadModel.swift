@@ -24,7 +24,8 @@ public protocol CoachingReadModel {
     /// look-alike check asks this for every new name, so a store answers it from
     /// an index instead of reading everyone.
     func people(foldedAs key: String) throws -> [PersonRecord]
-    /// The canonical data of the event at `position`, for free text.
+    /// The free-text members of the event at `position` (a store may answer
+    /// with those alone: nothing else is read from it).
     func eventData(at position: UInt64) throws -> JSONValue?
 
     // Fast paths (FastPaths.swift): each answers exactly what the projections

@@ -153,7 +153,7 @@ extension EventStore {
         try holder.lock.withWriteLock {
             try txn.scan(tables.log, from: bigEndianKey(after + 1)) { key, value in
                 guard let position = decodeBigEndian(key) else { throw ByteReader.Corrupt() }
-                let envelope = try RecordCodec.decodeEnvelope(position: position, value, ring: ring)
+                let envelope = try RecordCodec.decodeEnvelope(position: position, value, ring: ring, forFold: true)
                 try CoachingRules.apply(
                     try Self.storedEvent(envelope), position: position, recordedAt: envelope.recordedAt,
                     to: &holder.model)

@@ -48,7 +48,7 @@ extension EventStore {
         // Collected first: folding writes to the transaction the log cursor reads.
         try source.scan(log, from: bigEndianKey(after + 1)) { key, value in
             guard let position = decodeBigEndian(key) else { throw ByteReader.Corrupt() }
-            envelopes.append(try RecordCodec.decodeEnvelope(position: position, value, ring: ring))
+            envelopes.append(try RecordCodec.decodeEnvelope(position: position, value, ring: ring, forFold: true))
             return envelopes.count < limit
         }
         for envelope in envelopes {

@@ -105,7 +105,8 @@ struct LMDBReadModel: CoachingWriteModel {
 
     func eventData(at position: UInt64) throws -> JSONValue? {
         try txn.withValue(tables.log, key: bigEndianKey(position)) {
-            try RecordCodec.decodeEnvelope(position: position, $0, ring: ring).data
+            // Queries read the log for free text only.
+            try RecordCodec.decodeTexts(position: position, $0, ring: ring)
         }
     }
 

@@ -56,7 +56,8 @@ struct ModelView: CoachingReadModel {
 
     func eventData(at position: UInt64) throws -> JSONValue? {
         try txn.withValue(log, key: bigEndianKey(position)) {
-            try RecordCodec.decodeEnvelope(position: position, $0, ring: ring).data
+            // Queries read the log for free text only.
+            try RecordCodec.decodeTexts(position: position, $0, ring: ring)
         }
     }
 }

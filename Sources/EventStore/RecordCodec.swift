@@ -40,7 +40,12 @@ enum RecordCodec {
         Array("coachlog text".utf8) + bigEndianKey(position) + person.bigEndianBytes
     }
 
-    static func decodeEnvelope(position: UInt64, _ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> EventEnvelope {
+    /// `forFold`: for a fold, which needs to know which texts exist but not
+    /// what they say (records point at them by position): texts stay sealed
+    /// and read as null, except a goal's, whose area the records keep.
+    static func decodeEnvelope(
+        position: UInt64, _ raw: UnsafeRawBufferPointer, ring: KeyRing, forFold: Bool = false
+    ) throws -> EventEnvelope {
         var r = ByteReader(raw)
         let header = try decodeHeader(&r)
         guard case .object(var fields) = try JSONParser.parse(try r.blob()) else { throw ByteReader.Corrupt() }
@@ -53,7 +58,7 @@ enum RecordCodec {
         }
         fields["salesperson"] = .string(shown.name)
         if textMask != 0 {
-            if let key = shown.key {
+            if let key = shown.key, !forFold || header.type == .goalStated {
                 guard let opened = key.open(sealed, context: textContext(position: position, person: header.person)),
                     case .object(let texts) = try JSONParser.parse(opened)
                 else { throw ByteReader.Corrupt() }
@@ -67,6 +72,29 @@ enum RecordCodec {
         return EventEnvelope(
             position: position, eventId: header.eventId, type: header.type, salesperson: shown.name,
             streamVersion: header.streamVersion, recordedAt: header.recordedAt, data: .object(fields), erased: shown.erased)
+    }
+
+    /// Only the free-text members of the event at `position` (what queries
+    /// read from the log), without parsing its clear part or resolving names:
+    /// null where the salesperson was forgotten.
+    static func decodeTexts(position: UInt64, _ raw: UnsafeRawBufferPointer, ring: KeyRing) throws -> JSONValue {
+        var r = ByteReader(raw)
+        let header = try decodeHeader(&r)
+        _ = try r.blob()
+        let textMask = try r.u8()
+        guard textMask != 0 else { return .object([:]) }
+        let sealed = r.rest()
+        guard let key = ring.key(of: header.person) else {
+            var erased: [String: JSONValue] = [:]
+            for (bit, member) in EventType.freeTextFields.enumerated() where textMask & (1 << bit) != 0 {
+                erased[member] = .null
+            }
+            return .object(erased)
+        }
+        guard let opened = key.open(sealed, context: textContext(position: position, person: header.person)) else {
+            throw ByteReader.Corrupt()
+        }
+        return try JSONParser.parse(opened)
     }
 
     /// An envelope without its data, which `reader` is left at.
