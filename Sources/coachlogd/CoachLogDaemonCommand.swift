@@ -102,6 +102,11 @@ enum Startup {
         do {
             let key = try MasterKey.load(path: path)
             logger.info("encryption at rest: master key \(path) (fingerprint \(key.fingerprint))")
+            var st = stat()
+            if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
+                logger.warning(
+                    "the master key \(path) may be read by others (mode \(String(st.st_mode & 0o777, radix: 8))); make it 0600: chmod 600 \(path)")
+            }
             return key
         } catch where error.missing && creating && EventStore.sealingFingerprint(directory: dataDirectory) == nil {
             do {

@@ -117,6 +117,9 @@ struct AccessRoleTests {
             ]])
             try expectForbidden(dana, "append", ["events": [Ev.insight("s-kim", "Kim Ode", topic: "selfConcept", text: "x")]], role: danaRole)
             try expectForbidden(dana, "append", ["events": [Ev.open("s-x", "Max Roe", coach: "Robin Fox")]], role: danaRole)
+            // Opening a session with Robin Fox's salesperson would make Dana Lee his coach: a hand-over is the operator's.
+            try expectForbidden(dana, "append", ["events": [Ev.open("s-take", "Kim Ode", coach: "Dana Lee")]], role: danaRole)
+            try expectForbidden(dana, "forget", ["salesperson": "Sam Park"], role: danaRole)
             try expectForbidden(dana, "append", ["events": [Ev.close("s-kim", "Kim Ode")]], role: danaRole)
             try expectForbidden(
                 dana, "append",
@@ -179,6 +182,7 @@ struct AccessRoleTests {
             for _ in 0..<13 { #expect(try board.line()["event"] != nil) }
             try expectForbidden(board, "append", ["events": [Ev.close("s-sam", "Sam Park")]], role: "dashboard")
             try expectForbidden(board, "backup", ["path": .string(sandbox.path("board.backup"))], role: "dashboard")
+            try expectForbidden(board, "forget", ["salesperson": "Kim Ode"], role: "dashboard")
             #expect(!board.transcript.joined().contains("MARK-"), "the dashboard saw free text")
 
             // A group named in the access file by name (the name of gid 65534 here, such as nogroup).
@@ -198,7 +202,8 @@ struct AccessRoleTests {
             #expect(strangerHello["role"] == "unknown peer" && strangerHello["ops"] == ["hello"])
             for (opName, fields) in [("read", [:]), ("query", ["projection": "cadence"]), ("stats", [:]),
                                      ("subscribe", ["salesperson": "Sam Park"]), ("append", ["events": [Ev.close("s-sam", "Sam Park")]]),
-                                     ("backup", ["path": .string(sandbox.path("stranger.backup"))])]
+                                     ("backup", ["path": .string(sandbox.path("stranger.backup"))]),
+                                     ("forget", ["salesperson": "Sam Park"])]
                 as [(String, [String: JSONValue])]
             {
                 try expectForbidden(stranger, opName, fields, role: "unknown peer")
