@@ -251,10 +251,16 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("cannot read \(file)")
         }
         var events: [ProposedEvent] = []
+        var erased = 0
         for (number, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
             guard let json = try? JSONParser.parse(Array(line)), let envelope = try? JSONValueDecoder().decode(EventEnvelope.self, from: json)
             else {
                 throw ValidationError("\(file):\(number + 1) is not an exported event (an event envelope with its eventId, as `coachlog export` writes)")
+            }
+            // A forgotten salesperson's events have lost their texts: they cannot be recorded again.
+            if envelope.erased || envelope.type == .salespersonForgotten {
+                erased += 1
+                continue
             }
             let event: CoachingEvent
             do {
@@ -284,6 +290,9 @@ struct ImportCommand: ParsableCommand {
             }
         }
         print("imported \(added) events from \(file); \(present) were already present")
+        if erased > 0 {
+            print("skipped \(erased) events of forgotten salespeople: their names and texts were erased, so they cannot be recorded again")
+        }
     }
 }
 

@@ -272,6 +272,17 @@ struct PrivacyTests {
                 for marker in Self.zedMarkers { #expect(!export.output.contains(marker), "\(format) shows \(marker)") }
             }
 
+            // An export replayed into a new store: everyone else's events come back; the forgotten
+            // person's cannot (their texts are gone), and the import says so.
+            let exportFile = sandbox.path("export.jsonl")
+            #expect(Reliability.run(Binaries.coachlog, ["--socket", sandbox.socket, "export", exportFile]).status == 0)
+            try sandbox.start(data: sandbox.path("imported"), socket: sandbox.path("i.sock"))
+            let imported = Reliability.run(Binaries.coachlog, ["--socket", sandbox.path("i.sock"), "import", exportFile])
+            #expect(imported.status == 0, "\(imported.output)")
+            #expect(imported.output.contains("skipped 21 events of forgotten salespeople"), "\(imported.output)")
+            let importedLog = try Connection(path: sandbox.path("i.sock")).readAll()
+            #expect(importedLog.count == events.count - 21 && importedLog.allSatisfy { $0["salesperson"]?.string == Self.yara })
+
             // Idempotent, by name or by pseudonym; writes nothing.
             let again = try c.request(.forget, ["salesperson": .string(Self.zed)])
             #expect(again["forgotten"] == false && again["position"] == .null)
