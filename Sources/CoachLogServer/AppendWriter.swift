@@ -134,10 +134,8 @@ final class AppendWriter: @unchecked Sendable {
     private func commit(_ batch: [Pending]) {
         let now = Timestamp.now
         do {
-            let results = try store.commit(batch.map(\.append), now: now)
-            var stored: [EventEnvelope] = []
-            for result in results { if case .success(let r) = result { stored.append(contentsOf: r.stored) } }
-            if !stored.isEmpty { hub.publish(stored) }
+            // Published under the store's writer lock: subscribers see commits and forgets in log order.
+            let results = try store.commit(batch.map(\.append), now: now) { stored in hub.publish(stored) }
             for (pending, result) in zip(batch, results) {
                 switch result {
                 case .success(let r): pending.promise.succeed(r)

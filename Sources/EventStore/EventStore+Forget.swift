@@ -52,16 +52,27 @@ extension EventStore {
                 // The tables then hold everything before the forget, by id: reloading
                 // them under the new names needs nothing from memory.
                 try flush(&state)
-                var events: [EventEnvelope] = []
-                try environment.write { txn in
-                    events = []
-                    let model = LMDBReadModel(txn: txn, tables: tables, ring: ring)
-                    for (offset, id) in people.enumerated() {
-                        events.append(try forget(id, at: state.head + 1 + UInt64(offset), now: now, txn: txn, model: model))
-                    }
-                    try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(state.head + UInt64(people.count)))
+                // Hidden before the commit: a read racing it must not show the new events, or
+                // anything else, under the names being erased. Restored if the commit fails.
+                let hidden = people.compactMap { id in
+                    (try? ring.shown(id)).flatMap { shown in shown.key.map { KeyRing.NewPerson(id: id, name: shown.name, key: $0) } }
                 }
                 for id in people { ring.forget(id) }
+                var events: [EventEnvelope] = []
+                do {
+                    try environment.write { txn in
+                        events = []
+                        let model = LMDBReadModel(txn: txn, tables: tables, ring: ring)
+                        for (offset, person) in hidden.enumerated() {
+                            events.append(
+                                try forget(person, at: state.head + 1 + UInt64(offset), now: now, txn: txn, model: model))
+                        }
+                        try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(state.head + UInt64(people.count)))
+                    }
+                } catch {
+                    ring.add(hidden)
+                    throw error
+                }
                 let head = state.head + UInt64(people.count)
                 state = WriterState(head: head, flushed: head)
                 do {
@@ -80,26 +91,25 @@ extension EventStore {
         }
     }
 
-    /// Writes one person's tombstone and `SalespersonForgotten` event at `position`.
+    /// Writes one person's tombstone and `SalespersonForgotten` event at
+    /// `position`. The ring already shows them forgotten.
     private func forget(
-        _ person: PersonID, at position: UInt64, now: Timestamp, txn: Transaction, model: LMDBReadModel
+        _ forgotten: KeyRing.NewPerson, at position: UInt64, now: Timestamp, txn: Transaction, model: LMDBReadModel
     ) throws -> EventEnvelope {
+        let person = forgotten.id
         let version = try Self.streamVersion(person, txn: txn, tables: tables) + 1
         let eventId = Self.generateEventId(now: now, position: position)
         let header = RecordCodec.Header(
             type: .salespersonForgotten, eventId: eventId, person: person, streamVersion: version, recordedAt: now)
         // Sealed with the key it destroys: the event has no free text anyway.
-        guard let key = ring.key(of: person) else { throw StoreError(.storage, "no data key for a live name") }
         try txn.put(
             tables.log, key: bigEndianKey(position),
-            value: RecordCodec.encode(header, position: position, clear: Array("{}".utf8), textMask: 0, texts: nil, key: key),
+            value: RecordCodec.encode(
+                header, position: position, clear: Array("{}".utf8), textMask: 0, texts: nil, key: forgotten.key),
             flags: .append)
-        // A goal record seals its area with the key destroyed here: it is stored as a
-        // rebuild from the log would now make it, without one.
-        for var goal in try model.goals(of: try ring.shown(person).name) where goal.area != nil {
-            goal.area = nil
-            try model.put(goal)
-        }
+        // A goal record seals its area with the key destroyed here: it is stored as a rebuild
+        // from the log would now make it, without one (read under the pseudonym, it has none).
+        for goal in try model.goals(of: person.pseudonym) { try model.put(goal) }
         try txn.put(tables.keys, key: person.bigEndianBytes, value: KeyRing.forgottenEntryBytes)
         try txn.put(tables.streamIndex, key: personKey(person, nil, position), value: bigEndianKey(version))
         try txn.put(tables.eventIds, key: Array(eventId.utf8), value: bigEndianKey(position))

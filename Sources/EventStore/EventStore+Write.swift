@@ -21,7 +21,13 @@ extension EventStore {
     ///
     /// Throws only when the whole batch failed (a storage error): then
     /// nothing of it was written.
-    public func commit(_ batch: [PreparedAppend], now: Timestamp) throws -> [Result<AppendResult, StoreError>] {
+    ///
+    /// `published` receives the stored events while the writer lock is still
+    /// held, so that whatever it hands them to sees every commit (and every
+    /// `forget`) in log order. It must not call back into the store.
+    public func commit(
+        _ batch: [PreparedAppend], now: Timestamp, published: ([EventEnvelope]) -> Void = { _ in }
+    ) throws -> [Result<AppendResult, StoreError>] {
         do {
             try requireReadModel()
             return try writer.withLock { state throws -> [Result<AppendResult, StoreError>] in
@@ -53,6 +59,8 @@ extension EventStore {
                     }
                     holder.position = state.head
                 }
+                let stored = staged.results.flatMap { (try? $0.get())?.stored ?? [] }
+                if !stored.isEmpty { published(stored) }
                 return staged.results
             }
         } catch {
@@ -85,6 +93,7 @@ extension EventStore {
         staged.results.reserveCapacity(batch.count)
         var head = state.head
         for append in batch {
+            let registered = newPeople.count
             let stream = try registerPeople(of: append, txn: txn, newPeople: &newPeople)
             do {
                 // The append's own index entries, merged into the batch's only if it
@@ -113,16 +122,27 @@ extension EventStore {
                 if let last = result.stored.last { head = last.position }
                 staged.results.append(.success(result))
             } catch let error as DomainError {
+                try unregister(newPeople.suffix(from: registered), txn: txn, newPeople: &newPeople)
                 staged.results.append(.failure(StoreError(.validation, error.message, rule: error.rule)))
             } catch let error as StoreError where error.kind == .validation || error.kind == .conflict {
+                try unregister(newPeople.suffix(from: registered), txn: txn, newPeople: &newPeople)
                 staged.results.append(.failure(error))
             }
         }
         return staged
     }
 
+    /// A refused append keeps no name: the keys entries made for it go.
+    private func unregister(_ people: ArraySlice<PersonID>, txn: Transaction, newPeople: inout [PersonID]) throws {
+        guard !people.isEmpty else { return }
+        let ids = Array(people)
+        for id in ids { try txn.delete(tables.keys, key: id.bigEndianBytes) }
+        ring.remove(ids)
+        newPeople.removeLast(ids.count)
+    }
+
     /// Gives every person the append names a key, in the batch's transaction
-    /// (kept even if the append then fails: a sealed name, no event), and
+    /// (taken back if the append then fails: `unregister`), and
     /// returns the id and key of the append's salesperson.
     private func registerPeople(
         of append: PreparedAppend, txn: Transaction, newPeople: inout [PersonID]

@@ -47,8 +47,9 @@ public final class EventStore: @unchecked Sendable {
     public static let formatVersion: UInt64 = 6
     /// Version of the projection tables. A mismatch at open rebuilds them from
     /// the log. Version 3: kinds, outcomes and topics as `StorageCode`s.
-    /// Version 5: people by number, goal areas sealed.
-    public static let projectionVersion: UInt64 = 5
+    /// Version 5: people by number, goal areas sealed; 6: areas sealed with a
+    /// length-prefixed context.
+    public static let projectionVersion: UInt64 = 6
     public static let dataFileName = "coachlog.mdb"
     public static let lockFileName = "coachlog.lock"
 
@@ -143,19 +144,35 @@ public final class EventStore: @unchecked Sendable {
         return committed
     }
 
-    /// The fingerprint of the master key the store in `directory` is sealed
-    /// with; nil when there is no store or it records none (a new store, or
-    /// one of an older format, which the first open seals with the key it is
-    /// given). Read without taking the folder's lock.
-    public static func sealingFingerprint(directory: String) -> String? {
+    /// Whether a store is sealed with a master key, as a daemon must know
+    /// before it may make one.
+    public enum SealingState: Sendable, Equatable {
+        /// No data file, or an empty one: a new store, sealed with the key it is given.
+        case noStore
+        /// A store of an older format, in clear: the first open seals it with the key it is given.
+        case unsealed
+        /// Sealed with the master key of this fingerprint, and no other.
+        case sealed(fingerprint: String)
+    }
+
+    /// The sealing of the store in `directory`, read without taking the
+    /// folder's lock (read-only, without LMDB's lock file: it changes
+    /// nothing). Throws when the file cannot be read or is not a CoachLog
+    /// store, so that a caller never takes an unreadable store for a new one.
+    public static func sealingState(directory: String) throws -> SealingState {
         let path = directory + "/" + dataFileName
-        guard (try? checkDataFile(path)) == true,
-            let environment = try? openEnvironment(path, options: Options(masterKey: .random()), readOnly: true)
-        else { return nil }
-        return try? environment.read { txn -> String? in
-            guard let meta = try existingDatabase(txn, "meta") else { return nil }
-            return try txn.get(meta, key: MetaKey.masterKey).map { String(decoding: $0, as: UTF8.self) }
-        } ?? nil
+        do {
+            guard try checkDataFile(path) else { return .noStore }
+            // A small map: LMDB maps the whole file anyway, and this must not need 64 GiB of address space.
+            let environment = try openEnvironment(path, options: Options(masterKey: .random(), mapSize: 1 << 20), readOnly: true)
+            return try environment.read { txn in
+                let (meta, _) = try storedFormat(txn, path: path)
+                guard let fingerprint = try txn.get(meta, key: MetaKey.masterKey) else { return .unsealed }
+                return .sealed(fingerprint: String(decoding: fingerprint, as: UTF8.self))
+            }
+        } catch {
+            throw StoreError.from(error)
+        }
     }
 
     /// The store's format, read without taking its lock (only to decide

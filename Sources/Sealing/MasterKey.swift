@@ -96,7 +96,12 @@ public struct MasterKey: @unchecked Sendable {
         if link(temporary, path) != 0 {
             let code = errno
             if code == EEXIST { return try load(path: path) }
-            throw SealingError("cannot create the master key file \(path): \(String(cString: strerror(code)))")
+            // A file system without hard links: rename, after checking once more that nothing is there.
+            guard code == EPERM || code == ENOTSUP || code == EOPNOTSUPP, access(path, F_OK) != 0,
+                rename(temporary, path) == 0
+            else {
+                throw SealingError("cannot create the master key file \(path): \(String(cString: strerror(code)))")
+            }
         }
         let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directory >= 0 {

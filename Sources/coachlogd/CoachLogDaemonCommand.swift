@@ -87,10 +87,20 @@ enum Startup {
 
     static func loadMasterKey(_ path: String, dataDirectory: String, creating: Bool, logger: Logger) -> MasterKey {
         // Compared as real paths: a relative path or a link must not hide the key inside the folder.
+        // A path that does not exist yet resolves through its deepest existing folder.
         func real(_ p: String) -> String {
-            guard let resolved = realpath(p, nil) else { return p }
-            defer { free(resolved) }
-            return String(cString: resolved)
+            var head = p
+            var tail: [String] = []
+            while true {
+                if let resolved = realpath(head, nil) {
+                    defer { free(resolved) }
+                    return ([String(cString: resolved)] + tail.reversed()).joined(separator: "/")
+                }
+                let parent = POSIX.parentFolder(of: head)
+                guard parent != head else { return p }
+                tail.append(String(head.split(separator: "/").last ?? ""))
+                head = parent
+            }
         }
         let data = real(dataDirectory)
         let keyFolder = real(POSIX.parentFolder(of: path))
@@ -108,7 +118,7 @@ enum Startup {
                     "the master key \(path) may be read by others (mode \(String(st.st_mode & 0o777, radix: 8))); make it 0600: chmod 600 \(path)")
             }
             return key
-        } catch where error.missing && creating && EventStore.sealingFingerprint(directory: dataDirectory) == nil {
+        } catch where error.missing && creating && !isSealed(dataDirectory) {
             do {
                 let key = try MasterKey.create(path: path)
                 logger.notice(
@@ -119,13 +129,29 @@ enum Startup {
                 fail("\(error)")
             }
         } catch where error.missing {
-            let sealed = EventStore.sealingFingerprint(directory: dataDirectory).map { "master key \($0)" } ?? "a master key"
+            guard case .sealed(let fingerprint) = sealing(dataDirectory) else {
+                fail("\(error); create it with coachlogd create-key \(path), or name another with --master-key")
+            }
             fail(
-                "\(error), and the store in \(dataDirectory) is sealed with \(sealed): start with --master-key FILE naming that key (see README, \"Encryption at rest and erasure\")"
+                "\(error), and the store in \(dataDirectory) is sealed with master key \(fingerprint): start with --master-key FILE naming that key (see README, \"Encryption at rest and erasure\")"
             )
         } catch {
             fail("\(error)")
         }
+    }
+
+    /// The store's sealing, or exit: a store that cannot be read must never be taken for a new one.
+    static func sealing(_ directory: String) -> EventStore.SealingState {
+        do {
+            return try EventStore.sealingState(directory: directory)
+        } catch {
+            fail("cannot open the data folder \(directory): \(error)")
+        }
+    }
+
+    static func isSealed(_ directory: String) -> Bool {
+        if case .sealed = sealing(directory) { return true }
+        return false
     }
 
     static func fail(_ message: String) -> Never {
@@ -281,9 +307,9 @@ struct Verify: ParsableCommand {
         let directory = options.dataDirectory
         // A store of an older format records no key: verify reports that it needs an upgrade without one.
         let key =
-            EventStore.sealingFingerprint(directory: directory) == nil
-            ? MasterKey.random()
-            : Startup.loadMasterKey(options.masterKeyPath, dataDirectory: directory, creating: false, logger: logger)
+            Startup.isSealed(directory)
+            ? Startup.loadMasterKey(options.masterKeyPath, dataDirectory: directory, creating: false, logger: logger)
+            : MasterKey.random()
         let report: VerificationReport
         do {
             report = try EventStore.verify(directory: directory, masterKey: key)

@@ -184,6 +184,25 @@ import Testing
         #expect(try Counts(store, pseudonym).sessions == counts.sessions)
     }
 
+    /// A refused append leaves no name behind: neither the look-alike it was
+    /// refused for, nor a retry of a forgotten person's event, keeps a keys entry.
+    @Test func refusedAppendsKeepNoName() throws {
+        let folder = TemporaryFolder()
+        do {
+            let store = try EventStore(directory: folder.path)
+            try store.append(open("dana", "s1"))
+            #expect(throws: StoreError.self) { try store.append(open("Dana", "s2", coach: "someone new")) }
+            // In one batch with an append that succeeds: only the refused one's names go.
+            let results = try store.commit(
+                [try AppendRequest(events: [open("DANA", "s3", coach: "another")]).prepare(),
+                 try AppendRequest(events: [open("lou", "s4", coach: "lee")]).prepare()], now: clock)
+            #expect(results.map { (try? $0.get()) != nil } == [false, true])
+        }
+        #expect(try Self.keyEntries(folder).count == 3, "dana, lee and lou; no Dana, DANA, someone new or another")
+        let store = try EventStore(directory: folder.path)
+        #expect(try store.read(after: 0, limit: 10).events.map(\.salesperson) == ["dana", "lou"])
+    }
+
     /// The `keys` table of a closed store, raw.
     static func keyEntries(_ folder: TemporaryFolder) throws -> [(key: [UInt8], value: [UInt8])] {
         let env = try Environment(
