@@ -143,14 +143,8 @@ extension EventStore {
         let clear = try LegacyEnvelope.upgraded(raw) ?? Array(raw)
         let old = try clear.withUnsafeBytes { try ClearEnvelope.decode($0) }
         let parts = DataParts(old.type, data: old.data)
-        for name in [old.salesperson] + parts.otherPeople where ring.id(of: name) == nil {
-            let person = ring.makePerson(name)
-            try txn.put(tables.keys, key: person.id.bigEndianBytes, value: ring.entry(person))
-            ring.add([person])
-            newPeople.append(person.id)
-        }
-        let person = try ring.idForStoring(old.salesperson)
-        guard let key = ring.key(of: person) else { throw ByteReader.Corrupt() }
+        let (person, key) = try ring.register(old.salesperson, in: txn, keys: tables.keys, added: &newPeople)
+        for name in parts.otherPeople { _ = try ring.register(name, in: txn, keys: tables.keys, added: &newPeople) }
         let header = RecordCodec.Header(
             type: old.type, eventId: old.eventId, person: person, streamVersion: old.streamVersion, recordedAt: old.recordedAt)
         return RecordCodec.encode(

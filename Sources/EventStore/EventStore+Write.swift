@@ -147,16 +147,10 @@ extension EventStore {
     private func registerPeople(
         of append: PreparedAppend, txn: Transaction, newPeople: inout [PersonID]
     ) throws -> (id: PersonID, key: DataKey) {
-        func register(_ name: String) throws -> (id: PersonID, key: DataKey) {
-            if let known = ring.live(name) { return known }
-            let person = ring.makePerson(name)
-            try txn.put(tables.keys, key: person.id.bigEndianBytes, value: ring.entry(person))
-            ring.add([person])
-            newPeople.append(person.id)
-            return (person.id, person.key)
+        let stream = try ring.register(append.salesperson, in: txn, keys: tables.keys, added: &newPeople)
+        for event in append.events {
+            for name in event.parts.otherPeople { _ = try ring.register(name, in: txn, keys: tables.keys, added: &newPeople) }
         }
-        let stream = try register(append.salesperson)
-        for event in append.events { for name in event.parts.otherPeople { _ = try register(name) } }
         return stream
     }
 

@@ -89,8 +89,11 @@ public final class EventStore: @unchecked Sendable {
         /// The default map (64 GiB) is address space, not disk: the file only
         /// grows as data is written. Being large, it rarely has to grow, and
         /// growing waits for every reader to finish.
+        /// 64 GiB of address space (see `init`).
+        public static let defaultMapSize = 1 << 36
+
         public init(
-            masterKey: MasterKey, mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 100_000,
+            masterKey: MasterKey, mapSize: Int = defaultMapSize, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 100_000,
             afterChunk: (@Sendable (_ committed: Int) throws -> Void)? = nil
         ) {
             self.masterKey = masterKey
@@ -120,10 +123,8 @@ public final class EventStore: @unchecked Sendable {
     ///
     /// Returns how many transactions it committed, which `afterChunk` counts on from.
     static func sealOlderStore(directory: String, options: Options) throws -> Int {
-        let path = directory + "/" + dataFileName
-        guard (try? checkDataFile(path)) == true, let format = try? peekFormat(path, options: options),
-            format < formatVersion || format == formatVersion && (try? peekClearPages(path, options: options)) == true
-        else { return 0 }
+        // An unreadable or foreign file is left to the open that follows, which says what is wrong.
+        guard let peeked = (try? peek(directory)) ?? nil, peeked.format < formatVersion || peeked.clearPages else { return 0 }
         var upgrading = options
         upgrading.deferringReadModel = true
         let committed: Int
@@ -160,33 +161,31 @@ public final class EventStore: @unchecked Sendable {
     /// nothing). Throws when the file cannot be read or is not a CoachLog
     /// store, so that a caller never takes an unreadable store for a new one.
     public static func sealingState(directory: String) throws -> SealingState {
-        let path = directory + "/" + dataFileName
         do {
-            guard try checkDataFile(path) else { return .noStore }
-            // A small map: LMDB maps the whole file anyway, and this must not need 64 GiB of address space.
-            let environment = try openEnvironment(path, options: Options(masterKey: .random(), mapSize: 1 << 20), readOnly: true)
-            return try environment.read { txn in
-                let (meta, _) = try storedFormat(txn, path: path)
-                guard let fingerprint = try txn.get(meta, key: MetaKey.masterKey) else { return .unsealed }
-                return .sealed(fingerprint: String(decoding: fingerprint, as: UTF8.self))
-            }
+            guard let peeked = try peek(directory) else { return .noStore }
+            return peeked.fingerprint.map { .sealed(fingerprint: $0) } ?? .unsealed
         } catch {
             throw StoreError.from(error)
         }
     }
 
-    /// The store's format, read without taking its lock (only to decide
-    /// whether to seal it; the open that follows takes the lock).
-    static func peekFormat(_ path: String, options: Options) throws -> UInt64 {
-        let environment = try openEnvironment(path, options: options, readOnly: true)
-        return try environment.read { txn in try storedFormat(txn, path: path).format }
-    }
-
-    static func peekClearPages(_ path: String, options: Options) throws -> Bool {
-        let environment = try openEnvironment(path, options: options, readOnly: true)
+    /// What an open must know before it takes the folder's lock: the store's
+    /// format, whether an earlier sealing left clear pages to copy away, and
+    /// the master key's fingerprint; nil when there is no store yet. Read-only
+    /// and without LMDB's lock file, so it changes nothing, with a small map:
+    /// LMDB maps the whole file anyway, and this must not need 64 GiB of
+    /// address space.
+    static func peek(_ directory: String) throws -> (format: UInt64, clearPages: Bool, fingerprint: String?)? {
+        let path = directory + "/" + dataFileName
+        guard try checkDataFile(path) else { return nil }
+        let environment = try openEnvironment(
+            path, options: Options(masterKey: .random(), mapSize: 1 << 20), readOnly: true)
         return try environment.read { txn in
-            guard let meta = try existingDatabase(txn, "meta") else { return false }
-            return try txn.get(meta, key: MetaKey.clearPages) != nil
+            let (meta, format) = try storedFormat(txn, path: path)
+            return (
+                format, try txn.get(meta, key: MetaKey.clearPages) != nil,
+                try txn.get(meta, key: MetaKey.masterKey).map { String(decoding: $0, as: UTF8.self) }
+            )
         }
     }
 

@@ -91,6 +91,20 @@ final class KeyRing: Sendable {
         return NewPerson(id: id, name: name, key: DataKey.random())
     }
 
+    /// The id and key of `name`; a person new to the store gets them, with
+    /// their keys entry written in `txn` and their id added to `added` (so
+    /// that a transaction that does not commit can take them back: `remove`).
+    func register(_ name: String, in txn: Transaction, keys: Database, added: inout [PersonID]) throws
+        -> (id: PersonID, key: DataKey)
+    {
+        if let known = live(name) { return known }
+        let person = makePerson(name)
+        try txn.put(keys, key: person.id.bigEndianBytes, value: entry(person))
+        add([person])
+        added.append(person.id)
+        return (person.id, person.key)
+    }
+
     /// Records people whose entries are now durable.
     func add(_ people: some Sequence<NewPerson>) {
         state.withLock { state in

@@ -57,18 +57,9 @@ enum RecordCodec {
             fields[member] = .string(try ring.shown(try personToken(token)).name)
         }
         fields["salesperson"] = .string(shown.name)
-        if textMask != 0 {
-            if let key = shown.key, !forFold || header.type == .goalStated {
-                guard let opened = key.open(sealed, context: textContext(position: position, person: header.person)),
-                    case .object(let texts) = try JSONParser.parse(opened)
-                else { throw ByteReader.Corrupt() }
-                fields.merge(texts) { _, text in text }
-            } else {
-                for (bit, member) in EventType.freeTextFields.enumerated() where textMask & (1 << bit) != 0 {
-                    fields[member] = .null
-                }
-            }
-        }
+        let opening = forFold && header.type != .goalStated ? nil : shown.key
+        let texts = try self.texts(textMask, sealed, key: opening, position: position, person: header.person)
+        fields.merge(texts) { _, text in text }
         return EventEnvelope(
             position: position, eventId: header.eventId, type: header.type, salesperson: shown.name,
             streamVersion: header.streamVersion, recordedAt: header.recordedAt, data: .object(fields), erased: shown.erased)
@@ -82,19 +73,27 @@ enum RecordCodec {
         let header = try decodeHeader(&r)
         _ = try r.blob()
         let textMask = try r.u8()
-        guard textMask != 0 else { return .object([:]) }
-        let sealed = r.rest()
-        guard let key = ring.key(of: header.person) else {
-            var erased: [String: JSONValue] = [:]
+        return .object(
+            try texts(textMask, r.rest(), key: ring.key(of: header.person), position: position, person: header.person))
+    }
+
+    /// The free-text members `textMask` says an event has: opened with `key`,
+    /// or each null without one (forgotten, or left sealed for a fold).
+    private static func texts(
+        _ textMask: UInt8, _ sealed: UnsafeRawBufferPointer, key: DataKey?, position: UInt64, person: PersonID
+    ) throws -> [String: JSONValue] {
+        guard textMask != 0 else { return [:] }
+        guard let key else {
+            var absent: [String: JSONValue] = [:]
             for (bit, member) in EventType.freeTextFields.enumerated() where textMask & (1 << bit) != 0 {
-                erased[member] = .null
+                absent[member] = .null
             }
-            return .object(erased)
+            return absent
         }
-        guard let opened = key.open(sealed, context: textContext(position: position, person: header.person)) else {
-            throw ByteReader.Corrupt()
-        }
-        return try JSONParser.parse(opened)
+        guard let opened = key.open(sealed, context: textContext(position: position, person: person)),
+            case .object(let texts) = try JSONParser.parse(opened)
+        else { throw ByteReader.Corrupt() }
+        return texts
     }
 
     /// An envelope without its data, which `reader` is left at.

@@ -62,12 +62,10 @@ enum Startup {
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
     }()
 
-    static let defaultMapBytes = 1 << 36
-
     /// Opens the store or exits with a clear message and status 1. The master
     /// key is created (0600) only for a store that holds nothing yet.
     static func openStore(
-        _ directory: String, masterKeyPath: String, mapBytes: Int = defaultMapBytes, deferringReadModel: Bool = false,
+        _ directory: String, masterKeyPath: String, mapBytes: Int = EventStore.Options.defaultMapSize, deferringReadModel: Bool = false,
         creatingKey: Bool = true, logger: Logger
     ) -> EventStore {
         do {
@@ -211,7 +209,7 @@ struct Serve: AsyncParsableCommand {
         }
         raiseOpenFileLimit()
         let mapBytes = initialMapBytes ?? environment["COACHLOG_INITIAL_MAP_BYTES"].flatMap { Int($0) }
-            ?? Startup.defaultMapBytes
+            ?? EventStore.Options.defaultMapSize
         guard mapBytes >= 32 * 1024 else { throw ValidationError("--initial-map-bytes must be at least 32768") }
         // The read model loads once the socket listens: `hello` is answered meanwhile.
         let store = Startup.openStore(

@@ -17,7 +17,7 @@ extension EventStore {
 
 extension EventStore.Options {
     init(
-        mapSize: Int = 1 << 36, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 100_000,
+        mapSize: Int = EventStore.Options.defaultMapSize, maximumMapSize: Int = 1 << 40, chunkEvents: Int = 100_000,
         afterChunk: (@Sendable (_ committed: Int) throws -> Void)? = nil
     ) {
         self.init(
