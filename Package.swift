@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Debian's liblmdb-dev, never vendored.
@@ -71,6 +74,34 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The web dashboard: a client of the socket like any other (Protocol.md only), on Hummingbird.
+        .target(
+            name: "CoachLogDashboard",
+            dependencies: [
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "coachlog-dashboard",
+            dependencies: [
+                "CoachLogDashboard", "CoachLogProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "coachlog-bench",
             dependencies: [
@@ -119,6 +150,15 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "BenchmarkTests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
         .testTarget(name: "CoachLogCLITests", dependencies: ["CoachLogJSON", "CoachLogTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CoachLogDashboardTests",
+            dependencies: [
+                "CoachLogDashboard", "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

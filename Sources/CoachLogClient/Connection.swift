@@ -35,6 +35,9 @@ public final class Connection {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where the search for the next newline resumes: a long reply arrives in many chunks, and
+    /// searching it again from `start` after each one would make reading it quadratic.
+    private var scanned = 0
     private var nextId: Int64 = 1
 
     /// Sees every line any `Connection` reads, before it is decoded: the socket path and the line
@@ -100,6 +103,10 @@ public final class Connection {
     /// Closes the sending side; the daemon answers what it has, then closes.
     public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
+    /// Shuts the socket down both ways, from any thread: a read blocked on it (a subscription
+    /// waiting for events) returns at once with end of stream. The connection is unusable after.
+    public func cancel() { shutdown(fd, Int32(SHUT_RDWR)) }
+
     /// Reads the next reply line.
     public func receive() throws -> Reply.Decoded {
         guard let line = try readLine() else { throw ClientError.connectionLost("coachlogd closed the connection") }
@@ -113,16 +120,19 @@ public final class Connection {
     /// The next raw line without its `\n`, or nil at end of stream.
     public func readLine() throws -> [UInt8]? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
                 let line = Array(buffer[start..<newline])
                 start = newline + 1
+                scanned = start
                 Connection.lineObserver?(path, line)
                 if start > 65_536 {
                     buffer.removeFirst(start)
                     start = 0
+                    scanned = 0
                 }
                 return line
             }
+            scanned = buffer.count
             var chunk = [UInt8](repeating: 0, count: 65_536)
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 {
