@@ -110,9 +110,11 @@ final class BrowserProcess: @unchecked Sendable {
     }
 
     private static func makePipe() throws -> (read: Int32, write: Int32) {
+        // pipe2(O_CLOEXEC) is not visible to Swift (it needs _GNU_SOURCE): the unflagged fds live only until their
+        // close-on-exec copies are made, a window in which a child another thread spawns could inherit them.
         var fds: [Int32] = [0, 0]
-        guard pipe2(&fds, O_CLOEXEC) == 0 else {
-            throw BrowserError.launchFailed("pipe2: \(POSIX.errorMessage(errno))")
+        guard Glibc.pipe(&fds) == 0 else {
+            throw BrowserError.launchFailed("pipe: \(POSIX.errorMessage(errno))")
         }
         let read = fcntl(fds[0], F_DUPFD_CLOEXEC, 10)
         let write = fcntl(fds[1], F_DUPFD_CLOEXEC, 10)
