@@ -142,6 +142,7 @@ struct HeadlessBrowserTests {
             return
         }
         #expect(status == "killed by signal 9")
+        #expect(error.map { "\($0)" }?.hasPrefix("chromium exited (killed by signal 9); the end of its stderr:") == true)
     }
 }
 
