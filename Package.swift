@@ -114,7 +114,7 @@ let package = Package(
         ),
 
         // Support code shared by the test targets: seeded PRNG, temporary folders, built binaries, daemon harness,
-        // JSON comparison by value.
+        // JSON comparison by value, a headless browser.
         .target(
             name: "CoachLogTestSupport", dependencies: ["CoachLogJSON", "CoachLogClient", "CoachLogPOSIX"],
             path: "Tests/CoachLogTestSupport", swiftSettings: strict),
@@ -159,6 +159,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A real headless Chromium over the DevTools pipe, for the web dashboard's tests (Debian's chromium).
+        .testTarget(name: "BrowserHarnessTests", dependencies: ["CoachLogTestSupport", "CoachLogJSON"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
