@@ -122,7 +122,7 @@ struct DashboardRouteTests {
                 #expect(response.status == .ok)
                 let html = Self.text(response)
                 let order = [
-                    "For today&#39;s one-on-one", "id=\"sessions-heading\"", "id=\"goals-heading\"", "id=\"open-heading\"",
+                    "For today's one-on-one", "id=\"sessions-heading\"", "id=\"goals-heading\"", "id=\"open-heading\"",
                     "id=\"kinds-heading\"", "id=\"topics-heading\"",
                 ].map { html.range(of: $0)?.lowerBound }
                 #expect(order.allSatisfy { $0 != nil }, "every section is there")
