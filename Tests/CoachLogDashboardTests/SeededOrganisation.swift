@@ -27,11 +27,12 @@ final class SeededOrganisation: @unchecked Sendable {  // immutable after init
     let daemon: DaemonProcess
     var socket: String { folder.path + "/coachlog.sock" }
 
-    init(daemonArguments: [String] = [], prepare: (String) throws -> Void = { _ in }) throws {
+    /// `prepare` gets the temporary folder before the daemon starts, and returns extra daemon arguments.
+    init(prepare: (_ folder: String) throws -> [String] = { _ in [] }) throws {
         folder = TemporaryFolder(prefix: "coachlog-dashboard")
-        try prepare(folder.path)
+        let extra = try prepare(folder.path)
         daemon = try DaemonProcess.start(
-            data: folder.path + "/data", socket: folder.path + "/coachlog.sock", extra: daemonArguments,
+            data: folder.path + "/data", socket: folder.path + "/coachlog.sock", extra: extra,
             stderrPath: folder.path + "/daemon.stderr", watchdogSeconds: 170)
         try seed()
     }
