@@ -31,6 +31,7 @@ enum Assets {
         th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; text-align: left; }
         th[aria-sort="ascending"] button::after { content: " ▲"; } th[aria-sort="descending"] button::after { content: " ▼"; }
         td small, li small { color: var(--muted); }
+        .health-good, .health-fair, .health-poor { padding-left: 8px; }
         .health-good { border-left: 5px solid var(--good); } .health-fair { border-left: 5px dashed var(--fair); } .health-poor { border-left: 5px dotted var(--poor); }
         .flag { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 0 4px; border: 1px solid var(--poor); color: #8a3200; border-radius: 3px; }
         td.flagged { font-weight: 700; }

@@ -118,6 +118,8 @@ public struct Dashboard: Sendable {
         router.get("/events") { _, _ in self.events() }
         router.get("/metrics") { _, _ in await self.metricsResponse() }
         router.get("/assets/style.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
+        // Browsers ask for it on every page; there is none, and saying so quietly keeps their logs clean.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/assets/app.js") { _, _ in Self.asset(Assets.javascript, type: "text/javascript; charset=utf-8") }
         return router
     }
