@@ -15,10 +15,10 @@ public final class CoachDirectory: Sendable {
 
     public init() {}
 
-    /// Takes the coaches of an organisation-wide team answer.
-    func update(from team: TeamReport) -> [String] {
+    /// Takes the coaches of an organisation-wide team answer, which included every event up to `position`.
+    func update(from team: TeamReport, position: UInt64) -> [String] {
         let coaches = Self.distinct(team.salespeople.map(\.coach))
-        state.withLockedValue { $0 = State(coaches: coaches, position: nil) }
+        state.withLockedValue { $0 = State(coaches: coaches, position: position) }
         return coaches
     }
 

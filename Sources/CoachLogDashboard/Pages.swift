@@ -73,13 +73,14 @@ public struct PageLoader: Sendable {
         case (_, let coach?): scope = .coach(coach)
         default: scope = viewer.defaultScope
         }
+        let position = gateway.latestPosition
         let results = try await run(Self.overviewQueries(scope: scope, asOf: options.asOf))
         let team = try decode(TeamReport.self, results[0])
         let followThrough = try decode(FollowThroughReport.self, results[1])
         var coaches: [String] = []
         if viewer.seesEveryone {
             if case .everyone = scope {
-                coaches = directory.update(from: team)
+                coaches = directory.update(from: team, position: position)
             } else {
                 coaches = try await directory.coaches(gateway: gateway)
             }
