@@ -115,13 +115,17 @@ public final class LiveFeed: Service, Sendable {
     }
 
     public func run() async throws {
-        let plan = await plan()
-        state.withLockedValue { state in
-            state.people = plan
-            state.generation += 1
-        }
-        startFollowers()
         await withGracefulShutdownHandler {
+            // Asking what to follow waits for the daemon, so a shutdown must be able to end it too.
+            let plan = await plan()
+            let started = state.withLockedValue { state -> Bool in
+                guard !state.stopped else { return false }
+                state.people = plan
+                state.generation += 1
+                return true
+            }
+            guard started else { return }
+            startFollowers()
             var sinceHeartbeat = Duration.zero
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.batchInterval)
@@ -164,7 +168,9 @@ public final class LiveFeed: Service, Sendable {
 
     /// What this dashboard may follow: everything, or a list of salespeople (nil = everything).
     private func plan() async -> [String]? {
+        var attempts = 0
         while !state.withLockedValue({ $0.stopped }) {
+            attempts += 1
             do {
                 let hello = try HelloReply(wire: try await gateway.request(.hello(HelloParameters(client: "coachlog-dashboard"))))
                 switch Viewer(role: hello.role) {
@@ -178,7 +184,10 @@ public final class LiveFeed: Service, Sendable {
             } catch GatewayError.refused(let error) where error.code == .notFound {
                 return []  // a coach with nobody yet: the overview re-plans once there is someone
             } catch {
-                logger.warning("live feed: cannot ask coachlogd what to follow (\(error)); retrying in 1 s")
+                // Once as a warning, then quietly: a daemon that is down for an hour should not fill the log.
+                logger.log(
+                    level: attempts == 1 ? .warning : .debug,
+                    "live feed: cannot ask coachlogd what to follow (\(error)); retrying every second")
                 try? await Task.sleep(for: .seconds(1))
             }
         }
@@ -209,6 +218,7 @@ public final class LiveFeed: Service, Sendable {
     // MARK: Following (a blocking thread per connection)
 
     private func follow(_ group: [String]?, generation: Int) {
+        var failures = 0
         while isCurrent(generation) {
             do {
                 let connection = try Connection(path: gateway.socketPath)
@@ -222,6 +232,8 @@ public final class LiveFeed: Service, Sendable {
                 defer { _ = state.withLockedValue { $0.connections.removeValue(forKey: key) } }
                 try subscribe(connection, group)
                 setConnected(true)
+                if failures > 0 { logger.notice("live feed: following coachlogd again") }
+                failures = 0
                 while true {
                     switch try connection.receive() {
                     case .event(_, let envelope): record(envelope)
@@ -233,7 +245,8 @@ public final class LiveFeed: Service, Sendable {
             } catch {
                 guard isCurrent(generation) else { return }
                 setConnected(false)
-                logger.warning("live feed: \(error); reconnecting in 1 s")
+                failures += 1
+                logger.log(level: failures == 1 ? .warning : .debug, "live feed: \(error); reconnecting every second")
                 Thread.sleep(forTimeInterval: 1)
             }
         }
