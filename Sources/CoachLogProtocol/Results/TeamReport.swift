@@ -218,8 +218,8 @@ public struct TeamTotals: Sendable, Equatable, Codable, JSONValueConvertible {
         [
             "salespeople": .int(salespeople), "current": current.jsonValue, "previous": previous.jsonValue,
             "change": change.jsonValue, "trend": .array(trend.map(JSONValue.orNull)),
-            "trendReviewed": .array(trendReviewed.map(JSONValue.int)), "open": .int(open), "overdue": .int(overdue), "lapsed": .int(lapsed), "openSessions": .int(openSessions),
-            "needAttention": .int(needAttention),
+            "trendReviewed": .array(trendReviewed.map(JSONValue.int)), "open": .int(open), "overdue": .int(overdue),
+            "lapsed": .int(lapsed), "openSessions": .int(openSessions), "needAttention": .int(needAttention),
         ]
     }
 }
