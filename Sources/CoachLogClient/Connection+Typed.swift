@@ -83,10 +83,12 @@ extension Connection {
         try request(.query(ProjectionQuery(.sessions, scope: .salesperson(salesperson))), as: SessionsReport.self)
     }
 
-    /// The team view of a coach's salespeople (or everyone's, without `coach`); `weeks` defaults to 4.
-    public func team(coach: String? = nil, weeks: Int? = nil, asOf: AsOf? = nil) throws -> TeamReport {
+    /// The team view of a coach's salespeople (or everyone's, without `coach`); `weeks` defaults to 4,
+    /// and `trendWeeks` (1…52, the number of weekly trend points) to `weeks`.
+    public func team(coach: String? = nil, weeks: Int? = nil, trendWeeks: Int? = nil, asOf: AsOf? = nil) throws -> TeamReport {
         let scope: Scope = coach.map { .coach($0) } ?? .everyone
-        return try request(.query(ProjectionQuery(.team, scope: scope, weeks: weeks, asOf: asOf)), as: TeamReport.self)
+        let query = ProjectionQuery(.team, scope: scope, weeks: weeks, trendWeeks: trendWeeks, asOf: asOf)
+        return try request(.query(query), as: TeamReport.self)
     }
 
     /// What to bring to the salesperson's next one-on-one.

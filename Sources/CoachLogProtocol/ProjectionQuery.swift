@@ -2,10 +2,12 @@ import CoachLogJSON
 
 /// A `query` request's projection and parameters, checked before any read:
 /// which fields each projection takes, `salesperson` or `coach` (not both),
-/// `weeks` within 1…520, `asOf` a date or time within the accepted range, and
-/// `minPosition` a position (a whole number ≥ 0).
+/// `weeks` within 1…520, `trendWeeks` within 1…52, `asOf` a date or time
+/// within the accepted range, and `minPosition` a position (a whole number ≥ 0).
 public struct ProjectionQuery: Sendable, Equatable {
     public static let maximumWeeks = 520
+    /// The most weekly points `team`'s `trendWeeks` asks for (`TeamReport.maximumTrendWeeks`).
+    public static let maximumTrendWeeks = TeamReport.maximumTrendWeeks
     /// How long a query with `minPosition` waits for the daemon to reach that
     /// position before it fails with `unavailable` (Protocol.md §5.7).
     public static let minPositionWait = Duration.seconds(2)
@@ -13,6 +15,8 @@ public struct ProjectionQuery: Sendable, Equatable {
     public var projection: ProjectionName
     public var scope: Scope
     public var weeks: Int?
+    /// `team` only: how many weekly points each trend has; nil means as many as `weeks`.
+    public var trendWeeks: Int?
     /// Nil means "now", read by the daemon when it runs the query.
     public var asOf: AsOf?
     /// `openCommitments` only: leave out the rows that are not overdue.
@@ -23,12 +27,13 @@ public struct ProjectionQuery: Sendable, Equatable {
     public var minPosition: UInt64?
 
     public init(
-        _ projection: ProjectionName, scope: Scope = .everyone, weeks: Int? = nil, asOf: AsOf? = nil, overdueOnly: Bool = false,
-        minPosition: UInt64? = nil
+        _ projection: ProjectionName, scope: Scope = .everyone, weeks: Int? = nil, trendWeeks: Int? = nil, asOf: AsOf? = nil,
+        overdueOnly: Bool = false, minPosition: UInt64? = nil
     ) {
         self.projection = projection
         self.scope = scope
         self.weeks = weeks
+        self.trendWeeks = trendWeeks
         self.asOf = asOf
         self.overdueOnly = overdueOnly
         self.minPosition = minPosition
@@ -48,7 +53,7 @@ public struct ProjectionQuery: Sendable, Equatable {
         case .sessions: return ["salesperson"]
         case .goals: return ["salesperson", "weeks", "asOf"]
         case .topics, .prep: return ["salesperson", "asOf"]
-        case .team: return ["coach", "weeks", "asOf"]
+        case .team: return ["coach", "weeks", "trendWeeks", "asOf"]
         }
     }
 
@@ -75,6 +80,7 @@ public struct ProjectionQuery: Sendable, Equatable {
             throw ProtocolError(.badRequest, "the \(name) projection needs \"salesperson\"")
         }
         weeks = try access.integer("weeks", range: 1...Int64(Self.maximumWeeks)).map { Int($0) }
+        trendWeeks = try access.integer("trendWeeks", range: 1...Int64(Self.maximumTrendWeeks)).map { Int($0) }
         if let text = try access.string("asOf") {
             guard let parsed = AsOf(parsing: text) else {
                 throw ProtocolError(
@@ -108,6 +114,7 @@ public struct ProjectionQuery: Sendable, Equatable {
         case .coach(let c): o["coach"] = .string(c)
         }
         if let weeks { o["weeks"] = .integer(Int64(weeks)) }
+        if let trendWeeks { o["trendWeeks"] = .integer(Int64(trendWeeks)) }
         if let asOf { o["asOf"] = .string(asOf.text) }
         if overdueOnly { o["overdue"] = .bool(true) }
         if let minPosition { o["minPosition"] = .integer(Int64(clamping: minPosition)) }

@@ -258,7 +258,8 @@ final class RequestRouter: RequestResponding {
             return try redacted(Projections.goals(salesperson: q.salesperson ?? "", weeks: q.weeks, asOf: end, model: model))
         case .topics: return try Projections.topics(salesperson: q.salesperson ?? "", asOf: asOf, model: model).wire
         case .sessions: return try Projections.sessions(salesperson: q.salesperson ?? "", model: model).wire
-        case .team: return try Projections.team(scope: q.scope, weeks: q.weeks, asOf: asOf, model: model).wire
+        case .team:
+            return try Projections.team(scope: q.scope, weeks: q.weeks, trendWeeks: q.trendWeeks, asOf: asOf, model: model).wire
         case .prep: return try redacted(Projections.prep(salesperson: q.salesperson ?? "", asOf: asOf, model: model))
         }
     }

@@ -26,7 +26,7 @@ extension Projections {
             before = tallies
             for window in weekly {
                 guard let week = try model.organisationReviews(in: window) else { return nil }
-                perWeek.append(WindowTally(tally: week.total, window: window))
+                perWeek.append(WindowTally(tally: week.total, byKind: week.byKind, window: window))
             }
         }
         return FollowThroughReport(

@@ -65,7 +65,7 @@ public enum Projections {
     /// Follow-through of the people in scope. Reviews count by their `at`;
     /// with `weeks`, the current window is the `weeks`×7 days ending at
     /// `asOf`, `previous` the same length before it, and `weekly` one tally
-    /// per week, oldest first.
+    /// per week, oldest first, each with its tally by kind.
     public static func followThrough(
         scope: Scope, weeks: Int?, asOf: AsOf, model: some CoachingReadModel
     ) throws -> FollowThroughReport {
@@ -83,6 +83,7 @@ public enum Projections {
         var before = Tally()
         var beforeByKind = ByKind()
         var perWeek = Array(repeating: Tally(), count: weekly.count)
+        var perWeekByKind = Array(repeating: ByKind(), count: weekly.count)
         if scope == .everyone, let report = try organisationFollowThrough(
             weeks: weeks, asOf: asOf, current: current, previous: previous, weekly: weekly, model: model)
         {
@@ -97,7 +98,9 @@ public enum Projections {
                     if let weeks {
                         // Whole weeks back from asOf; the newest week is the last bucket.
                         let back = (asOf.end.milliseconds - 1 - review.at.milliseconds) / (7 * Timestamp.millisecondsPerDay)
-                        perWeek[weeks - 1 - Int(back)].add(review.outcome)
+                        let week = weeks - 1 - Int(back)
+                        perWeek[week].add(review.outcome)
+                        perWeekByKind[week][review.kind].add(review.outcome)
                     }
                 } else if weeks != nil, previous.contains(review.at) {
                     before.add(review.outcome)
@@ -108,7 +111,9 @@ public enum Projections {
         return FollowThroughReport(
             scope: scope, asOf: asOf.text, salespeople: people.count, window: current, total: total, byKind: byKind,
             weeks: weeks, previous: weeks.map { _ in WindowTally(tally: before, byKind: beforeByKind, window: previous) },
-            weekly: weeks.map { _ in zip(perWeek, weekly).map { WindowTally(tally: $0, window: $1) } })
+            weekly: weeks.map { _ in
+                weekly.indices.map { WindowTally(tally: perWeek[$0], byKind: perWeekByKind[$0], window: weekly[$0]) }
+            })
     }
 
     // MARK: Open commitments

@@ -5,25 +5,38 @@ extension Projections {
     /// everyone's), who needs attention first (`TeamRow.attentionFirst`).
     ///
     /// Each person's live records are read once each: commitments for
-    /// follow-through (their reviews, in `followThrough`'s windows) and for
-    /// open and overdue (`openCommitments`' rule), sessions and insights for
-    /// cadence, the open session and topic coverage (`cadence`'s and
-    /// `topics`' rules).
-    public static func team(scope: Scope, weeks: Int?, asOf: AsOf, model: some CoachingReadModel) throws -> TeamReport {
+    /// follow-through (their reviews, in `followThrough`'s windows, and in
+    /// the `trendWeeks` weeks of the trend) and for open and overdue
+    /// (`openCommitments`' rule), sessions and insights for cadence, the open
+    /// session and topic coverage (`cadence`'s and `topics`' rules).
+    ///
+    /// `trendWeeks` (1…52; nil: as many as `weeks`) sets only the length of
+    /// the trends, never the windows of `current` and `previous`.
+    public static func team(
+        scope: Scope, weeks: Int?, trendWeeks: Int? = nil, asOf: AsOf, model: some CoachingReadModel
+    ) throws -> TeamReport {
         let weeks = weeks ?? TeamReport.defaultWeeks
         guard (1...maximumWeeks).contains(weeks) else {
             throw DomainError(rule: "query.weeks", "weeks must be between 1 and \(maximumWeeks)")
         }
+        // Only a trendWeeks given is bounded: without it a trend is as long as the windows (up to 520 weeks),
+        // as before trendWeeks existed.
+        if let trendWeeks, !(1...TeamReport.maximumTrendWeeks).contains(trendWeeks) {
+            throw DomainError(rule: "query.weeks", "trendWeeks must be between 1 and \(TeamReport.maximumTrendWeeks)")
+        }
+        let trendWeeks = trendWeeks ?? weeks
         let windows = Windows(weeks: weeks, asOf: asOf)
+        let trend = Windows(weeks: trendWeeks, asOf: asOf)
         var rows: [TeamRow] = []
         var teamCurrent = Tally()
         var teamPrevious = Tally()
-        var teamWeekly = Array(repeating: Tally(), count: weeks)
+        var teamWeekly = Array(repeating: Tally(), count: trendWeeks)
         for (person, coach) in try people(in: scope, asOf: asOf, model: model) {
-            // One pass over the commitments that count: their reviews are follow-through, the rest open.
+            // One pass over the commitments that count: their reviews are follow-through (and the
+            // weekly tallies of the trend, each review into its week by arithmetic), the rest open.
             var current = Tally()
             var previous = Tally()
-            var weekly = Array(repeating: Tally(), count: weeks)
+            var weekly = Array(repeating: Tally(), count: trendWeeks)
             var open = 0
             var overdue = 0
             for c in try model.liveCommitments(of: person) {
@@ -31,9 +44,9 @@ extension Projections {
                     open += 1
                     if c.due < asOf.day { overdue += 1 }
                 } else if let review = c.review {
+                    if trend.current.contains(review.at) { weekly[trend.week(of: review.at)].add(review.outcome) }
                     if windows.current.contains(review.at) {
                         current.add(review.outcome)
-                        weekly[windows.week(of: review.at)].add(review.outcome)
                     } else if windows.previous.contains(review.at) {
                         previous.add(review.outcome)
                     }
@@ -51,7 +64,7 @@ extension Projections {
             rows.append(
                 TeamRow(
                     salesperson: person.salesperson, coach: coach, current: current, previous: previous,
-                    trend: weekly.map(\.rate), open: open, overdue: overdue, sessions: sessions.count,
+                    weekly: weekly, open: open, overdue: overdue, sessions: sessions.count,
                     lastSession: lastDay, daysSince: Int(asOf.day.number - lastDay.number),
                     meanGapDays: sessions.meanGapDays,
                     openSession: sessions.latestOpen.map {
@@ -60,12 +73,13 @@ extension Projections {
                     neglectedTopics: coverage.neglected))
             teamCurrent = teamCurrent + current
             teamPrevious = teamPrevious + previous
-            for k in 0..<weeks { teamWeekly[k] = teamWeekly[k] + weekly[k] }
+            for k in 0..<trendWeeks { teamWeekly[k] = teamWeekly[k] + weekly[k] }
         }
         rows.sort(by: TeamRow.attentionFirst)
         return TeamReport(
-            scope: scope, asOf: asOf.text, weeks: weeks, window: windows.current, previousWindow: windows.previous,
-            totals: TeamTotals(rows: rows, current: teamCurrent, previous: teamPrevious, trend: teamWeekly.map(\.rate)),
+            scope: scope, asOf: asOf.text, weeks: weeks, trendWeeks: trendWeeks, window: windows.current,
+            previousWindow: windows.previous,
+            totals: TeamTotals(rows: rows, current: teamCurrent, previous: teamPrevious, weekly: teamWeekly),
             salespeople: rows)
     }
 }

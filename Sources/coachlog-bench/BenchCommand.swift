@@ -204,6 +204,7 @@ struct BenchCommand: ParsableCommand {
             ("openCommitments, one coach", { _, k in ["projection": "openCommitments", "coach": .string("coach\(k % organisation.coaches)"), "asOf": asOf] }),
             ("team, one coach", { _, k in ["projection": "team", "coach": .string("coach\(k % organisation.coaches)"), "weeks": 4, "asOf": asOf] }),
             ("team, whole organisation", { _, _ in ["projection": "team", "weeks": 4, "asOf": asOf] }),
+            ("team, whole organisation, trendWeeks 12", { _, _ in ["projection": "team", "weeks": 4, "trendWeeks": 12, "asOf": asOf] }),
         ]
         var anonDuringC = 0
         for (name, fields) in queries {

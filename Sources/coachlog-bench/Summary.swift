@@ -68,6 +68,10 @@ struct Summary {
         query("openCommitments, one coach", "openCommitments, one coach", atLeast: 5000)
         query("team, one coach", "team (per-salesperson breakdown), one coach", atLeast: 5000)
         query("team, whole organisation", "team (per-salesperson breakdown), whole organisation", atLeast: 200)
+        // The dashboard's page: the whole organisation with a 12-week trend, on every load.
+        query(
+            "team, whole organisation, trendWeeks 12", "team, whole organisation, 12-week trend (dashboard page)",
+            atLeast: 200, p99Below: 100_000)
 
         let rebuild = row("D", "projection rebuild")?["eventsPerSecond"]?.doubleValue
         lines.append(Line(

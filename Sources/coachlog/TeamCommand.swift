@@ -9,15 +9,17 @@ struct TeamCommand: ParsableCommand {
         commandName: "team", abstract: "Every salesperson at a glance, who needs attention first.",
         discussion: """
             One row per salesperson: follow-through in the last N weeks (default 4) and the N before,
-            the change and a weekly trend, open and overdue commitments, days since the last session
-            against the usual gap, a session left open, topics not covered lately. Sorted by the
-            daemon: highest attention first.
+            the change and a weekly trend (N weeks, or as many as --trend-weeks), open and overdue
+            commitments, days since the last session against the usual gap, a session left open,
+            topics not covered lately. Sorted by the daemon: highest attention first.
             Example:
-              coachlog team --coach lee --weeks 4 --as-of 2026-11-30
+              coachlog team --coach lee --weeks 4 --trend-weeks 12 --as-of 2026-11-30
             """)
 
     @Option(name: .long, help: "Only the salespeople this coach coaches now.") var coach: String?
     @Option(name: .long, help: "Follow-through over the last N weeks, compared with the N before (default 4).") var weeks: Int?
+    // Checked by the daemon (1 to 52), whose message names the range: the CLI holds no rule of its own.
+    @Option(name: .long, help: "Weekly points in the trend, 1 to 52 (default: as many as --weeks).") var trendWeeks: Int?
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var output: OutputOptions
     @OptionGroup var connection: ConnectionOptions
@@ -27,7 +29,8 @@ struct TeamCommand: ParsableCommand {
     }
 
     func run() throws {
-        let q = ProjectionQuery(.team, scope: coach.map { .coach($0) } ?? .everyone, weeks: weeks, asOf: asOf.asOf)
+        let q = ProjectionQuery(
+            .team, scope: coach.map { .coach($0) } ?? .everyone, weeks: weeks, trendWeeks: trendWeeks, asOf: asOf.asOf)
         guard let r = try query(q, as: TeamReport.self, output, connection) else { return }
         let title = coach.map { "\($0)'s salespeople" } ?? "everyone"
         print(Render.bold("Team · \(title) · last \(r.weeks) week\(r.weeks == 1 ? "" : "s") · as of \(Render.asOf(r.asOf))"))

@@ -48,7 +48,10 @@ import Testing
             #expect(hello > 0 && (start["firstQuerySeconds"]?.doubleValue ?? 0) >= hello)
         }
         let queries = Set(results.filter { $0["workload"]?.stringValue == "C" }.compactMap { $0["name"]?.stringValue })
-        for name in ["cadence, whole organisation", "openCommitments, one coach", "team, one coach", "team, whole organisation"] {
+        for name in [
+            "cadence, whole organisation", "openCommitments, one coach", "team, one coach", "team, whole organisation",
+            "team, whole organisation, trendWeeks 12",
+        ] {
             #expect(queries.contains("query \(name), 16 connections"))
         }
         // The summary follows issue 11's table; each figure this run measured has a value and a verdict.

@@ -54,6 +54,21 @@ import Testing
                     == "  omar  slipping: 0% from 100% (-100 pts); 2 overdue; poor follow-through: 0% (0 kept of 1); "
                     + "past the usual gap: 13 days, usually 10.5; topics not covered: self-concept never, identity-role 34d, "
                     + "behavioral-reflection never", "\(kim)")
+
+            // --trend-weeks lengthens the trend only: the same 4-week windows to 10-05, a trend of the 6 weeks
+            // [08-25, 10-06), two of them before dana's first review.
+            let long = try cli.ok(["team", "--coach", "lee", "--trend-weeks", "6", "--as-of", "2026-10-05"])
+            expectTable(long.lines, header: Self.teamHeader, rows: [
+                ["dana", "lee", "50%", "–", "–", "··▃█▁·", "2", "1", "7", "7.0", "–", "goals", "3"],
+                ["pat", "lee", "–", "–", "–", "······", "1", "0", "4", "–", "s-p1 4d", "–", "1"],
+            ], numeric: Self.numeric)
+            let json = try #require(
+                parseJSON(try cli.ok(["team", "--coach", "lee", "--trend-weeks", "6", "--as-of", "2026-10-05", "--json"])))
+            #expect(json["weeks"] == 4 && json["trendWeeks"] == 6)
+            #expect(json["salespeople"]?.arrayValue?.first?["trendReviewed"] == [0, 0, 3, 2, 1, 0])
+            // The daemon checks the range, and says what it is.
+            let refused = try cli.run(["team", "--trend-weeks", "53"])
+            #expect(refused.status != 0 && refused.stderr.contains("between 1 and 52"), "\(refused)")
         }
     }
 

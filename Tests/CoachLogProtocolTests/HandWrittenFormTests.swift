@@ -61,8 +61,8 @@ import Testing
             WindowTally(tally: Tally(kept: 1, partial: 1, missed: 1), byKind: Self.byKind, window: Self.fortnight),
         ])
         let weekly = [
-            WindowTally(tally: Tally(kept: 1), window: Self.fortnight),
-            WindowTally(tally: Tally(), window: Self.fortnight),
+            WindowTally(tally: Tally(kept: 1), byKind: Self.byKind, window: Self.fortnight),
+            WindowTally(tally: Tally(), byKind: ByKind(), window: Self.fortnight),
         ]
         var reports: [FollowThroughReport] = []
         for scope in Self.scopes {
@@ -94,19 +94,19 @@ import Testing
     static var teamRows: [TeamRow] {
         [
             TeamRow(
-                salesperson: "dana", coach: "lee", current: Tally(), previous: Tally(), trend: [], open: 0, overdue: 0,
+                salesperson: "dana", coach: "lee", current: Tally(), previous: Tally(), weekly: [], open: 0, overdue: 0,
                 sessions: 1, lastSession: d, daysSince: 0, meanGapDays: nil, openSession: nil, neglectedTopics: []),
             TeamRow(
                 salesperson: "Zoë", coach: "lee\t2", current: Tally(missed: 3), previous: Tally(kept: 3),
-                trend: [nil, 0.5, 1, 1.0 / 3.0], open: 4, overdue: 2, sessions: 6, lastSession: d, daysSince: 30,
+                weekly: [Tally(), Tally(kept: 1, missed: 1), Tally(kept: 2), Tally(kept: 1, missed: 2)], open: 4, overdue: 2, sessions: 6, lastSession: d, daysSince: 30,
                 meanGapDays: 7.5, openSession: OpenSessionNote(sessionId: "s9", openedAt: tMillis, daysOpen: 3),
                 neglectedTopics: [
                     NeglectedTopic(topic: .selfConcept, status: .never, daysSince: nil),
                     NeglectedTopic(topic: .behavioralReflection, status: .stale, daysSince: 40),
                 ]),
             TeamRow(
-                salesperson: "ari", coach: "kim", current: Tally(kept: 1, partial: 1), previous: Tally(), trend: [0.25],
-                open: 1, overdue: 0, sessions: 2, lastSession: d, daysSince: 7, meanGapDays: 7, openSession: nil,
+                salesperson: "ari", coach: "kim", current: Tally(kept: 1, partial: 1), previous: Tally(),
+                weekly: [Tally(kept: 1, missed: 3)], open: 1, overdue: 0, sessions: 2, lastSession: d, daysSince: 7, meanGapDays: 7, openSession: nil,
                 neglectedTopics: []),
         ]
     }
@@ -120,19 +120,19 @@ import Testing
             NeglectedTopic(topic: .personalGoals, status: .stale, daysSince: 29),
         ])
         let totals = [
-            TeamTotals(rows: [], current: Tally(), previous: Tally(), trend: []),
+            TeamTotals(rows: [], current: Tally(), previous: Tally(), weekly: []),
             TeamTotals(
                 rows: rows, current: Tally(kept: 1, partial: 1, missed: 3), previous: Tally(kept: 3),
-                trend: [nil, 0.75]),
+                weekly: [Tally(), Tally(kept: 3, missed: 1)]),
         ]
         try expectSameForm(totals)
         let reports = [
             TeamReport(
-                scope: .coach("nobody"), asOf: "2026-11-20", weeks: 4, window: Self.fortnight,
+                scope: .coach("nobody"), asOf: "2026-11-20", weeks: 4, trendWeeks: 0, window: Self.fortnight,
                 previousWindow: Self.allTime,
                 totals: totals[0], salespeople: []),
             TeamReport(
-                scope: .everyone, asOf: "2026-11-20T08:00:00.5Z", weeks: 2, window: Self.fortnight,
+                scope: .everyone, asOf: "2026-11-20T08:00:00.5Z", weeks: 2, trendWeeks: 12, window: Self.fortnight,
                 previousWindow: Self.fortnight, totals: totals[1], salespeople: rows),
         ]
         try expectSameForm(reports)

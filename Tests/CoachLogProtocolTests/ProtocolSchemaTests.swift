@@ -78,7 +78,7 @@ struct ProtocolSchemaTests {
         let rows = try Repository.text("Protocol.md").split(separator: "\n")
         let samples: [String: JSONValue] = [
             "salesperson": .string("dana"), "coach": .string("lee"), "weeks": .integer(2), "asOf": .string("2026-10-01"),
-            "overdue": .bool(true),
+            "overdue": .bool(true), "trendWeeks": .integer(12),
         ]
         for projection in ProjectionName.allCases.map(\.rawValue) {
             let name = projection.prefix(1).uppercased() + projection.dropFirst()

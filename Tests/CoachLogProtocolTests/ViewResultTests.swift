@@ -13,7 +13,8 @@ import Testing
         meanGap: Double? = 7, open: OpenSessionNote? = nil, neglected: [NeglectedTopic] = []
     ) -> TeamRow {
         TeamRow(
-            salesperson: name, coach: "lee", current: current, previous: previous, trend: [nil, 0.5], open: overdue,
+            salesperson: name, coach: "lee", current: current, previous: previous, weekly: [Tally(), Tally(kept: 1, missed: 1)],
+            open: overdue,
             overdue: overdue, sessions: 4, lastSession: d, daysSince: daysSince, meanGapDays: meanGap, openSession: open,
             neglectedTopics: neglected)
     }
@@ -26,8 +27,9 @@ import Testing
             Self.row("omar", meanGap: nil),
         ]
         let report = TeamReport(
-            scope: .coach("lee"), asOf: "2026-11-15", weeks: 4, window: Self.window, previousWindow: Self.window,
-            totals: TeamTotals(rows: rows, current: Tally(kept: 1, missed: 2), previous: Tally(kept: 2), trend: [nil, 0.25]),
+            scope: .coach("lee"), asOf: "2026-11-15", weeks: 4, trendWeeks: 2, window: Self.window, previousWindow: Self.window,
+            totals: TeamTotals(rows: rows, current: Tally(kept: 1, missed: 2), previous: Tally(kept: 2),
+                weekly: [Tally(), Tally(kept: 1, missed: 3)]),
             salespeople: rows)
         try roundTrip(report)
         let wire = try report.wire
@@ -35,7 +37,8 @@ import Testing
         #expect(wire["lapsedAfterDays"] == 14 && wire["staleAfterDays"] == 28)
         let dana = try #require(wire["salespeople"]?.arrayValue?.first)
         #expect(dana["current"]?["rate"] == .double(1.0 / 3.0) && dana["previous"]?["health"] == "good")
-        #expect(dana["trend"] == [nil, 0.5])
+        #expect(dana["trend"] == [nil, 0.5] && dana["trendReviewed"] == [0, 2])
+        #expect(wire["trendWeeks"] == 2 && wire["totals"]?["trendReviewed"] == [0, 4])
         #expect(dana["reasons"] == ["lapsed", "slipping", "overdue", "poorFollowThrough", "pastUsualGap", "sessionLeftOpen", "neglectedTopics"])
         #expect(dana["attention"] == 13)
         #expect(dana["neglectedTopics"] == [["topic": "personalGoals", "status": "never", "daysSince": nil]])
@@ -149,6 +152,37 @@ import Testing
             #expect(error?.code == .badRequest, "\(refused)")
         }
         #expect(ProjectionName.wireNames.hasSuffix("team, prep"))
+    }
+
+    @Test func teamTakesTrendWeeksFromOneTo52() throws {
+        func body(_ fields: [String: JSONValue]) throws(ProtocolError) -> RequestBody {
+            try Request(id: 1, op: .query, fields: fields).body()
+        }
+        for n in [1, 12, 52] {
+            let q = ProjectionQuery(.team, weeks: 4, trendWeeks: n)
+            #expect(try body(["projection": "team", "weeks": 4, "trendWeeks": .integer(Int64(n))]) == .query(q))
+            // The client's request carries it as given.
+            #expect(try Request(id: 1, body: .query(q)).body() == .query(q))
+        }
+        #expect(try body(["projection": "team", "trendWeeks": 12]) == .query(ProjectionQuery(.team, trendWeeks: 12)))
+        #expect(try body(["projection": "team", "trendWeeks": .null]) == .query(ProjectionQuery(.team)))
+        for (value, message) in [
+            (JSONValue.integer(0), #""trendWeeks" must be between 1 and 52"#),
+            (.integer(53), #""trendWeeks" must be between 1 and 52"#),
+            (.integer(-4), #""trendWeeks" must be between 1 and 52"#),
+            (.double(1.5), #""trendWeeks" must be a whole number, not 1.5"#),
+            (.string("12"), #""trendWeeks" must be a whole number, not "12""#),
+        ] {
+            let error = #expect(throws: ProtocolError.self) { try body(["projection": "team", "trendWeeks": value]) }
+            #expect(error?.code == .badRequest && error?.message == message, "\(value)")
+        }
+        // Only team takes it; a refused field's message lists what the projection takes.
+        let followThrough = #expect(throws: ProtocolError.self) {
+            try body(["projection": "followThrough", "weeks": 4, "trendWeeks": 12])
+        }
+        #expect(followThrough?.code == .badRequest)
+        let salesperson = #expect(throws: ProtocolError.self) { try body(["projection": "team", "salesperson": "dana"]) }
+        #expect(salesperson?.message == #"query has no field "salesperson"; it takes asOf, coach, minPosition, trendWeeks, weeks"#)
     }
 
     func roundTrip<T: WireResult>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -24,7 +24,14 @@ import Testing
         let change = try #require(r.change)
         #expect(abs((change.rate ?? .nan) - (r.total.rate! - r.previous!.tally.rate!)) < 1e-12)
         #expect(r.previous?.byKind != nil)
-        #expect(r.weekly?.allSatisfy { $0.byKind == nil } == true)
+        // Every week carries its tally by kind, which adds up to the week's tally.
+        #expect(r.weekly?.allSatisfy { week in
+            guard let k = week.byKind else { return false }
+            let kinds = [k.more, k.better, k.different]
+            return Tally(
+                kept: kinds.map(\.kept).reduce(0, +), partial: kinds.map(\.partial).reduce(0, +),
+                missed: kinds.map(\.missed).reduce(0, +)) == week.tally
+        } == true)
         let empty = try Projections.followThrough(scope: .salesperson("dana"), weeks: 1, asOf: try asOf("2026-09-08"), model: model)
         #expect(empty.change == RateChange(current: Tally(), previous: Tally()))
         #expect(empty.change?.rate == nil)

@@ -110,6 +110,39 @@ import Testing
         // [10-12, 10-19): d5a kept, o4a missed, o5a kept → 2/3
         #expect(weekly[1]["window"] == ["from": "2026-10-12T00:00:00Z", "to": "2026-10-19T00:00:00Z"])
         expectTally(weekly[1], reviewed: 3, kept: 2, partial: 0, missed: 1, rate: 2.0 / 3.0, weightedRate: 2.0 / 3.0)
+        // Each week by kind, all three kinds present. [10-05, 10-12): o3a kept more; d4a partial, o3b missed different.
+        expectTally(weekly[0]["byKind"]?["more"], reviewed: 1, kept: 1, partial: 0, missed: 0, rate: 1.0, weightedRate: 1.0)
+        expectTally(weekly[0]["byKind"]?["better"], reviewed: 0, kept: 0, partial: 0, missed: 0, rate: nil, weightedRate: nil)
+        expectTally(
+            weekly[0]["byKind"]?["different"], reviewed: 2, kept: 0, partial: 1, missed: 1, rate: 0.0, weightedRate: 0.25)
+        // [10-12, 10-19): d5a, o5a kept more; o4a missed better; nothing different.
+        expectTally(weekly[1]["byKind"]?["more"], reviewed: 2, kept: 2, partial: 0, missed: 0, rate: 1.0, weightedRate: 1.0)
+        expectTally(weekly[1]["byKind"]?["better"], reviewed: 1, kept: 0, partial: 0, missed: 1, rate: 0.0, weightedRate: 0.0)
+        expectTally(
+            weekly[1]["byKind"]?["different"], reviewed: 0, kept: 0, partial: 0, missed: 0, rate: nil, weightedRate: nil)
+    }
+
+    @Test func eachWeekByKindIsThatWeeksOwnFollowThrough() throws {
+        // Week k of `weeks: N` is the one-week window of an asOf 7(N−1−k) days earlier: its tally and byKind
+        // must be that query's. (Not by coach: who a coach's people are changes with asOf.)
+        let scopes: [Scope] = [.everyone, .salesperson("dana"), .salesperson("omar")]
+        for scope in scopes {
+            for date in ["2026-09-20", "2026-10-04", "2026-10-18", "2026-11-01"] {
+                let r = try Projections.followThrough(scope: scope, weeks: 4, asOf: try asOf(date), model: model)
+                let weekly = try #require(r.weekly)
+                try #require(weekly.count == 4)
+                for (k, week) in weekly.enumerated() {
+                    let earlier = try asOf(try day(date).adding(days: -7 * (3 - k)).iso8601)
+                    // Before the salesperson's first session there is nobody to ask, and nothing reviewed.
+                    guard let one = try? Projections.followThrough(scope: scope, weeks: 1, asOf: earlier, model: model) else {
+                        #expect(week.tally == Tally() && week.byKind == ByKind(), "\(scope) \(date) week \(k)")
+                        continue
+                    }
+                    #expect(week.window == one.window, "\(scope) \(date) week \(k)")
+                    #expect(week.tally == one.total && week.byKind == one.byKind, "\(scope) \(date) week \(k)")
+                }
+            }
+        }
     }
 
     @Test func threeWeekWindowWithAnEmptyPreviousWindow() throws {

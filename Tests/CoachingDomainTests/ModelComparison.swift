@@ -99,6 +99,11 @@ func expectSameProjections(
         expectSame("team \(scope) \(at)", { try Projections.team(scope: scope, weeks: weeks, asOf: asOf, model: reference) }, {
             try Projections.team(scope: scope, weeks: weeks, asOf: asOf, model: candidate)
         }, sourceLocation: sourceLocation)
+        // The dashboard's trend, longer than the windows (or shorter, with weeks above 12).
+        expectSame("team \(scope) \(at) trendWeeks 12", {
+            try Projections.team(scope: scope, weeks: weeks, trendWeeks: 12, asOf: asOf, model: reference)
+        }, { try Projections.team(scope: scope, weeks: weeks, trendWeeks: 12, asOf: asOf, model: candidate) },
+            sourceLocation: sourceLocation)
     }
     for name in names {
         expectSame("goals \(name) \(at)", { try Projections.goals(salesperson: name, weeks: weeks, asOf: asOf, model: reference) }, {

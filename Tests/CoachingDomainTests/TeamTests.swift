@@ -153,3 +153,86 @@ import Testing
         #expect(try row(morning, "dana").openSession?.sessionId == "d5")
     }
 }
+
+/// `trendWeeks`: the length of the trends, apart from the windows that `weeks` sets; and the reviews behind each point.
+@Suite struct TeamTrendTests {
+    let model: InMemoryReadModel
+
+    init() throws { model = try Scenario.model() }
+
+    @Test func aTrendLongerThanTheWindows() throws {
+        // As of 10-18 with weeks 2: window [10-05, 10-19), previous [09-21, 10-05); the trend's 6 weeks, oldest
+        // first: [09-07, 09-14), [09-14, 09-21), [09-21, 09-28), [09-28, 10-05), [10-05, 10-12), [10-12, 10-19).
+        let r = try Projections.team(scope: .everyone, weeks: 2, trendWeeks: 6, asOf: try asOf("2026-10-18"), model: model)
+        #expect(r.weeks == 2 && r.trendWeeks == 6)
+        #expect(r.window == Window(from: try timestamp("2026-10-05T00:00:00Z"), to: try timestamp("2026-10-19T00:00:00Z")))
+        let dana = try #require(r.salespeople.first { $0.salesperson == "dana" })
+        // The windows are weeks 2's: c-d4a partial, c-d5a kept; before: c-d2a missed, c-d3a, c-d3b kept.
+        #expect(dana.current == Tally(kept: 1, partial: 1) && dana.previous == Tally(kept: 2, missed: 1))
+        // 09-14 c-d1a kept, c-d1b partial; 09-21 c-d2a missed; 09-28 c-d3a, c-d3b kept; 10-05 c-d4a partial;
+        // 10-12 c-d5a kept.
+        #expect(dana.trend == [nil, 0.5, 0.0, 1.0, 0.0, 1.0])
+        #expect(dana.trendReviewed == [0, 2, 1, 2, 1, 1])
+        // omar: 09-15 c-o1a missed, c-o1b kept; 09-22 c-o2a partial; 10-06 c-o3a kept, c-o3b missed;
+        // 10-13 c-o4a missed, 10-16 c-o5a kept.
+        let omar = try #require(r.salespeople.first { $0.salesperson == "omar" })
+        #expect(omar.trend == [nil, 0.5, 0.0, nil, 0.5, 0.5])
+        #expect(omar.trendReviewed == [0, 2, 1, 0, 2, 2])
+        // Totals count each review once: week by week, dana's and omar's together.
+        #expect(r.totals.trend == [nil, 0.5, 0.0, 1.0, 1.0 / 3.0, 2.0 / 3.0])
+        #expect(r.totals.trendReviewed == [0, 4, 2, 2, 3, 3])
+    }
+
+    @Test func aTrendShorterThanTheWindows() throws {
+        // weeks 4 as in TeamTests.everyoneAsOfOctober18, but only the last week of the trend.
+        let r = try Projections.team(scope: .everyone, weeks: 4, trendWeeks: 1, asOf: try asOf("2026-10-18"), model: model)
+        #expect(r.weeks == 4 && r.trendWeeks == 1)
+        let dana = try #require(r.salespeople.first { $0.salesperson == "dana" })
+        #expect(dana.current == Tally(kept: 3, partial: 1, missed: 1))
+        #expect(dana.trend == [1.0] && dana.trendReviewed == [1])
+        #expect(r.totals.trend == [2.0 / 3.0] && r.totals.trendReviewed == [3])
+    }
+
+    @Test func withoutTrendWeeksTheTrendIsAsLongAsTheWindows() throws {
+        let at = try asOf("2026-10-18")
+        for weeks in [nil, 1, 3, 60] as [Int?] {
+            let r = try Projections.team(scope: .everyone, weeks: weeks, asOf: at, model: model)
+            let n = weeks ?? 4
+            #expect(r.trendWeeks == n)
+            for row in r.salespeople { #expect(row.trend.count == n && row.trendReviewed.count == n) }
+            #expect(r.totals.trend.count == n && r.totals.trendReviewed.count == n)
+        }
+    }
+
+    @Test func theTrendIsFollowThroughsWeekly() throws {
+        // Whatever the windows, trend and trendReviewed are followThrough's weekly with weeks = trendWeeks.
+        for date in ["2026-09-25", "2026-10-14", "2026-11-20"] {
+            let at = try asOf(date)
+            for (weeks, trendWeeks) in [(1, 12), (4, 12), (12, 3), (2, 52)] {
+                let r = try Projections.team(scope: .everyone, weeks: weeks, trendWeeks: trendWeeks, asOf: at, model: model)
+                for row in r.salespeople {
+                    let ft = try Projections.followThrough(
+                        scope: .salesperson(row.salesperson), weeks: trendWeeks, asOf: at, model: model)
+                    #expect(row.trend == ft.weekly?.map(\.tally.rate), "\(date) \(row.salesperson)")
+                    #expect(row.trendReviewed == ft.weekly?.map(\.tally.reviewed), "\(date) \(row.salesperson)")
+                    let windows = try Projections.followThrough(
+                        scope: .salesperson(row.salesperson), weeks: weeks, asOf: at, model: model)
+                    #expect(row.current == windows.total && row.previous == windows.previous?.tally)
+                }
+                let all = try Projections.followThrough(scope: .everyone, weeks: trendWeeks, asOf: at, model: model)
+                #expect(r.totals.trend == all.weekly?.map(\.tally.rate), "\(date)")
+                #expect(r.totals.trendReviewed == all.weekly?.map(\.tally.reviewed), "\(date)")
+            }
+        }
+    }
+
+    @Test func trendWeeksOutOfRangeIsRefused() throws {
+        let at = try asOf("2026-10-18")
+        for trendWeeks in [0, -1, 53] {
+            #expect(throws: DomainError.self) {
+                try Projections.team(scope: .everyone, weeks: 4, trendWeeks: trendWeeks, asOf: at, model: model)
+            }
+        }
+        #expect(try Projections.team(scope: .everyone, weeks: 4, trendWeeks: 52, asOf: at, model: model).totals.trend.count == 52)
+    }
+}

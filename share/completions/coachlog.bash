@@ -793,7 +793,7 @@ _coachlog_team() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--coach --weeks --as-of --socket)
+    non_repeating_options=(--coach --weeks --trend-weeks --as-of --socket)
     __coachlog_offer_flags_options 0
 
     # Offer option value completions
@@ -802,6 +802,9 @@ _coachlog_team() {
         return
         ;;
     '--weeks')
+        return
+        ;;
+    '--trend-weeks')
         return
         ;;
     '--as-of')

@@ -552,6 +552,7 @@ _coachlog_team() {
     local -ar arg_specs=(
         '--coach[Only the salespeople this coach coaches now.]:coach:'
         '--weeks[Follow-through over the last N weeks, compared with the N before (default 4).]:weeks:'
+        '--trend-weeks[Weekly points in the trend, 1 to 52 (default\: as many as --weeks).]:trend-weeks:'
         '--as-of[Evaluate as of this date or time (default\: now).]:DATE:'
         '--json[Print the daemon'\''s JSON result unchanged, for scripts.]'
         '--socket[coachlogd'\''s socket (default\: $COACHLOG_SOCKET or the daemon'\''s default).]:PATH:'

@@ -112,10 +112,12 @@ public struct Window: Sendable, Equatable, Codable, JSONValueConvertible {
 }
 
 /// A tally over one window; on the wire the tally's fields sit beside
-/// `window` (and `byKind`, for the previous window).
+/// `window` and `byKind` (when present).
 public struct WindowTally: Sendable, Equatable, Codable, JSONValueConvertible {
     public var tally: Tally
-    /// Present for `previous`; weekly buckets carry totals only.
+    /// The same reviews by commitment kind. The daemon sends it for `previous` and for every
+    /// `weekly` entry (so a chart of follow-through by kind over time needs one query); nil only
+    /// when the wire form has none, as from a daemon older than weekly `byKind`.
     public var byKind: ByKind?
     public var window: Window
 
@@ -167,7 +169,7 @@ public struct RateChange: Sendable, Equatable, Codable, JSONValueConvertible {
 /// The `followThrough` projection: the say-do ratio of the people in scope,
 /// over all time or the last `weeks` weeks up to `asOf`; with `weeks`, also
 /// the previous window of equal length, the change, and one tally per week
-/// (oldest first).
+/// (oldest first), each with its `byKind`.
 public struct FollowThroughReport: WireResult, JSONValueConvertible {
     public var projection = ProjectionName.followThrough
     public var scope: Scope

@@ -72,8 +72,12 @@ public struct NeglectedTopic: Sendable, Equatable, Codable, JSONValueConvertible
 ///
 /// - `current` / `previous`: follow-through (reviews by their `at`) in the
 ///   window and in the window of equal length before it; `change` is
-///   current − previous; `trend` the say-do rate of each week of the window,
-///   oldest first (null for a week with nothing reviewed).
+///   current − previous.
+/// - `trend` / `trendReviewed`: one point per week of the report's
+///   `trendWeeks` weeks ending at `asOf`, oldest first (the weeks of
+///   `followThrough`'s `weekly`): the say-do rate of the week (null when
+///   nothing was reviewed in it) and how many reviews it counts. Both have
+///   the same length, as both come from the same weekly tallies.
 /// - `open` / `overdue`: commitments made before `asOf` and not reviewed
 ///   before it; overdue when due before `asOf`'s day (as `openCommitments`).
 /// - `sessions`, `lastSession`, `daysSince`, `meanGapDays`, `status`: as the
@@ -92,6 +96,8 @@ public struct TeamRow: Sendable, Equatable, Codable, JSONValueConvertible {
     public var previous: Tally
     public var change: RateChange
     public var trend: [Double?]
+    /// The number of reviews behind each point of `trend`, so a week of one review reads apart from a week of twenty.
+    public var trendReviewed: [Int]
     public var open: Int
     public var overdue: Int
     public var sessions: Int
@@ -105,8 +111,10 @@ public struct TeamRow: Sendable, Equatable, Codable, JSONValueConvertible {
     public var attention: Int
     public var reasons: [AttentionReason]
 
+    /// `weekly` holds the tally of each trend week, oldest first: `trend` and `trendReviewed` are
+    /// derived from it, never given apart, so they always agree.
     public init(
-        salesperson: String, coach: String, current: Tally, previous: Tally, trend: [Double?], open: Int, overdue: Int,
+        salesperson: String, coach: String, current: Tally, previous: Tally, weekly: [Tally], open: Int, overdue: Int,
         sessions: Int, lastSession: Day, daysSince: Int, meanGapDays: Double?, openSession: OpenSessionNote?,
         neglectedTopics: [NeglectedTopic]
     ) {
@@ -115,7 +123,8 @@ public struct TeamRow: Sendable, Equatable, Codable, JSONValueConvertible {
         self.current = current
         self.previous = previous
         self.change = RateChange(current: current, previous: previous)
-        self.trend = trend
+        self.trend = weekly.map(\.rate)
+        self.trendReviewed = weekly.map(\.reviewed)
         self.open = open
         self.overdue = overdue
         self.sessions = sessions
@@ -138,7 +147,8 @@ public struct TeamRow: Sendable, Equatable, Codable, JSONValueConvertible {
         [
             "salesperson": .string(salesperson), "coach": .string(coach), "current": current.jsonValue,
             "previous": previous.jsonValue, "change": change.jsonValue, "trend": .array(trend.map(JSONValue.orNull)),
-            "open": .int(open), "overdue": .int(overdue), "sessions": .int(sessions),
+            "trendReviewed": .array(trendReviewed.map(JSONValue.int)), "open": .int(open), "overdue": .int(overdue),
+            "sessions": .int(sessions),
             "lastSession": lastSession.jsonValue, "daysSince": .int(daysSince), "meanGapDays": .orNull(meanGapDays),
             "pastUsualGap": .bool(pastUsualGap), "status": .name(status), "openSession": .orNull(openSession),
             "neglectedTopics": .list(neglectedTopics), "attention": .int(attention),
@@ -171,27 +181,31 @@ public struct TeamRow: Sendable, Equatable, Codable, JSONValueConvertible {
 }
 
 /// The team's figures: follow-through of everyone in scope together (so the
-/// rates weigh each review, not each person), open and overdue commitments,
-/// and how many rows are lapsed, have a session open, or need attention
-/// (`attention` above 0).
+/// rates weigh each review, not each person), its weekly `trend` with the
+/// reviews behind each point (`trendReviewed`, the same length), open and
+/// overdue commitments, and how many rows are lapsed, have a session open, or
+/// need attention (`attention` above 0).
 public struct TeamTotals: Sendable, Equatable, Codable, JSONValueConvertible {
     public var salespeople: Int
     public var current: Tally
     public var previous: Tally
     public var change: RateChange
     public var trend: [Double?]
+    public var trendReviewed: [Int]
     public var open: Int
     public var overdue: Int
     public var lapsed: Int
     public var openSessions: Int
     public var needAttention: Int
 
-    public init(rows: [TeamRow], current: Tally, previous: Tally, trend: [Double?]) {
+    /// `weekly`: everyone's tally of each trend week, oldest first (`trend` and `trendReviewed` derive from it).
+    public init(rows: [TeamRow], current: Tally, previous: Tally, weekly: [Tally]) {
         salespeople = rows.count
         self.current = current
         self.previous = previous
         change = RateChange(current: current, previous: previous)
-        self.trend = trend
+        trend = weekly.map(\.rate)
+        trendReviewed = weekly.map(\.reviewed)
         open = rows.reduce(0) { $0 + $1.open }
         overdue = rows.reduce(0) { $0 + $1.overdue }
         lapsed = rows.filter { $0.status == .lapsed }.count
@@ -203,9 +217,9 @@ public struct TeamTotals: Sendable, Equatable, Codable, JSONValueConvertible {
     public var jsonValue: JSONValue {
         [
             "salespeople": .int(salespeople), "current": current.jsonValue, "previous": previous.jsonValue,
-            "change": change.jsonValue, "trend": .array(trend.map(JSONValue.orNull)), "open": .int(open),
-            "overdue": .int(overdue), "lapsed": .int(lapsed), "openSessions": .int(openSessions),
-            "needAttention": .int(needAttention),
+            "change": change.jsonValue, "trend": .array(trend.map(JSONValue.orNull)),
+            "trendReviewed": .array(trendReviewed.map(JSONValue.int)), "open": .int(open), "overdue": .int(overdue),
+            "lapsed": .int(lapsed), "openSessions": .int(openSessions), "needAttention": .int(needAttention),
         ]
     }
 }
@@ -214,13 +228,17 @@ public struct TeamTotals: Sendable, Equatable, Codable, JSONValueConvertible {
 /// everyone), who needs attention first, for the Monday look at the team.
 ///
 /// `window` is the `weeks`×7 days ending at `asOf` (default 4 weeks);
-/// `previousWindow` the same length before it.
+/// `previousWindow` the same length before it. The rows' and the totals'
+/// `trend` cover the `trendWeeks` weeks ending at `asOf` (default `weeks`),
+/// which may reach before `window` or cover only its last weeks.
 ///
 /// Rows are ordered by `TeamRow.attentionFirst`: `attention`, highest first;
 /// then `daysSince`, most first; then `overdue`, most first; then
 /// `salesperson` in byte order (the order of `cadence`).
 public struct TeamReport: WireResult, JSONValueConvertible {
     public static let defaultWeeks = 4
+    /// The most weeks a trend shows: a year of weekly points.
+    public static let maximumTrendWeeks = 52
     /// A drop of this many points of say-do rate or more is `slipping`.
     public static let slippingPoints = 10
 
@@ -228,6 +246,8 @@ public struct TeamReport: WireResult, JSONValueConvertible {
     public var scope: Scope
     public var asOf: String
     public var weeks: Int
+    /// How many weekly points each `trend` has: the query's `trendWeeks`, or `weeks`.
+    public var trendWeeks: Int
     public var window: Window
     public var previousWindow: Window
     public var lapsedAfterDays = CadenceReport.lapsedAfterDays
@@ -237,12 +257,13 @@ public struct TeamReport: WireResult, JSONValueConvertible {
     public var salespeople: [TeamRow]
 
     public init(
-        scope: Scope, asOf: String, weeks: Int, window: Window, previousWindow: Window, totals: TeamTotals,
+        scope: Scope, asOf: String, weeks: Int, trendWeeks: Int, window: Window, previousWindow: Window, totals: TeamTotals,
         salespeople: [TeamRow]
     ) {
         self.scope = scope
         self.asOf = asOf
         self.weeks = weeks
+        self.trendWeeks = trendWeeks
         self.window = window
         self.previousWindow = previousWindow
         self.totals = totals
@@ -253,7 +274,7 @@ public struct TeamReport: WireResult, JSONValueConvertible {
     public var jsonValue: JSONValue {
         [
             "projection": .name(projection), "scope": scope.jsonValue, "asOf": .string(asOf), "weeks": .int(weeks),
-            "window": window.jsonValue, "previousWindow": previousWindow.jsonValue,
+            "trendWeeks": .int(trendWeeks), "window": window.jsonValue, "previousWindow": previousWindow.jsonValue,
             "lapsedAfterDays": .int(lapsedAfterDays), "staleAfterDays": .int(staleAfterDays),
             "slippingPoints": .int(slippingPoints), "totals": totals.jsonValue, "salespeople": .list(salespeople),
         ]
