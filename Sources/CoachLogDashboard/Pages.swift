@@ -54,7 +54,7 @@ public struct PageLoader: Sendable {
     /// The queries behind the overview, for the benchmark and for tests.
     public static func overviewQueries(scope: Scope, asOf: AsOf?) -> [ProjectionQuery] {
         [
-            ProjectionQuery(.team, scope: scope, weeks: comparisonWeeks, asOf: asOf),
+            ProjectionQuery(.team, scope: scope, weeks: comparisonWeeks, trendWeeks: trendWeeks, asOf: asOf),
             ProjectionQuery(.followThrough, scope: scope, weeks: trendWeeks, asOf: asOf),
         ]
     }

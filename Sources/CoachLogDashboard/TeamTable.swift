@@ -42,7 +42,7 @@ enum TeamTable {
             html += points > 0 ? " <span aria-hidden=\"true\">▲</span>" : points < 0 ? " <span aria-hidden=\"true\">▼</span>" : ""
         }
         html += "</td><td class=\"trend\">"
-        html += Charts.sparkline(row.trend)
+        html += Charts.sparkline(row.trend, reviewed: row.trendReviewed)
         html += "</td><td data-sort=\"\(row.open)\">\(row.open)</td><td data-sort=\"\(row.overdue)\""
         html += row.overdue > 0 ? " class=\"flagged\">\(row.overdue) <span class=\"flag\">overdue</span>" : ">0"
         html += "</td><td data-sort=\"\(row.daysSince)\""
