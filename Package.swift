@@ -107,6 +107,8 @@ let package = Package(
             dependencies: [
                 "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain", "EventStore", "LMDB", "Sealing",
                 "CoachLogPOSIX",
+                // Workload H's ceiling sends exactly the overview's queries (`PageLoader.overviewQueries`).
+                "CoachLogDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

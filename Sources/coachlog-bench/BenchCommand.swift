@@ -11,7 +11,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coachlog-bench",
-        abstract: "Measures CoachLog: durable appends, the engine's ceiling, queries, rebuild, cold start, memory, backup.",
+        abstract: "Measures CoachLog: durable appends, the engine's ceiling, queries, rebuild, cold start, memory, backup, dashboard pages.",
         discussion: "Run the release build: swift build -c release && .build/release/coachlog-bench --output bench.json")
 
     @Option(help: "Events in the large store (queries, rebuild, cold start, backup).") var events = 1_000_000
@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds per measured run.") var seconds = 5.0
     @Option(help: "Appends per second to prepare requests for in workload A (more than the daemon can take).") var maximumRate = 80_000
     @Flag(help: "A small, quick run that only checks every workload works (for CI).") var smoke = false
-    @Option(help: "Which workloads to run, comma-separated from A,B,C,D,E,F,G (default: all).") var workloads = "A,B,C,D,E,F,G"
+    @Option(help: "Which workloads to run, comma-separated from A,B,C,D,E,F,G,H (default: all).") var workloads = "A,B,C,D,E,F,G,H"
     @Option(help: "Also write the figures as JSON to this file.") var output: String?
     @Flag(
         inversion: .prefixedNo,
@@ -145,8 +145,8 @@ struct BenchCommand: ParsableCommand {
                  "appends64OverCeiling": .double(rate > 0 ? appends64 / rate : 0)])
         }
 
-        // The large store for C, D, E, G.
-        guard !selected.isDisjoint(with: ["C", "D", "E", "F", "G"]) else { return try finish(report) }
+        // The large store for C, D, E, G, H.
+        guard !selected.isDisjoint(with: ["C", "D", "E", "F", "G", "H"]) else { return try finish(report) }
         let big = temporaryFolder("big")
         defer { removeFolder(big) }
         // The large store's organisation: whole weeks loaded, then room for G's appends, all before today.
@@ -227,6 +227,9 @@ struct BenchCommand: ParsableCommand {
             "anonymousDuringQueriesBytes": .integer(Int64(anonDuringC)),
             "anonymousMaxMiB": .double(Double(max(anonDuringA, anonDuringC)) / 1_048_576),
         ])
+
+        // H: the dashboard's pages on the same daemon, before G appends to the store.
+        if selected.contains("H") { try dashboardLatency(daemon: daemon, large: large, asOf: asOf, into: &report) }
 
         // G: backup of the large store while 64 connections append.
         let backupResult = BackupOutcome()

@@ -23,8 +23,13 @@ struct Report {
             var parts: [String] = []
             if let v = f["perSecond"]?.doubleValue { parts.append(String(format: "%.0f/s", v)) }
             if let v = f["p50us"]?.doubleValue, let p99 = f["p99us"]?.doubleValue, let p999 = f["p999us"]?.doubleValue {
-                parts.append(String(format: "p50 %.0f µs  p99 %.0f µs  p99.9 %.0f µs", v, p99, p999))
+                var latencies = String(format: "p50 %.0f µs", v)
+                if let p90 = f["p90us"]?.doubleValue { latencies += String(format: "  p90 %.0f µs", p90) }
+                latencies += String(format: "  p99 %.0f µs  p99.9 %.0f µs", p99, p999)
+                if let max = f["maxUs"]?.doubleValue { latencies += String(format: "  max %.0f µs", max) }
+                parts.append(latencies)
             }
+            if let v = f["p99OverDaemonP99"]?.doubleValue { parts.append(String(format: "p99 ÷ coachlogd's p99 = %.2f", v)) }
             if let v = f["ofFsyncRate"]?.doubleValue { parts.append(String(format: "%.2f × fsync rate", v)) }
             if let v = f["appends64OverCeiling"]?.doubleValue { parts.append(String(format: "A(64) ÷ B = %.2f", v)) }
             if let v = f["ofProbe"]?.doubleValue { parts.append(String(format: "A(1) ÷ probe = %.2f", v)) }

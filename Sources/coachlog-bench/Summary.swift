@@ -2,8 +2,8 @@ import CoachLogJSON
 import Foundation
 
 /// Issue 11's table of targets, filled from one run's rows, in the issue's
-/// order. A figure whose workload did not run (or whose peer is missing) is
-/// shown as not measured, never as met.
+/// order, then the dashboard's (its overview's p99). A figure whose workload
+/// did not run (or whose peer is missing) is shown as not measured, never as met.
 struct Summary {
     struct Line {
         var figure: String
@@ -11,7 +11,7 @@ struct Summary {
         var target: String
         /// nil: not measured in this run.
         var met: Bool?
-        /// What the target compares: a ratio to the peer or probe, a rate, seconds or MiB.
+        /// What the target compares: a ratio to the peer or probe, a rate, seconds, MiB or (a p99) milliseconds.
         var value: Double?
 
         var json: JSONValue {
@@ -95,6 +95,21 @@ struct Summary {
         lines.append(Line(
             figure: "daemon heap (RssAnon) under load", measured: heap.map { String(format: "%.1f MiB", $0) } ?? "not run",
             target: "< 100 MiB", met: heap.map { $0 < 100 }, value: heap))
+
+        // The dashboard's target (after issue 11's): its overview page for the whole organisation.
+        let overview = row("H", "GET / (overview, whole organisation, HTML)")
+        let target = BenchCommand.overviewP99TargetMs
+        let p99 = overview?["p99us"]?.doubleValue.map { $0 / 1000 }
+        var measured = "not run"
+        if let overview, let p99 {
+            measured = String(format: "p99 %.2f ms", p99) + " (p50 \(Self.micros(overview["p50us"])), p90 \(Self.micros(overview["p90us"])), "
+                + "\(Self.rate(overview["perSecond"]?.doubleValue ?? 0)), \(overview["bytes"]?.integerValue ?? 0) bytes; "
+                + "÷ coachlogd's own p99 \(Self.micros(overview["daemonP99us"])) for the same queries pipelined = "
+                + String(format: "%.2f×)", overview["p99OverDaemonP99"]?.doubleValue ?? 0)
+        }
+        lines.append(Line(
+            figure: "dashboard team overview, whole organisation (GET /), p99", measured: measured,
+            target: String(format: "p99 < %.0f ms", target), met: p99.map { $0 < target }, value: p99))
     }
 
     private mutating func ratioLine(
@@ -132,7 +147,7 @@ struct Summary {
 
     func print() {
         // A Markdown table, ready for BENCHMARKS.md.
-        Swift.print("\nIssue 11's targets, this run:\n")
+        Swift.print("\nIssue 11's targets and the dashboard's, this run:\n")
         let width = min(100, lines.map(\.figure.count).max() ?? 0)
         Swift.print("| " + "figure".padding(toLength: width, withPad: " ", startingAt: 0) + " | measured | target | |")
         Swift.print("| --- | --- | --- | --- |")

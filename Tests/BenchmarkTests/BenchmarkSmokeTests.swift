@@ -22,7 +22,7 @@ import Testing
         let report = try JSONParser.parse(Array(try Data(contentsOf: output)))
         let results = try #require(report["results"]?.arrayValue)
         let workloads = Set(results.compactMap { $0["workload"]?.stringValue })
-        #expect(workloads.isSuperset(of: ["A", "B", "C", "D", "E", "F", "G", "P"]))
+        #expect(workloads.isSuperset(of: ["A", "B", "C", "D", "E", "F", "G", "H", "P"]))
         for row in results {
             let figures = try #require(row["figures"])
             #expect(figures["errors"]?.integerValue ?? 0 == 0, "\(row["name"]?.stringValue ?? "") reported errors")
@@ -54,10 +54,23 @@ import Testing
         ] {
             #expect(queries.contains("query \(name), 16 connections"))
         }
-        // The summary follows issue 11's table; each figure this run measured has a value and a verdict.
+        // H: the ceiling (the overview's queries straight to coachlogd), then each page through a real
+        // coachlog-dashboard, answered 200 with a body; the overview's two pages as ratios to the ceiling.
+        let dashboard = results.filter { $0["workload"]?.stringValue == "H" }
+        #expect(dashboard.count == 6)
+        for row in dashboard {
+            let figures = row["figures"]
+            #expect((figures?["operations"]?.integerValue ?? 0) > 0 && (figures?["bytes"]?.integerValue ?? 0) > 0)
+            for key in ["p50us", "p90us", "p99us", "maxUs"] { #expect(figures?[key]?.doubleValue != nil, "H lacks \(key)") }
+        }
+        let ratios = dashboard.compactMap { $0["figures"]?["p99OverDaemonP99"]?.doubleValue }
+        #expect(ratios.count == 2 && ratios.allSatisfy { $0 > 0 })
+        // The summary follows issue 11's table, then the dashboard's target; each figure this run measured has a
+        // value and a verdict.
         let summary = try #require(report["summary"]?.arrayValue)
         #expect(summary.first?["figure"]?.stringValue?.contains("Redis") == true)
-        #expect(summary.last?["figure"]?.stringValue?.contains("RssAnon") == true)
+        #expect(summary.dropLast().last?["figure"]?.stringValue?.contains("RssAnon") == true)
+        #expect(summary.last?["figure"]?.stringValue?.contains("GET /") == true)
         for line in summary {
             let figure = line["figure"]?.stringValue ?? ""
             if line["met"]?.boolValue == nil {
