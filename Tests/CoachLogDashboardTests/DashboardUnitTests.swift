@@ -20,12 +20,14 @@ struct DashboardUnitTests {
     }
 
     /// The message of the ConfigurationError `body` throws, or nil when it throws none.
-    static func refusal(_ body: () throws(ConfigurationError) -> Void) -> String? {
+    static func refusal(_ body: () throws -> Void) -> String? {
         do {
             try body()
             return nil
-        } catch {
+        } catch let error as ConfigurationError {
             return error.description
+        } catch {
+            return "not a ConfigurationError: \(error)"
         }
     }
 
