@@ -33,13 +33,11 @@ public final class DashboardMetrics: Sendable {
         ).record(duration)
     }
 
-    /// Sets the daemon's figures from a `stats` answer (nil when it could not be had).
-    func record(stats: StatsReply?) {
-        guard let stats else {
-            daemonUp.set(to: 0)
-            return
-        }
-        daemonUp.set(to: 1)
+    /// Sets the daemon's figures from a `stats` answer: nil when the daemon could not be reached
+    /// (`reachable` false), or when it refused stats to this dashboard's role.
+    func record(stats: StatsReply?, reachable: Bool) {
+        daemonUp.set(to: reachable ? 1 : 0)
+        guard let stats else { return }
         let figures: [(String, String, String, Double)] = [
             ("position", "", "The position of the last event in the log.", Double(stats.position)),
             ("projected_position", "", "The position the projections have folded.", Double(stats.projectedPosition)),

@@ -213,8 +213,17 @@ public struct Dashboard: Sendable {
     }
 
     private func metricsResponse() async -> Response {
-        let stats = try? StatsReply(wire: try await gateway.request(.stats))
-        metrics.record(stats: stats)
+        // A coach's dashboard may not ask for stats: a refusal still shows that the daemon is up.
+        var reachable = true
+        var stats: StatsReply?
+        do {
+            stats = try StatsReply(wire: try await gateway.request(.stats))
+        } catch GatewayError.refused {
+            reachable = true
+        } catch {
+            reachable = false
+        }
+        metrics.record(stats: stats, reachable: reachable)
         if let stats { gateway.observe(position: stats.position) }
         metrics.liveConnected.set(to: feed.isConnected ? 1 : 0)
         metrics.livePages.set(to: Double(feed.listenerCount))
