@@ -21,33 +21,36 @@ enum Charts {
     static let colours = ["#0072B2", "#D55E00", "#009E73"]
     static let dashes = ["", "6 3", "2 3"]
 
-    /// A row's trend: a small line of weekly rates, gaps where nothing was reviewed.
+    /// A row's trend: a small line of weekly rates, gaps where nothing was reviewed, the latest point
+    /// marked. Its figures are in its `<title>` (the accessible name of an `img`, and a tooltip): an
+    /// organisation has thousands of rows, so each carries its words once.
     static func sparkline(_ rates: [Double?], reviewed: [Int]? = nil) -> String {
         let width = 96.0, height = 24.0
         let step = rates.count > 1 ? width / Double(rates.count - 1) : 0
         func y(_ rate: Double) -> Double { 2 + (1 - rate) * (height - 4) }
         var path = ""
-        var dots = ""
+        var last: (x: Double, y: Double)?
         var penDown = false
+        var words = "Weekly say-do rate, oldest first:"
         for (index, rate) in rates.enumerated() {
+            words += index == 0 ? " " : ", "
+            words += Format.percent(rate)
+            if let reviewed, index < reviewed.count, rate != nil { words += " of \(reviewed[index])" }
             guard let rate else {
                 penDown = false
                 continue
             }
-            let x = Double(index) * step
-            path += (penDown ? "L" : "M") + number(x) + " " + number(y(rate))
+            let point = (x: Double(index) * step, y: y(rate))
+            path += (penDown ? "L" : "M") + number(point.x) + " " + number(point.y)
             penDown = true
-            dots += "<circle cx=\"\(number(x))\" cy=\"\(number(y(rate)))\" r=\"1.8\"/>"
+            last = point
         }
-        let words = rates.enumerated().map { index, rate in
-            let count = reviewed.map { index < $0.count ? " of \($0[index])" : "" } ?? ""
-            return Format.percent(rate) + count
-        }
-        let label = "Weekly say-do rate, oldest first: " + words.joined(separator: ", ")
-        return "<svg class=\"spark\" viewBox=\"-2 0 100 24\" width=\"100\" height=\"24\" role=\"img\" aria-label=\"\(Format.html(label))\">"
-            + "<title>\(Format.html(label))</title>"
-            + "<line class=\"goal\" x1=\"0\" x2=\"96\" y1=\"\(number(y(0.7)))\" y2=\"\(number(y(0.7)))\"/>"
-            + "<path d=\"\(path)\"/>\(dots)</svg>"
+        var svg = "<svg class=\"spark\" viewBox=\"-2 0 100 24\" width=\"100\" height=\"24\" role=\"img\"><title>"
+        svg += words
+        svg += "</title><line class=\"goal\" x1=\"0\" x2=\"96\" y1=\"8\" y2=\"8\"/>"
+        if !path.isEmpty { svg += "<path d=\"\(path)\"/>" }
+        if let last { svg += "<circle cx=\"\(number(last.x))\" cy=\"\(number(last.y))\" r=\"2\"/>" }
+        return svg + "</svg>"
     }
 
     /// The team's weekly chart: a bar per week for how many reviews it holds (so one review does not

@@ -45,7 +45,11 @@ extension Day: ISO8601Text, JSONValueConvertible {
 
 /// The one encoder and decoder of every typed result: replies are built with
 /// `wire` and read back with `init(wire:)`.
-public protocol WireResult: Codable, Sendable, Equatable {}
+public protocol WireResult: Codable, Sendable, Equatable {
+    /// Reads a reply's `result`; a reply that does not fit is an error naming the field. Codable by
+    /// default; a result with thousands of rows (`TeamReport`) reads its members by hand.
+    init(wire: JSONValue) throws(ProtocolError)
+}
 
 extension WireResult {
     /// The result as the JSON value of a reply's `result`.

@@ -27,7 +27,10 @@ extension CoachingReadModel {
     /// The records that pass; the list itself when all do (nearly always),
     /// which costs no copy of its records.
     private static func keeping<T>(_ records: [T], _ passes: (T) -> Bool) -> [T] {
-        records.allSatisfy(passes) ? records : records.filter(passes)
+        // By index: the subscript lends each record to `passes`, where iterating would copy it
+        // (and retain its strings), which showed in profiles of the organisation's team view.
+        for index in records.indices where !passes(records[index]) { return records.filter(passes) }
+        return records
     }
 
     func liveReviews(of person: PersonRecord) throws -> [ReviewFact] {

@@ -9,28 +9,38 @@ import CoachLogProtocol
 /// insight on it), and the latest insight on each.
 struct TopicCoverage {
     let asOf: AsOf
-    private(set) var last: [Topic: Day] = [:]
-    private(set) var latestInsight: [Topic: InsightRecord] = [:]
+    // Four topics: plain arrays indexed by topic, not dictionaries, since every team row covers
+    // every session of its person (hashing a topic per session showed in profiles).
+    private var lastDays: [Day?] = [nil, nil, nil, nil]
+    private var insights: [InsightRecord?] = [nil, nil, nil, nil]
 
     init(asOf: AsOf) { self.asOf = asOf }
 
+    /// The day the topic was last covered, as of `asOf`.
+    func last(_ topic: Topic) -> Day? { lastDays[topic.index] }
+
+    /// The latest insight noted on the topic, as of `asOf`.
+    func latestInsight(_ topic: Topic) -> InsightRecord? { insights[topic.index] }
+
     mutating func cover(_ session: SessionRecord) {
-        for topic in session.topics { cover(topic, session.openedAt) }
+        guard asOf.includes(session.openedAt) else { return }
+        let day = session.openedAt.day
+        for topic in session.topics { cover(topic.index, day) }
     }
 
     mutating func cover(_ insight: InsightRecord) {
         guard asOf.includes(insight.at) else { return }
-        cover(insight.topic, insight.at)
+        let index = insight.topic.index
+        cover(index, insight.at.day)
         // Records come in event order: a later event at the same time is the later word.
-        if latestInsight[insight.topic].map({ $0.at <= insight.at }) ?? true { latestInsight[insight.topic] = insight }
+        if insights[index].map({ $0.at <= insight.at }) ?? true { insights[index] = insight }
     }
 
-    private mutating func cover(_ topic: Topic, _ at: Timestamp) {
-        guard asOf.includes(at) else { return }
-        if last[topic].map({ $0 < at.day }) ?? true { last[topic] = at.day }
+    private mutating func cover(_ index: Int, _ day: Day) {
+        if lastDays[index].map({ $0 < day }) ?? true { lastDays[index] = day }
     }
 
-    func daysSince(_ topic: Topic) -> Int? { last[topic].map { Int(asOf.day.number - $0.number) } }
+    func daysSince(_ topic: Topic) -> Int? { last(topic).map { Int(asOf.day.number - $0.number) } }
 
     /// `TopicsReport`'s rule: never covered, or covered more than `staleAfterDays` days ago.
     func status(_ topic: Topic) -> TopicStatus {
@@ -148,5 +158,17 @@ extension Projections {
                     status: closed ? goal.status : .active, statusAt: closed ? goal.statusAt : nil))
         }
         return rows
+    }
+}
+
+extension Topic {
+    /// 0…3, in topic order: an index into per-topic arrays.
+    var index: Int {
+        switch self {
+        case .selfConcept: return 0
+        case .identityRole: return 1
+        case .personalGoals: return 2
+        case .behavioralReflection: return 3
+        }
     }
 }

@@ -42,8 +42,8 @@ extension Projections {
 
         let topics = try Topic.allCases.map { topic in
             PrepTopic(
-                topic: topic, lastCovered: coverage.last[topic], daysSince: coverage.daysSince(topic),
-                insight: try coverage.latestInsight[topic].map { i in
+                topic: topic, lastCovered: coverage.last(topic), daysSince: coverage.daysSince(topic),
+                insight: try coverage.latestInsight(topic).map { i in
                     PrepInsight(text: try model.text(at: i.position), at: i.at, sessionId: i.sessionId)
                 })
         }.sorted(by: mostNeglectedFirst)

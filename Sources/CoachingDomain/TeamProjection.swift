@@ -39,11 +39,13 @@ extension Projections {
             var weekly = Array(repeating: Tally(), count: trendWeeks)
             var open = 0
             var overdue = 0
-            for c in try model.liveCommitments(of: person) {
-                if isOpen(c, asOf: asOf) {
+            // By index throughout: the subscript lends each record, where `for x in` would copy it.
+            let commitments = try model.liveCommitments(of: person)
+            for index in commitments.indices {
+                if isOpen(commitments[index], asOf: asOf) {
                     open += 1
-                    if c.due < asOf.day { overdue += 1 }
-                } else if let review = c.review {
+                    if commitments[index].due < asOf.day { overdue += 1 }
+                } else if let review = commitments[index].review {
                     if trend.current.contains(review.at) { weekly[trend.week(of: review.at)].add(review.outcome) }
                     if windows.current.contains(review.at) {
                         current.add(review.outcome)
@@ -54,11 +56,13 @@ extension Projections {
             }
             var sessions = SessionSummary(asOf: asOf)
             var coverage = TopicCoverage(asOf: asOf)
-            for s in try model.liveSessions(of: person) {
-                sessions.add(s)
-                coverage.cover(s)
+            let sessionList = try model.liveSessions(of: person)
+            for index in sessionList.indices {
+                sessions.add(sessionList[index])
+                coverage.cover(sessionList[index])
             }
-            for i in try model.liveInsights(of: person) { coverage.cover(i) }
+            let insights = try model.liveInsights(of: person)
+            for index in insights.indices { coverage.cover(insights[index]) }
             // people(in:) keeps only those with a session before asOf.
             guard let lastDay = sessions.lastDay else { continue }
             rows.append(

@@ -25,7 +25,8 @@ struct DashboardProcessTests {
         // A page following the live feed: the stream stays open until the dashboard stops.
         let events = try openEventStream(port: dashboard.port)
         defer { close(events) }
-        let first = readSome(events)
+        var first = ""
+        for _ in 0..<20 where !first.contains("retry: 2000") { first += readSome(events) }
         #expect(first.contains("retry: 2000"))
         let started = Date()
         #expect(dashboard.stop(timeout: 10) == 0, "graceful exit: \(dashboard.stderr)")

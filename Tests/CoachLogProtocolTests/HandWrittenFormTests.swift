@@ -137,6 +137,18 @@ import Testing
         ]
         try expectSameForm(reports)
         for report in reports { #expect(try TeamReport(wire: report.jsonValue) == report) }
+        // TeamReport is read by hand: the same as Codable's reading of the same JSON.
+        for report in reports {
+            #expect(try JSONValueDecoder().decode(TeamReport.self, from: report.jsonValue) == TeamReport(wire: report.jsonValue))
+        }
+        // A member that does not fit is named by its path.
+        let text = JSONWriter.string(reports[1].jsonValue).replacingOccurrences(of: "\"open\":4", with: "\"open\":\"four\"")
+        #expect(text.contains("\"four\""))
+        #expect {
+            try TeamReport(wire: JSONParser.parse(Array(text.utf8)))
+        } throws: { error in
+            (error as? ProtocolError)?.message.contains("result.salespeople[1].open: expected a whole number") == true
+        }
     }
 
     @Test func openCommitmentsAndCadence() throws {
