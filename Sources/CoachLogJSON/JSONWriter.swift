@@ -19,7 +19,7 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .integer(let i): writeInteger(i, into: &out)
         case .double(let d): writeDouble(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
@@ -32,13 +32,44 @@ public enum JSONWriter {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             // Byte order of the UTF-8 keys: deterministic, and much cheaper than String's Unicode ordering.
-            for (offset, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if offset > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+            // The members sorted as pairs, so no key is hashed again to find its value.
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for index in sorted.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(sorted[index].key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                if let member = members[key] { write(member, into: &out) }
+                write(sorted[index].value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Decimal digits straight into the output: replies carry tens of thousands of integers, and
+    /// `String(i)` allocated a string for each.
+    static func writeInteger(_ i: Int64, into out: inout [UInt8]) {
+        if i < 0 {
+            guard i != .min else {
+                out.append(contentsOf: String(i).utf8)
+                return
+            }
+            out.append(UInt8(ascii: "-"))
+        }
+        var magnitude = i.magnitude
+        if magnitude < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            out.append(contentsOf: buffer[(20 - count)...])
         }
     }
 
@@ -48,7 +79,7 @@ public enum JSONWriter {
             return
         }
         if d.rounded() == d, abs(d) < 1e15 {
-            out.append(contentsOf: String(Int64(d)).utf8)
+            writeInteger(Int64(d), into: &out)
         } else {
             out.append(contentsOf: "\(d)".utf8)
         }

@@ -7,29 +7,33 @@ extension CoachingReadModel {
     /// The person's names: their own, then the names merged into them.
     func names(of person: PersonRecord) -> [String] { [person.salesperson] + person.aliases }
 
+    // Each reads one field of each record in place, by index: a generic predicate over the
+    // records made a copy of every record (and retained its strings), which was most of the
+    // cost of the organisation's team view. The list itself is returned when every record
+    // passes (nearly always), which copies nothing.
+
     func liveSessions(of person: PersonRecord) throws -> [SessionRecord] {
-        Self.keeping(try merged(person) { try sessions(of: $0) }) { !$0.voided }
+        let records = try merged(person) { try sessions(of: $0) }
+        for index in records.indices where records[index].voided { return records.filter { !$0.voided } }
+        return records
     }
 
     /// Commitments that count (not voided, not withdrawn).
     func liveCommitments(of person: PersonRecord) throws -> [CommitmentRecord] {
-        Self.keeping(try merged(person) { try commitments(of: $0) }) { $0.counts }
+        let records = try merged(person) { try commitments(of: $0) }
+        for index in records.indices where !records[index].counts { return records.filter(\.counts) }
+        return records
     }
 
     func liveGoals(of person: PersonRecord) throws -> [GoalRecord] {
-        Self.keeping(try merged(person) { try goals(of: $0) }) { !$0.voided }
+        let records = try merged(person) { try goals(of: $0) }
+        for index in records.indices where records[index].voided { return records.filter { !$0.voided } }
+        return records
     }
 
     func liveInsights(of person: PersonRecord) throws -> [InsightRecord] {
-        Self.keeping(try merged(person) { try insights(of: $0) }) { !$0.voided }
-    }
-
-    /// The records that pass; the list itself when all do (nearly always),
-    /// which costs no copy of its records.
-    private static func keeping<T>(_ records: [T], _ passes: (T) -> Bool) -> [T] {
-        // By index: the subscript lends each record to `passes`, where iterating would copy it
-        // (and retain its strings), which showed in profiles of the organisation's team view.
-        for index in records.indices where !passes(records[index]) { return records.filter(passes) }
+        let records = try merged(person) { try insights(of: $0) }
+        for index in records.indices where records[index].voided { return records.filter { !$0.voided } }
         return records
     }
 

@@ -3,6 +3,16 @@ import CoachLogTestSupport
 import Testing
 
 @Suite struct JSONWriterTests {
+    @Test("integers are written digit by digit, every sign and size")
+    func integers() {
+        let values: [Int64] = [0, 7, 9, 10, -1, -9, -10, 42, 1_000_000, -1_234_567_890_123, .max, .min, .max - 1, .min + 1]
+        for value in values {
+            #expect(JSONWriter.string(.integer(value)) == String(value))
+        }
+        #expect(JSONWriter.string(.double(-3)) == "-3")
+        #expect(JSONWriter.string(["b": 10, "a": [-20, 0.5]]) == "{\"a\":[-20,0.5],\"b\":10}")
+    }
+
     @Test func keysAreSortedByByteOrderAtEveryLevel() {
         let value: JSONValue = ["b": 1, "a": [true, nil, ["z": 1, "y": 2]], "C": "x", "aa": [:], "é": 0]
         #expect(JSONWriter.string(value) == #"{"C":"x","a":[true,null,{"y":2,"z":1}],"aa":{},"b":1,"é":0}"#)
