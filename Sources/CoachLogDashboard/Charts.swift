@@ -147,8 +147,14 @@ enum Charts {
     /// A coordinate with at most one decimal: small pages, stable output.
     static func number(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
+        if tenths >= 0, tenths < smallNumbers.count { return smallNumbers[tenths] }
         let whole = tenths / 10, fraction = abs(tenths % 10)
         if fraction == 0 { return String(whole) }
         return (tenths < 0 && whole == 0 ? "-" : "") + "\(whole).\(fraction)"
+    }
+
+    /// 0 to 99.9 by tenths, made once: the sparklines of thousands of rows use nothing else.
+    private static let smallNumbers: [String] = (0..<1_000).map { tenths in
+        tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
     }
 }

@@ -6,8 +6,12 @@ enum Format {
     /// "67 %", or "—" when nothing was reviewed.
     static func percent(_ rate: Double?) -> String {
         guard let rate else { return "—" }
-        return "\(Int((rate * 100).rounded())) %"
+        let whole = Int((rate * 100).rounded())
+        // Made once: an organisation's overview writes tens of thousands of them.
+        return (0...100).contains(whole) ? percents[whole] : "\(whole) %"
     }
+
+    private static let percents = (0...100).map { "\($0) %" }
 
     /// A change in points with its sign: "+12 pts", "−33 pts", "0 pts", or "—".
     static func points(_ change: Double?) -> String {
