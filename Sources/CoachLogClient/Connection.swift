@@ -103,6 +103,14 @@ public final class Connection {
     /// Closes the sending side; the daemon answers what it has, then closes.
     public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
+    /// Gives up a read that waits longer than `seconds` (`SO_RCVTIMEO`): the call throws
+    /// `connectionLost`, and the connection should be dropped. For request/reply use only: a
+    /// subscription may rightly wait for events much longer.
+    public func setReceiveTimeout(seconds: Int) {
+        var value = timeval(tv_sec: seconds, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// Shuts the socket down both ways, from any thread: a read blocked on it (a subscription
     /// waiting for events) returns at once with end of stream. The connection is unusable after.
     public func cancel() { shutdown(fd, Int32(SHUT_RDWR)) }

@@ -99,15 +99,23 @@ enum Assets {
           var status = document.getElementById("live-status");
           document.body.dataset.refreshes = "0";
           function watches(names) {
-            var watch = main.getAttribute("data-watch") || "*";
+            var holder = document.getElementById("live-watch");
+            var watch = (holder && holder.getAttribute("data-watch")) || "*";
             if (watch === "*") return true;
             var mine = JSON.parse(watch);
             return names.some(function (name) { return mine.indexOf(name) >= 0; });
           }
-          var loading = false, again = false;
+          // At most one refresh a second: an organisation's overview is large, and appends may be many.
+          var loading = false, again = false, last = 0, timer = null;
           function refresh() {
             if (loading) { again = true; return; }
+            var wait = last + 1000 - Date.now();
+            if (wait > 0) {
+              if (!timer) timer = setTimeout(function () { timer = null; refresh(); }, wait);
+              return;
+            }
             loading = true;
+            last = Date.now();
             var url = new URL(location.href);
             url.searchParams.set("partial", "1");
             fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
@@ -130,12 +138,17 @@ enum Assets {
             var change = JSON.parse(event.data);
             if (watches(change.salespeople)) refresh();
           });
+          var wasDown = false;
           source.addEventListener("feed", function (event) {
             var up = JSON.parse(event.data).connected;
+            // Back after a break: something may have been recorded meanwhile.
+            if (up && wasDown) refresh();
+            wasDown = !up;
             document.body.dataset.liveConnected = String(up);
             status.textContent = up ? "live: following coachlogd" : "live: coachlogd is not reachable; retrying";
           });
           source.onerror = function () {
+            wasDown = true;
             document.body.dataset.liveConnected = "false";
             status.textContent = "live: reconnecting to the dashboard…";
           };

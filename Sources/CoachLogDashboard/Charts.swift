@@ -27,7 +27,7 @@ enum Charts {
     static func sparkline(_ rates: [Double?], reviewed: [Int]? = nil) -> String {
         let width = 96.0, height = 24.0
         let step = rates.count > 1 ? width / Double(rates.count - 1) : 0
-        func y(_ rate: Double) -> Double { 2 + (1 - rate) * (height - 4) }
+        func y(_ rate: Double) -> Double { 2 + (1 - min(max(rate, 0), 1)) * (height - 4) }
         var path = ""
         var last: (x: Double, y: Double)?
         var penDown = false
@@ -61,7 +61,7 @@ enum Charts {
         let slot = weeks.isEmpty ? plotWidth : plotWidth / Double(weeks.count)
         let most = max(1, weeks.map(\.reviewed).max() ?? 1)
         func x(_ index: Int) -> Double { left + slot * (Double(index) + 0.5) }
-        func yRate(_ rate: Double) -> Double { top + (1 - rate) * plotHeight }
+        func yRate(_ rate: Double) -> Double { top + (1 - min(max(rate, 0), 1)) * plotHeight }
         var svg = "<svg class=\"chart weekly\" viewBox=\"0 0 \(number(width)) \(number(height))\" role=\"img\" aria-labelledby=\"weekly-title\">"
         svg += "<title id=\"weekly-title\">\(Format.html(title))</title>"
         for tick in [0.0, 0.4, 0.7, 1.0] {
@@ -93,7 +93,7 @@ enum Charts {
         let count = series.first?.weeks.count ?? 0
         let slot = count == 0 ? plotWidth : plotWidth / Double(count)
         func x(_ index: Int) -> Double { left + slot * (Double(index) + 0.5) }
-        func yRate(_ rate: Double) -> Double { top + (1 - rate) * plotHeight }
+        func yRate(_ rate: Double) -> Double { top + (1 - min(max(rate, 0), 1)) * plotHeight }
         var svg = "<svg class=\"chart by-kind\" viewBox=\"0 0 \(number(width)) \(number(height))\" role=\"img\" aria-labelledby=\"kind-title\">"
         svg += "<title id=\"kind-title\">\(Format.html(title))</title>"
         for tick in [0.0, 0.4, 0.7, 1.0] {
@@ -146,6 +146,7 @@ enum Charts {
 
     /// A coordinate with at most one decimal: small pages, stable output.
     static func number(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e9 else { return "0" }
         let tenths = Int((value * 10).rounded())
         if tenths >= 0, tenths < smallNumbers.count { return smallNumbers[tenths] }
         let whole = tenths / 10, fraction = abs(tenths % 10)

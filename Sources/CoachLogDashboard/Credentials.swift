@@ -13,11 +13,14 @@ public struct Credentials: Sendable, Equatable {
     /// `Bearer` or `Basic`, for the challenge of a 401.
     public let scheme: String
 
+    /// Every request must carry `Authorization: Bearer TOKEN` (for scripts, or a proxy that adds it:
+    /// a browser cannot send it with a page load).
     public init(bearerToken: String) {
         scheme = "Bearer"
         expectedHeader = Array(("Bearer " + bearerToken).utf8)
     }
 
+    /// Every request must carry HTTP basic credentials: the browser asks for them once.
     public init(user: String, password: String) {
         scheme = "Basic"
         expectedHeader = Array(("Basic " + Data((user + ":" + password).utf8).base64EncodedString()).utf8)
@@ -29,7 +32,12 @@ public struct Credentials: Sendable, Equatable {
         guard stat(path, &info) == 0 else {
             throw ConfigurationError("cannot read the credentials file \(path): \(String(cString: strerror(errno)))")
         }
-        guard info.st_mode & 0o077 == 0 else {
+        // systemd's LoadCredential= hands the service a root-owned copy that an ACL lets only this
+        // service read, so its mode shows group bits (the ACL mask): there, systemd keeps it private.
+        let systemdCredential = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"].map { folder in
+            !folder.isEmpty && path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+        } ?? false
+        guard systemdCredential || info.st_mode & 0o077 == 0 else {
             throw ConfigurationError(
                 "the credentials file \(path) may be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))); "
                     + "run `chmod 600 \(path)`")
@@ -66,9 +74,14 @@ public struct Credentials: Sendable, Equatable {
         }
     }
 
-    /// Whether a request's `Authorization` header is the expected one, compared in constant time.
+    /// Whether a request's `Authorization` header is the expected one, compared in constant time
+    /// (the scheme's name in any case, as RFC 9110 has it).
     public func accepts(_ header: String?) -> Bool {
-        let given = Array((header ?? "").utf8)
+        var header = header ?? ""
+        if let space = header.firstIndex(of: " "), header[..<space].lowercased() == scheme.lowercased() {
+            header = scheme + header[space...]
+        }
+        let given = Array(header.utf8)
         var difference = UInt8(given.count == expectedHeader.count ? 0 : 1)
         for index in expectedHeader.indices {
             difference |= expectedHeader[index] ^ (index < given.count ? given[index] : 0)

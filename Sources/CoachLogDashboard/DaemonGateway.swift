@@ -33,11 +33,22 @@ public final class DaemonGateway: Sendable {
     private let idle = NIOLockedValueBox<[PooledConnection]>([])
     private let seen = NIOLockedValueBox<UInt64>(0)
     private let maximumIdle: Int
+    /// Its own threads, as many as pooled connections: NIO's shared blocking pool has one thread
+    /// per core, and a query that waits for `minPosition` (up to 2 s) must not hold up the rest.
+    private let threads: NIOThreadPool
+    /// Longer than the daemon's `minPosition` wait: a daemon that accepts and never answers
+    /// fails the page instead of hanging it.
+    static let receiveTimeoutSeconds = 10
 
+    /// A gateway to the daemon at `socketPath`, keeping at most `maximumIdle` connections open between pages.
     public init(socketPath: String, maximumIdle: Int = 8) {
         self.socketPath = socketPath
         self.maximumIdle = maximumIdle
+        threads = NIOThreadPool(numberOfThreads: maximumIdle)
+        threads.start()
     }
+
+    deinit { threads.shutdownGracefully { _ in } }
 
     /// The highest log position the dashboard knows of; queries wait for the daemon to reach it.
     public var latestPosition: UInt64 { seen.withLockedValue { $0 } }
@@ -51,7 +62,7 @@ public final class DaemonGateway: Sendable {
     /// Throws `unavailable` when the daemon cannot be reached or the connection breaks.
     public func exchange(_ bodies: [RequestBody]) async throws(GatewayError) -> [Result<JSONValue, ProtocolError>] {
         do {
-            return try await NIOThreadPool.singleton.runIfActive { [self] in try self.exchangeNow(bodies) }
+            return try await threads.runIfActive { [self] in try self.exchangeNow(bodies) }
         } catch let error as GatewayError {
             throw error
         } catch {
@@ -62,12 +73,21 @@ public final class DaemonGateway: Sendable {
     /// Like `exchange`, for queries: each gets `minPosition` = the latest position seen.
     public func query(_ queries: [ProjectionQuery]) async throws(GatewayError) -> [Result<JSONValue, ProtocolError>] {
         let position = latestPosition
-        return try await exchange(
+        let results = try await exchange(
             queries.map { query in
                 var query = query
                 if position > 0 { query.minPosition = position }
                 return .query(query)
             })
+        // A daemon behind a position this dashboard saw has been restored from a backup (or
+        // replaced): forget the position, and ask again without it.
+        let behind = results.contains { result in
+            if case .failure(let error) = result { return error.code == .unavailable && error.message.contains("minPosition") }
+            return false
+        }
+        guard behind, position > 0 else { return results }
+        seen.withLockedValue { if $0 == position { $0 = 0 } }
+        return try await exchange(queries.map { .query($0) })
     }
 
     /// One request; a refusal is thrown as `refused`.
@@ -79,21 +99,29 @@ public final class DaemonGateway: Sendable {
     }
 
     private func exchangeNow(_ bodies: [RequestBody]) throws(GatewayError) -> [Result<JSONValue, ProtocolError>] {
-        let pooled = try checkOut()
-        do {
-            let results = try pooled.exchange(bodies)
-            checkIn(pooled)
-            return results
-        } catch {
-            // The connection's state is unknown after a failure: close it (deinit) rather than reuse it.
-            throw .unavailable("lost the connection to coachlogd at \(socketPath): \(error); is the daemon running?")
+        // A connection kept from an earlier page may have been closed by a daemon that restarted
+        // since: that one failure is retried once on a new connection.
+        for attempt in 0..<2 {
+            let (pooled, reused) = try checkOut(fresh: attempt > 0)
+            do {
+                let results = try pooled.exchange(bodies)
+                checkIn(pooled)
+                return results
+            } catch {
+                // The connection's state is unknown after a failure: close it (deinit) rather than reuse it.
+                if reused { continue }
+                throw .unavailable("lost the connection to coachlogd at \(socketPath): \(error); is the daemon running?")
+            }
         }
+        throw .unavailable("lost the connection to coachlogd at \(socketPath); is the daemon running?")
     }
 
-    private func checkOut() throws(GatewayError) -> PooledConnection {
-        if let pooled = idle.withLockedValue({ $0.popLast() }) { return pooled }
+    private func checkOut(fresh: Bool) throws(GatewayError) -> (PooledConnection, reused: Bool) {
+        if !fresh, let pooled = idle.withLockedValue({ $0.popLast() }) { return (pooled, true) }
         do {
-            return PooledConnection(try Connection(path: socketPath))
+            let connection = try Connection(path: socketPath)
+            connection.setReceiveTimeout(seconds: Self.receiveTimeoutSeconds)
+            return (PooledConnection(connection), false)
         } catch {
             throw .unavailable("\(error)")
         }
@@ -105,10 +133,6 @@ public final class DaemonGateway: Sendable {
         }
     }
 
-    /// Closes the idle connections (the daemon sees them go); busy ones close when their work ends.
-    public func closeIdle() {
-        idle.withLockedValue { $0.removeAll() }
-    }
 }
 
 /// A connection in the pool. `@unchecked Sendable`: the pool hands it to one thread at a time.

@@ -135,17 +135,18 @@ public struct Dashboard: Sendable {
         let response: Response
         var options = PageOptions()
         do throws(PageError) {
-            options = try PageOptions(
-                asOf: request.uri.queryParameters.get("asOf"), coach: request.uri.queryParameters.get("coach"),
-                partial: request.uri.queryParameters.get("partial"))
+            options = try PageOptions(query: request.uri.query)
             let viewer = try await viewers.current()
             do throws(PageError) {
                 let body = try await build(options, viewer)
+                // Whom the page follows travels with its content, so a live refresh updates it too
+                // (a coach's team that gained someone).
+                let main = "<div id=\"live-watch\" hidden data-watch=\"\(Format.html(body.watch))\"></div>\n" + body.main
                 let text =
                     options.partial
-                    ? body.main
+                    ? main
                     : Renderer(viewer: viewer).document(
-                        title: body.title, path: request.uri.path, main: body.main, options: options, watch: body.watch, keep: body.keep)
+                        title: body.title, path: request.uri.path, main: main, options: options, keep: body.keep)
                 response = Self.response(.ok, text, type: "text/html; charset=utf-8")
             } catch {
                 if error.status == 403 { viewers.forget() }
@@ -158,7 +159,7 @@ public struct Dashboard: Sendable {
             let text =
                 options.partial
                 ? main
-                : renderer.document(title: "Problem", path: request.uri.path, main: main, options: options, watch: "[]")
+                : renderer.document(title: "Problem", path: request.uri.path, main: main, options: options)
             response = Self.response(HTTPResponse.Status(code: error.status), text, type: "text/html; charset=utf-8")
         }
         metrics.record(route: route, status: response.status.code, duration: ContinuousClock.now - started)
@@ -171,8 +172,7 @@ public struct Dashboard: Sendable {
         let started = ContinuousClock.now
         let response: Response
         do throws(PageError) {
-            let options = try PageOptions(
-                asOf: request.uri.queryParameters.get("asOf"), coach: request.uri.queryParameters.get("coach"), partial: nil)
+            let options = try PageOptions(query: request.uri.query, partial: false)
             let viewer = try await viewers.current()
             do throws(PageError) {
                 response = Self.response(.ok, JSONWriter.bytes(try await build(options, viewer)), type: "application/json")
@@ -224,7 +224,6 @@ public struct Dashboard: Sendable {
             reachable = false
         }
         metrics.record(stats: stats, reachable: reachable)
-        if let stats { gateway.observe(position: stats.position) }
         metrics.liveConnected.set(to: feed.isConnected ? 1 : 0)
         metrics.livePages.set(to: Double(feed.listenerCount))
         return Self.response(.ok, metrics.text(), type: "text/plain; version=0.0.4; charset=utf-8")

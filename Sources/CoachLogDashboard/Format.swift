@@ -5,7 +5,7 @@ import CoachLogProtocol
 enum Format {
     /// "67 %", or "—" when nothing was reviewed.
     static func percent(_ rate: Double?) -> String {
-        guard let rate else { return "—" }
+        guard let rate, rate.isFinite, abs(rate) < 1e6 else { return "—" }
         let whole = Int((rate * 100).rounded())
         // Made once: an organisation's overview writes tens of thousands of them.
         return (0...100).contains(whole) ? percents[whole] : "\(whole) %"
@@ -15,7 +15,7 @@ enum Format {
 
     /// A change in points with its sign: "+12 pts", "−33 pts", "0 pts", or "—".
     static func points(_ change: Double?) -> String {
-        guard let change else { return "—" }
+        guard let change, change.isFinite, abs(change) < 1e6 else { return "—" }
         let points = Int((change * 100).rounded())
         if points > 0 { return "+\(points) pts" }
         if points < 0 { return "\u{2212}\(-points) pts" }
@@ -24,14 +24,14 @@ enum Format {
 
     /// "up", "down" or "steady" for a change, so the arrow has words too.
     static func direction(_ change: Double?) -> String {
-        guard let change else { return "no comparison" }
+        guard let change, change.isFinite, abs(change) < 1e6 else { return "no comparison" }
         let points = Int((change * 100).rounded())
         return points > 0 ? "up" : points < 0 ? "down" : "steady"
     }
 
     /// A rate for sorting: nothing reviewed sorts below 0 %.
     static func sortKey(_ rate: Double?) -> String {
-        guard let rate else { return "-1" }
+        guard let rate, rate.isFinite, abs(rate) < 1e6 else { return "-1" }
         return String(Int((rate * 1000).rounded()))
     }
 

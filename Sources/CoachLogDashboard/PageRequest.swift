@@ -68,6 +68,12 @@ public struct PageOptions: Sendable, Equatable {
         self.partial = partial == "1" || partial == "true"
     }
 
+    /// Reads the options from a URL's query string, as a browser's GET form sends it.
+    public init(query: String?, partial: Bool = true) throws(PageError) {
+        let fields = FormQuery.parse(query)
+        try self.init(asOf: fields["asOf"], coach: fields["coach"], partial: partial ? fields["partial"] : nil)
+    }
+
     /// The `asOf` as the page's links carry it.
     public var asOfText: String? { asOf?.text }
 }
@@ -78,5 +84,43 @@ extension String {
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
         return String(scalars)
+    }
+}
+
+/// A query string as HTML forms write it (`application/x-www-form-urlencoded`): `+` is a space and
+/// `%XX` a byte, so the coach picker's "Lee Park", sent as `coach=Lee+Park`, reads as it was chosen.
+enum FormQuery {
+    static func parse(_ query: String?) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(parts[0])
+            // The first of a repeated field wins, as it does in Hummingbird's own reading.
+            if fields[name] == nil { fields[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return fields
+    }
+
+    static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var utf8 = text.utf8.makeIterator()
+        while let byte = utf8.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                let high = utf8.next(), low = utf8.next()
+                if let high, let low, let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                    bytes.append(value)
+                } else {
+                    // Not an escape: kept as written, so nothing is silently dropped.
+                    bytes.append(byte)
+                    if let high { bytes.append(high) }
+                    if let low { bytes.append(low) }
+                }
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

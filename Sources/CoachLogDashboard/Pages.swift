@@ -79,7 +79,8 @@ public struct PageLoader: Sendable {
         let followThrough = try decode(FollowThroughReport.self, results[1])
         var coaches: [String] = []
         if viewer.seesEveryone {
-            if case .everyone = scope {
+            // Only today's team tells who coaches now; a past view's coaches are not kept as the list.
+            if case .everyone = scope, options.asOf == nil {
                 coaches = directory.update(from: team, position: position)
             } else {
                 coaches = try await directory.coaches(gateway: gateway)

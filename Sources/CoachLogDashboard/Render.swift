@@ -11,7 +11,7 @@ struct Renderer: Sendable {
     // MARK: The document
 
     /// The layout around a page's main content.
-    func document(title: String, path: String, main: String, options: PageOptions, watch: String, keep: [(String, String)] = []) -> String {
+    func document(title: String, path: String, main: String, options: PageOptions, keep: [(String, String)] = []) -> String {
         let asOf = options.asOfText
         let query = asOf.map { "?asOf=" + Format.urlComponent($0) } ?? ""
         let nav: [[String: Any]] = [
@@ -25,7 +25,7 @@ struct Renderer: Sendable {
             "keep": keep.map { ["name": $0.0, "value": $0.1] }, "viewer": viewer.description, "seesText": viewer.seesText,
             // A past view does not change when something is recorded now... unless it is recorded in the past:
             // pages with an asOf still follow the feed, so a back-dated record shows too.
-            "live": true, "watch": watch, "main": main,
+            "live": true, "main": main,
         ]
         return Templates.library.render(context, withTemplate: "layout") ?? ""
     }

@@ -34,10 +34,11 @@ enum TeamTable {
         rate(row.current.weightedRate, reviewed: nil, health: nil, into: &html)
         rate(row.previous.rate, reviewed: row.previous.reviewed, health: nil, into: &html)
         html += "<td data-sort=\""
-        html += row.change.rate.map { String(Int(($0 * 1000).rounded())) } ?? "-100000"
+        let change = row.change.rate.flatMap { $0.isFinite && abs($0) < 1e6 ? $0 : nil }
+        html += change.map { String(Int(($0 * 1000).rounded())) } ?? "-100000"
         html += "\">"
-        html += Format.points(row.change.rate)
-        if let change = row.change.rate {
+        html += Format.points(change)
+        if let change {
             let points = Int((change * 100).rounded())
             html += points > 0 ? " <span aria-hidden=\"true\">▲</span>" : points < 0 ? " <span aria-hidden=\"true\">▼</span>" : ""
         }

@@ -32,7 +32,7 @@ enum Templates {
         <p class="viewer">Shown to: {{viewer}}{{^seesText}} · notes and commitment texts are not shown to this role{{/seesText}}
          · <span id="live-status" role="status" aria-live="polite">{{#live}}live updates connecting…{{/live}}{{^live}}a past view: no live updates{{/live}}</span></p>
         </header>
-        <main id="main" tabindex="-1" data-live="{{live}}" data-watch="{{watch}}">
+        <main id="main" tabindex="-1" data-live="{{live}}">
         {{{main}}}
         </main>
         </body>

@@ -11,8 +11,8 @@ struct TopicCoverage {
     let asOf: AsOf
     // Four topics: plain arrays indexed by topic, not dictionaries, since every team row covers
     // every session of its person (hashing a topic per session showed in profiles).
-    private var lastDays: [Day?] = [nil, nil, nil, nil]
-    private var insights: [InsightRecord?] = [nil, nil, nil, nil]
+    private var lastDays = [Day?](repeating: nil, count: Topic.allCases.count)
+    private var insights = [InsightRecord?](repeating: nil, count: Topic.allCases.count)
 
     init(asOf: AsOf) { self.asOf = asOf }
 
@@ -162,7 +162,7 @@ extension Projections {
 }
 
 extension Topic {
-    /// 0…3, in topic order: an index into per-topic arrays.
+    /// 0, 1, … in topic order: an index into per-topic arrays of `allCases.count` elements.
     var index: Int {
         switch self {
         case .selfConcept: return 0

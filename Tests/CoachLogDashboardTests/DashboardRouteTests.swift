@@ -63,10 +63,19 @@ struct DashboardRouteTests {
                 #expect(!html.contains("data-salesperson=\"Ravi Shah\""))
                 #expect(html.contains("<option value=\"Lee Park\" selected>"))
             }
+            // The coach picker is a GET form: the browser writes the space as "+".
+            try await client.execute(uri: "/?coach=Lee+Park&asOf=2026-10-19", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(Self.text(response).contains("Lee Park&#39;s team"))
+            }
+            try await client.execute(uri: "/api/overdue?coach=Kim+Ode&asOf=2026-10-19", method: .get) { response in
+                let value = try Self.json(response)
+                #expect(value["overdue"] == 1)
+            }
             // The live refresh asks for the content alone.
             try await client.execute(uri: "/?asOf=2026-10-19&partial=1", method: .get) { response in
                 let html = Self.text(response)
-                #expect(html.hasPrefix("<h1>"))
+                #expect(html.hasPrefix("<div id=\"live-watch\" hidden data-watch=\"*\"></div>\n<h1>"))
                 #expect(!html.contains("<html"))
             }
         }

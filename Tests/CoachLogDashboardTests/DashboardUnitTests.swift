@@ -155,8 +155,9 @@ struct DashboardUnitTests {
     func accepts() {
         let bearer = Credentials(bearerToken: "0123456789abcdef")
         #expect(bearer.accepts("Bearer 0123456789abcdef"))
+        #expect(bearer.accepts("bearer 0123456789abcdef"), "the scheme's name is case-insensitive (RFC 9110)")
         for header in [
-            nil, "", "Bearer", "Bearer ", "bearer 0123456789abcdef", "Bearer 0123456789abcde", "Bearer 0123456789abcdefg",
+            nil, "", "Bearer", "Bearer ", "Bearer 0123456789abcde", "Bearer 0123456789abcdefg",
             "Bearer 0123456789abcdeF", " Bearer 0123456789abcdef", "Bearer 0123456789abcdef ", "Basic 0123456789abcdef",
         ] {
             #expect(!bearer.accepts(header), "\(header ?? "nil")")
