@@ -13,6 +13,7 @@ public final class CoachDirectory: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
+    /// Empty: the first overview fills it.
     public init() {}
 
     /// Takes the coaches of an organisation-wide team answer, which included every event up to `position`.

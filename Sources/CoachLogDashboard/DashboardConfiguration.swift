@@ -1,12 +1,16 @@
 /// How the dashboard is run: which daemon socket, which address to listen
 /// on, and the credential required beyond loopback.
 public struct DashboardConfiguration: Sendable {
+    /// coachlogd's socket.
     public var socketPath: String
+    /// The address to listen on; loopback unless a credential is configured.
     public var host: String
+    /// The port; 0 lets the system choose (the start line says which).
     public var port: Int
     /// Required when `host` is not loopback; optional on loopback.
     public var credentials: Credentials?
 
+    /// Taken as given: `init(socketPath:listen:credentialsPath:)` is the one that checks the loopback rule.
     public init(socketPath: String, host: String = "127.0.0.1", port: Int = 8080, credentials: Credentials? = nil) {
         self.socketPath = socketPath
         self.host = host

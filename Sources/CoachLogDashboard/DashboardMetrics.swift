@@ -14,6 +14,7 @@ public final class DashboardMetrics: Sendable {
     let daemonUp: Gauge
     let liveConnected: Gauge
 
+    /// A registry with the dashboard's own gauges; request metrics appear as routes are served.
     public init() {
         livePages = registry.makeGauge(descriptor: Self.name("dashboard", "live", "pages", "Pages following the live feed now."))
         liveConnected = registry.makeGauge(

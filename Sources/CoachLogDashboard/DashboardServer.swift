@@ -15,14 +15,19 @@ import ServiceLifecycle
 /// under `/api/overview`, `/api/salespeople/NAME` and `/api/overdue`. Live
 /// changes as server-sent events at `/events`; Prometheus text at `/metrics`.
 public struct Dashboard: Sendable {
+    /// The socket, the address and the credential it was made with.
     public let configuration: DashboardConfiguration
+    /// Its one way to coachlogd for pages, the API and metrics.
     public let gateway: DaemonGateway
+    /// The live feed behind `/events`; run it as a service beside the application (`run()` does).
     public let feed: LiveFeed
+    /// What `/metrics` reports.
     public let metrics: DashboardMetrics
     let loader: PageLoader
     let viewers: ViewerCache
     let logger: Logger
 
+    /// A dashboard for the daemon at `configuration.socketPath`; nothing connects until a page or the feed asks.
     public init(configuration: DashboardConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
@@ -55,6 +60,7 @@ public struct Dashboard: Sendable {
         try await group.run()
     }
 
+    /// Every route, behind the credential when one is configured.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         if let credentials = configuration.credentials {

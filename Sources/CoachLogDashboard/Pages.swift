@@ -5,9 +5,13 @@ import CoachLogProtocol
 /// 12-week trend) and one `followThrough` with 12 weekly windows for the
 /// chart, pipelined: two queries, whatever the team's size.
 public struct OverviewPage: Sendable {
+    /// Everyone, or one coach's people.
     public var scope: Scope
+    /// The page's `asOf` and `coach`.
     public var options: PageOptions
+    /// The rows and totals, with each row's 12-week trend.
     public var team: TeamReport
+    /// The team's 12 weekly windows, for the chart.
     public var followThrough: FollowThroughReport
     /// The raw answers, served as they are by `/api/overview`.
     public var raw: (team: JSONValue, followThrough: JSONValue)
@@ -18,21 +22,31 @@ public struct OverviewPage: Sendable {
 /// A salesperson's page: prep first, then sessions, goals, open commitments
 /// and follow-through by kind over 12 weeks: five pipelined queries.
 public struct SalespersonPage: Sendable {
+    /// The name as asked for.
     public var salesperson: String
+    /// The page's `asOf`.
     public var options: PageOptions
     /// Nil when the salesperson had no session yet as of `asOf` (prep answers `not_found` then).
     public var prep: PrepReport?
+    /// Every session on record (the projection takes no asOf: the page lists those opened by then).
     public var sessions: SessionsReport
+    /// The goals as of `asOf`.
     public var goals: GoalsReport
+    /// Open commitments as of `asOf`; nil before the first session.
     public var open: OpenCommitmentsReport?
+    /// Follow-through over 12 weeks with each week's tally by kind; nil before the first session.
     public var followThrough: FollowThroughReport?
+    /// The answers as the daemon sent them, for `/api/salespeople/NAME`.
     public var raw: [String: JSONValue]
 }
 
 /// Every overdue commitment in the viewer's scope, as of `asOf`.
 public struct OverduePage: Sendable {
+    /// The page's `asOf` and `coach`.
     public var options: PageOptions
+    /// The overdue commitments in scope, sorted by due date.
     public var report: OpenCommitmentsReport
+    /// The answer as the daemon sent it, for `/api/overdue`.
     public var raw: JSONValue
 }
 
@@ -46,6 +60,7 @@ public struct PageLoader: Sendable {
     let gateway: DaemonGateway
     let directory: CoachDirectory
 
+    /// Pages from the daemon behind `gateway`, with the coach picker's list kept in `directory`.
     public init(gateway: DaemonGateway, directory: CoachDirectory) {
         self.gateway = gateway
         self.directory = directory
@@ -59,6 +74,7 @@ public struct PageLoader: Sendable {
         ]
     }
 
+    /// The team overview as `viewer` may see it: a coach their own team, others everyone or `options.coach`'s.
     public func overview(_ options: PageOptions, viewer: Viewer) async throws(PageError) -> OverviewPage {
         let scope: Scope
         switch (viewer, options.coach) {
@@ -91,6 +107,7 @@ public struct PageLoader: Sendable {
             raw: (try value(results[0]), try value(results[1])), coaches: coaches)
     }
 
+    /// One salesperson's page; the daemon decides whether `viewer` may see them.
     public func salesperson(_ name: String, options: PageOptions, viewer: Viewer) async throws(PageError) -> SalespersonPage {
         if case .salesperson(let own) = viewer, own != name {
             throw PageError(status: 403, "as salesperson \(own) you may see only your own page")
@@ -119,6 +136,7 @@ public struct PageLoader: Sendable {
             followThrough: followThrough, raw: raw)
     }
 
+    /// Every overdue commitment in the viewer's scope (or `options.coach`'s).
     public func overdue(_ options: PageOptions, viewer: Viewer) async throws(PageError) -> OverduePage {
         let scope: Scope
         switch viewer {

@@ -200,6 +200,28 @@ struct DashboardRouteTests {
         }
     }
 
+    @Test("names are escaped in pages and encoded in links, whatever they hold")
+    func hostileNames() async throws {
+        let name = "<b>O'Neil</b> & \"Co\"/50%"
+        try await Self.testing { organisation, client in
+            try organisation.append([E.open("s-x1", name, "Kim Ode", "2026-10-14T09:00:00Z", ["selfConcept"])])
+            try await client.execute(uri: "/?asOf=2026-10-19", method: .get) { response in
+                let html = Self.text(response)
+                #expect(!html.contains(name))
+                #expect(html.contains("&lt;b&gt;O&#39;Neil&lt;/b&gt; &amp; &quot;Co&quot;/50%"))
+                #expect(html.contains("href=\"/salespeople/%3Cb%3EO%27Neil%3C%2Fb%3E%20%26%20%22Co%22%2F50%25?asOf=2026-10-19\""))
+            }
+            try await client.execute(
+                uri: "/salespeople/%3Cb%3EO%27Neil%3C%2Fb%3E%20%26%20%22Co%22%2F50%25?asOf=2026-10-19", method: .get
+            ) { response in
+                #expect(response.status == .ok)
+                let html = Self.text(response)
+                #expect(html.contains("<h1>&lt;b&gt;O&#39;Neil&lt;/b&gt; &amp; &quot;Co&quot;/50%</h1>"))
+                #expect(!html.contains(name))
+            }
+        }
+    }
+
     @Test("assets are served from the binary, and /metrics in Prometheus text format")
     func assetsAndMetrics() async throws {
         try await Self.testing { _, client in

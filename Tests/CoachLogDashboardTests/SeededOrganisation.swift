@@ -33,7 +33,9 @@ final class SeededOrganisation: @unchecked Sendable {  // immutable after init
         let extra = try prepare(folder.path)
         daemon = try DaemonProcess.start(
             data: folder.path + "/data", socket: folder.path + "/coachlog.sock", extra: extra,
-            stderrPath: folder.path + "/daemon.stderr", watchdogSeconds: 170)
+            stderrPath: folder.path + "/daemon.stderr",
+            // Generous: under the whole suite a test may wait minutes for the two cores before its first request.
+            watchdogSeconds: 900)
         try seed()
     }
 
