@@ -159,13 +159,15 @@ public struct Dashboard: Sendable {
                 throw error
             }
         } catch {
-            let viewer = viewers.cached ?? .nobody
-            let renderer = Renderer(viewer: viewer)
+            let viewer = viewers.cached
+            let renderer = Renderer(viewer: viewer ?? .nobody)
             let main = renderer.problem(error)
             let text =
                 options.partial
                 ? main
-                : renderer.document(title: "Problem", path: request.uri.path, main: main, options: options)
+                : renderer.document(
+                    title: "Problem", path: request.uri.path, main: main, options: options,
+                    shownTo: viewer == nil ? "not known yet (coachlogd has not answered)" : nil)
             response = Self.response(HTTPResponse.Status(code: error.status), text, type: "text/html; charset=utf-8")
         }
         metrics.record(route: route, status: response.status.code, duration: ContinuousClock.now - started)

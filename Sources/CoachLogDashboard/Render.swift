@@ -11,7 +11,10 @@ struct Renderer: Sendable {
     // MARK: The document
 
     /// The layout around a page's main content.
-    func document(title: String, path: String, main: String, options: PageOptions, keep: [(String, String)] = []) -> String {
+    /// `shownTo` overrides the viewer's description (a problem page before the daemon ever answered).
+    func document(
+        title: String, path: String, main: String, options: PageOptions, keep: [(String, String)] = [], shownTo: String? = nil
+    ) -> String {
         let asOf = options.asOfText
         let query = asOf.map { "?asOf=" + Format.urlComponent($0) } ?? ""
         let nav: [[String: Any]] = [
@@ -22,7 +25,7 @@ struct Renderer: Sendable {
         if !nowQuery.isEmpty { nowQuery = "?" + nowQuery }
         let context: [String: Any] = [
             "title": title, "path": path, "nav": nav, "asOf": asOf ?? "", "hasAsOf": asOf != nil, "nowHref": path + nowQuery,
-            "keep": keep.map { ["name": $0.0, "value": $0.1] }, "viewer": viewer.description, "seesText": viewer.seesText,
+            "keep": keep.map { ["name": $0.0, "value": $0.1] }, "viewer": shownTo ?? viewer.description, "seesText": shownTo != nil || viewer.seesText,
             // A past view does not change when something is recorded now... unless it is recorded in the past:
             // pages with an asOf still follow the feed, so a back-dated record shows too.
             "live": true, "main": main,

@@ -42,7 +42,7 @@ final class DashboardProcess {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLauncher.run(process)
     }
 
     /// Waits for the "listening on http://HOST:PORT" line and returns the port.

@@ -68,7 +68,7 @@ public final class DaemonProcess: @unchecked Sendable {
         watchdog = DispatchWorkItem {
             if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         }
-        try process.run()
+        try ProcessLauncher.run(process)
         DispatchQueue.global().asyncAfter(deadline: .now() + watchdogSeconds, execute: watchdog)
     }
 
