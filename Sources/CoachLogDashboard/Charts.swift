@@ -56,19 +56,12 @@ enum Charts {
     /// The team's weekly chart: a bar per week for how many reviews it holds (so one review does not
     /// look like twenty), and the say-do rate per week as a line over it.
     static func weekly(_ weeks: [Week], title: String) -> String {
-        let width = 640.0, height = 220.0, left = 44.0, right = 44.0, top = 14.0, bottom = 34.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let slot = weeks.isEmpty ? plotWidth : plotWidth / Double(weeks.count)
+        let frame = RateFrame(height: 220, right: 44, bottom: 34, weeks: weeks.count)
+        let (width, height, right, top) = (frame.width, frame.height, frame.right, frame.top)
+        let (plotHeight, slot) = (frame.plotHeight, frame.slot)
         let most = max(1, weeks.map(\.reviewed).max() ?? 1)
-        func x(_ index: Int) -> Double { left + slot * (Double(index) + 0.5) }
-        func yRate(_ rate: Double) -> Double { top + (1 - min(max(rate, 0), 1)) * plotHeight }
-        var svg = "<svg class=\"chart weekly\" viewBox=\"0 0 \(number(width)) \(number(height))\" role=\"img\" aria-labelledby=\"weekly-title\">"
-        svg += "<title id=\"weekly-title\">\(Format.html(title))</title>"
-        for tick in [0.0, 0.4, 0.7, 1.0] {
-            let yy = number(yRate(tick))
-            svg += "<line class=\"grid\" x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(yy)\" y2=\"\(yy)\"/>"
-            svg += "<text class=\"axis\" x=\"\(number(left - 6))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Int(tick * 100)) %</text>"
-        }
+        let x = frame.x, yRate = frame.y
+        var svg = frame.opening(kind: "weekly", title: title)
         svg += "<text class=\"axis\" x=\"\(number(width - right + 6))\" y=\"\(number(top + 4))\" dominant-baseline=\"hanging\">\(most)</text>"
         svg += "<text class=\"axis\" x=\"\(number(width - right + 6))\" y=\"\(number(top + plotHeight))\">0</text>"
         for (index, week) in weeks.enumerated() {
@@ -88,19 +81,9 @@ enum Charts {
 
     /// Follow-through by kind over the weeks: one line per kind, each with its own colour, marker and dash.
     static func byKind(_ series: [Series], title: String) -> String {
-        let width = 640.0, height = 200.0, left = 44.0, right = 16.0, top = 14.0, bottom = 30.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let count = series.first?.weeks.count ?? 0
-        let slot = count == 0 ? plotWidth : plotWidth / Double(count)
-        func x(_ index: Int) -> Double { left + slot * (Double(index) + 0.5) }
-        func yRate(_ rate: Double) -> Double { top + (1 - min(max(rate, 0), 1)) * plotHeight }
-        var svg = "<svg class=\"chart by-kind\" viewBox=\"0 0 \(number(width)) \(number(height))\" role=\"img\" aria-labelledby=\"kind-title\">"
-        svg += "<title id=\"kind-title\">\(Format.html(title))</title>"
-        for tick in [0.0, 0.4, 0.7, 1.0] {
-            let yy = number(yRate(tick))
-            svg += "<line class=\"grid\" x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(yy)\" y2=\"\(yy)\"/>"
-            svg += "<text class=\"axis\" x=\"\(number(left - 6))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Int(tick * 100)) %</text>"
-        }
+        let frame = RateFrame(height: 200, right: 16, bottom: 30, weeks: series.first?.weeks.count ?? 0)
+        let x = frame.x, yRate = frame.y
+        var svg = frame.opening(kind: "by-kind", title: title)
         let markers: [Marker] = [.circle, .square, .triangle]
         for (index, one) in series.enumerated() {
             svg += line(
@@ -109,6 +92,38 @@ enum Charts {
         }
         svg += "</svg>"
         return svg
+    }
+
+    /// The plot area of a chart of weekly rates (0 to 100 % upwards, one slot per week), and its
+    /// opening: the `<svg>` with its title, and the grid at 0, 40, 70 and 100 % (the health bands).
+    struct RateFrame {
+        let width = 640.0, left = 44.0, top = 14.0
+        let height: Double, right: Double, bottom: Double
+        let plotHeight: Double, slot: Double
+
+        init(height: Double, right: Double, bottom: Double, weeks: Int) {
+            self.height = height
+            self.right = right
+            self.bottom = bottom
+            plotHeight = height - top - bottom
+            let plotWidth = width - left - right
+            slot = weeks == 0 ? plotWidth : plotWidth / Double(weeks)
+        }
+
+        func x(_ index: Int) -> Double { left + slot * (Double(index) + 0.5) }
+        func y(_ rate: Double) -> Double { top + (1 - min(max(rate, 0), 1)) * plotHeight }
+
+        func opening(kind: String, title: String) -> String {
+            var svg = "<svg class=\"chart \(kind)\" viewBox=\"0 0 \(number(width)) \(number(height))\" role=\"img\" "
+                + "aria-labelledby=\"\(kind)-title\"><title id=\"\(kind)-title\">\(Format.html(title))</title>"
+            for tick in [0.0, 0.4, 0.7, 1.0] {
+                let yy = number(y(tick))
+                svg += "<line class=\"grid\" x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(yy)\" y2=\"\(yy)\"/>"
+                svg += "<text class=\"axis\" x=\"\(number(left - 6))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">"
+                    + "\(Int(tick * 100)) %</text>"
+            }
+            return svg
+        }
     }
 
     /// The shape that marks a series' points, so series differ without colour.

@@ -142,22 +142,16 @@ public struct Dashboard: Sendable {
         var options = PageOptions()
         do throws(PageError) {
             options = try PageOptions(query: request.uri.query)
-            let viewer = try await viewers.current()
-            do throws(PageError) {
-                let body = try await build(options, viewer)
-                // Whom the page follows travels with its content, so a live refresh updates it too
-                // (a coach's team that gained someone).
-                let main = "<div id=\"live-watch\" hidden data-watch=\"\(Format.html(body.watch))\"></div>\n" + body.main
-                let text =
-                    options.partial
-                    ? main
-                    : Renderer(viewer: viewer).document(
-                        title: body.title, path: request.uri.path, main: main, options: options, keep: body.keep)
-                response = Self.response(.ok, text, type: "text/html; charset=utf-8")
-            } catch {
-                if error.status == 403 { viewers.forget() }
-                throw error
-            }
+            let (body, viewer) = try await asViewer(options, build)
+            // Whom the page follows travels with its content, so a live refresh updates it too
+            // (a coach's team that gained someone).
+            let main = "<div id=\"live-watch\" hidden data-watch=\"\(Format.html(body.watch))\"></div>\n" + body.main
+            let text =
+                options.partial
+                ? main
+                : Renderer(viewer: viewer).document(
+                    title: body.title, path: request.uri.path, main: main, options: options, keep: body.keep)
+            response = Self.response(.ok, text, type: "text/html; charset=utf-8")
         } catch {
             let viewer = viewers.cached
             let renderer = Renderer(viewer: viewer ?? .nobody)
@@ -181,19 +175,28 @@ public struct Dashboard: Sendable {
         let response: Response
         do throws(PageError) {
             let options = try PageOptions(query: request.uri.query, partial: false)
-            let viewer = try await viewers.current()
-            do throws(PageError) {
-                response = Self.response(.ok, JSONWriter.bytes(try await build(options, viewer)), type: "application/json")
-            } catch {
-                if error.status == 403 { viewers.forget() }
-                throw error
-            }
+            let (value, _) = try await asViewer(options, build)
+            response = Self.response(.ok, JSONWriter.bytes(value), type: "application/json")
         } catch {
             let body: JSONValue = ["error": ["status": .integer(Int64(error.status)), "message": .string(error.message)]]
             response = Self.response(HTTPResponse.Status(code: error.status), JSONWriter.bytes(body), type: "application/json")
         }
         metrics.record(route: route, status: response.status.code, duration: ContinuousClock.now - started)
         return response
+    }
+
+    /// Builds with the role coachlogd gives this dashboard; a refusal makes the role be asked again
+    /// next time, since the operator may have changed the access file.
+    private func asViewer<Value>(
+        _ options: PageOptions, _ build: @Sendable (PageOptions, Viewer) async throws(PageError) -> Value
+    ) async throws(PageError) -> (Value, Viewer) {
+        let viewer = try await viewers.current()
+        do throws(PageError) {
+            return (try await build(options, viewer), viewer)
+        } catch {
+            if error.status == 403 { viewers.forget() }
+            throw error
+        }
     }
 
     // MARK: Live

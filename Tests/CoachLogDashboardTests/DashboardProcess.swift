@@ -118,19 +118,8 @@ enum SimpleHTTP {
         }
         let path = (parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath)
             + (parsed.percentEncodedQuery.map { "?" + $0 } ?? "")
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
+        let fd = try connect(host: host, port: port, timeout: timeout)
         defer { close(fd) }
-        var seconds = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw HarnessError("cannot connect to \(url): \(String(cString: strerror(errno)))") }
         var request = "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n"
@@ -157,6 +146,27 @@ enum SimpleHTTP {
         var body = Array(received[(split + 4)...])
         if fields["transfer-encoding"]?.lowercased() == "chunked" { body = dechunk(body) }
         return Response(status: status, headers: fields, body: String(decoding: body, as: UTF8.self))
+    }
+
+    /// A TCP connection to `host:port` (IPv4) whose reads give up after `timeout` seconds; the caller closes it.
+    static func connect(host: String = "127.0.0.1", port: Int, timeout: Double) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
+        var seconds = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw HarnessError("cannot connect to \(host):\(port): \(reason)")
+        }
+        return fd
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {

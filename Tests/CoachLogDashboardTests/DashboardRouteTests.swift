@@ -59,7 +59,7 @@ struct DashboardRouteTests {
                 let html = Self.text(response)
                 #expect(response.status == .ok)
                 #expect(html.contains("Lee Park&#39;s team"))
-                #expect(html.contains("75 % <small>fair · 3 kept of 4 reviewed") || html.contains("75 % <small>good · 3 kept of 4 reviewed"))
+                #expect(html.contains("75 % <small>good · 3 kept of 4 reviewed"))
                 #expect(!html.contains("data-salesperson=\"Ravi Shah\""))
                 #expect(html.contains("<option value=\"Lee Park\" selected>"))
             }

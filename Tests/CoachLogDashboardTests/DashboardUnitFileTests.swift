@@ -8,14 +8,13 @@ import Testing
 /// under CI=true, where they fail.
 @Suite("the dashboard's systemd unit")
 struct DashboardUnitFileTests {
-    static let analyze = "/usr/bin/systemd-analyze"
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let unit = "coachlog-dashboard.service"
 
     /// Why systemd-analyze cannot be run here, or nil when it can.
     static var unavailableReason: String? {
-        FileManager.default.isExecutableFile(atPath: analyze) ? nil : "\(analyze) is not installed (apt-get install systemd)"
+        SystemdAnalyze.isInstalled ? nil : "\(SystemdAnalyze.path) is not installed (apt-get install systemd)"
     }
     /// Run where they can; under CI=true a missing systemd-analyze fails instead of skipping.
     static var runs: Bool { unavailableReason == nil || ProcessInfo.processInfo.environment["CI"] == "true" }
@@ -40,16 +39,7 @@ struct DashboardUnitFileTests {
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         if let reason = unavailableReason { throw HarnessError(reason) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try SystemdAnalyze.run(arguments)
     }
 
     /// The unit's settings (comments left out), as `Key=value` lines.

@@ -6,7 +6,7 @@ import Testing
 /// binary: they must verify cleanly and the service must rate 2.0 or lower.
 @Suite("systemd unit files")
 struct SystemdUnitTests {
-    static let analyze = "/usr/bin/systemd-analyze"
+    static let analyze = SystemdAnalyze.path
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -21,16 +21,7 @@ struct SystemdUnitTests {
     }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try SystemdAnalyze.run(arguments)
     }
 
     @Test("systemd-analyze verify passes on the service and the socket",
