@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Debian's liblmdb-dev, never vendored.
@@ -102,6 +104,32 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The log streamed into PostgreSQL for analytics: a client of the socket like any other, on postgres-nio.
+        .target(
+            name: "CoachLogPGSync",
+            dependencies: [
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain", "CoachLogPOSIX",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "coachlog-pgsync",
+            dependencies: [
+                "CoachLogPGSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "coachlog-bench",
             dependencies: [
@@ -158,6 +186,16 @@ let package = Package(
                 "CoachLogDashboard", "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CoachLogPGSyncTests",
+            dependencies: [
+                "CoachLogPGSync", "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachingDomain",
+                "CoachLogTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

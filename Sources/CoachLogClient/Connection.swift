@@ -125,6 +125,15 @@ public final class Connection {
         }
     }
 
+    /// Whether the next `readLine` would return within `milliseconds`: a whole line is already
+    /// buffered, or the socket has bytes (or its end) to read. Lets a follower batch what has
+    /// arrived without waiting for more.
+    public func hasInput(waitingMilliseconds milliseconds: Int32 = 0) -> Bool {
+        if buffer[max(start, scanned)...].contains(0x0A) { return true }
+        var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&request, 1, milliseconds) > 0
+    }
+
     /// The next raw line without its `\n`, or nil at end of stream.
     public func readLine() throws -> [UInt8]? {
         while true {

@@ -1,0 +1,195 @@
+import Logging
+import NIOPosix
+import ServiceLifecycle
+
+/// `coachlog-pgsync`'s long-running service: follows coachlogd's log and
+/// writes it into PostgreSQL, exactly once.
+///
+/// Every batch of events and the checkpoint it moves are one PostgreSQL
+/// transaction, so after any stop (of this process, the daemon or PostgreSQL)
+/// the copy resumes from the checkpoint with no gap and no duplicate. Passing
+/// faults are retried with back-off; a state it must not write into stops it
+/// with `SyncError.refused`. Reading the next batch overlaps writing the last.
+public final class Exporter: Service {
+    public struct Settings: Sendable {
+        public var socketPath: String
+        public var target: PostgresTarget
+        public var schema: Schema
+        /// Export free text (`text`, `note`, `reason`, `area`) as the daemon shows it to this role.
+        public var includeText: Bool
+        public var maxEvents: Int
+        /// The longest wait between two attempts after a fault.
+        public var maxBackoff: Duration
+
+        public init(
+            socketPath: String, target: PostgresTarget, schema: Schema, includeText: Bool = false, maxEvents: Int = 10_000,
+            maxBackoff: Duration = .seconds(5)
+        ) {
+            self.socketPath = socketPath
+            self.target = target
+            self.schema = schema
+            self.includeText = includeText
+            self.maxEvents = maxEvents
+            self.maxBackoff = maxBackoff
+        }
+    }
+
+    let settings: Settings
+    let logger: Logger
+
+    public init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let sink = PostgresSink(
+            target: settings.target, schema: settings.schema, freeText: settings.includeText, logger: logger)
+        do {
+            try await run(with: sink)
+        } catch {
+            await sink.reset()
+            throw error
+        }
+        await sink.reset()
+    }
+
+    private func run(with sink: PostgresSink) async throws {
+        let checkpoint = try await retrying("preparing schema \(settings.schema.name)") { try await sink.prepare() }
+        logger.info(
+            "resuming after event \(checkpoint.position) (projections at \(checkpoint.projectedPosition)); following \(settings.socketPath) into \(settings.target.summary), schema \(settings.schema.name)\(settings.includeText ? ", with free text" : ", without free text")"
+        )
+        var followerSettings = LogFollower.Settings(socketPath: settings.socketPath, includeText: settings.includeText)
+        followerSettings.maxEvents = settings.maxEvents
+        let follower = LogFollower(settings: followerSettings, checkpoint: checkpoint)
+        let threads = NIOThreadPool(numberOfThreads: 1)
+        threads.start()
+        defer { threads.shutdownGracefully { _ in } }
+        let progress = Progress(logger: logger, start: checkpoint.position)
+
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await self.pump(follower, threads: threads, sink: sink, progress: progress)
+        } onCancelOrGracefulShutdown: {
+            follower.cancel()
+        }
+        logger.info("stopped after event \(follower.position)")
+    }
+
+    /// Reads batches and writes them, reading the next while the last is written.
+    private func pump(_ follower: LogFollower, threads: NIOThreadPool, sink: PostgresSink, progress: Progress) async throws {
+        var next = Task { try await self.read(follower, on: threads) }
+        defer { next.cancel() }
+        while true {
+            let batch: Batch
+            do {
+                batch = try await next.value
+            } catch let error as SyncError where !error.isPassing {
+                throw error
+            } catch {
+                return  // stopping: `read` retries every passing fault itself
+            }
+            next = Task { try await self.read(follower, on: threads) }
+            try await write(batch, to: sink)
+            progress.written(batch)
+        }
+    }
+
+    /// The next batch, waiting out daemon faults. Throws only when stopping or refused.
+    private func read(_ follower: LogFollower, on threads: NIOThreadPool) async throws -> Batch {
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                return try await threads.runIfActive { try follower.nextBatch() }
+            } catch let error as SyncError where error.isPassing {
+                if Task.isCancelled || Task.isShuttingDownGracefully { throw error }
+                logger.warning("\(error); trying again in \(delay) from event \(follower.position)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, settings.maxBackoff)
+            }
+        }
+    }
+
+    /// Writes the batch, waiting out PostgreSQL faults; a batch whose commit was acknowledged
+    /// before the connection broke is recognised by the checkpoint, and not written twice.
+    private func write(_ batch: Batch, to sink: PostgresSink) async throws {
+        var delay = Duration.milliseconds(100)
+        while true {
+            let outcome: Result<Void, SyncError>
+            do {
+                try await sink.write(batch)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success: return
+            case .failure(let error) where !error.isPassing: throw error
+            case .failure(let error):
+                logger.warning(
+                    "\(error); events \(batch.previous + 1)…\(batch.last) wait (the daemon is at \(batch.daemonPosition)); trying again in \(delay)"
+                )
+                await sink.reset()
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, settings.maxBackoff)
+                guard let checkpoint = try? await sink.checkpoint() else { continue }
+                if Self.isCommitted(batch, at: checkpoint) {
+                    logger.info("events up to \(batch.last) were committed before the connection broke")
+                    return
+                }
+                guard checkpoint.position == batch.previous else {
+                    throw SyncError.refused(
+                        "the checkpoint moved to \(checkpoint.position) while this exporter held \(batch.previous): another "
+                            + "coachlog-pgsync writes to schema \(settings.schema.name); run one exporter per schema")
+                }
+            }
+        }
+    }
+
+    /// Whether `checkpoint` shows the batch's transaction as committed.
+    static func isCommitted(_ batch: Batch, at checkpoint: Checkpoint) -> Bool {
+        if batch.last > batch.previous { return checkpoint.position == batch.last }
+        // A batch of projection rows alone moves only the projected position.
+        guard let rewrite = batch.projections else { return true }
+        return checkpoint.position == batch.last && checkpoint.projectedPosition == rewrite.position
+    }
+
+    private func retrying<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                return try await body()
+            } catch let error as SyncError where error.isPassing {
+                logger.warning("\(what): \(error); trying again in \(delay)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, settings.maxBackoff)
+            }
+        }
+    }
+}
+
+/// Logs how far the copy is, at most every 10 seconds and when it catches up.
+final class Progress: @unchecked Sendable {
+    let logger: Logger
+    private var lastLog = ContinuousClock.now
+    private var since: UInt64
+    private var caughtUp = false
+
+    init(logger: Logger, start: UInt64) {
+        self.logger = logger
+        since = start
+    }
+
+    func written(_ batch: Batch) {
+        let now = ContinuousClock.now
+        let isCaughtUp = batch.last >= batch.daemonPosition
+        guard now - lastLog >= .seconds(10) || (isCaughtUp && !caughtUp) else { return }
+        let seconds = Double((now - lastLog).components.seconds) + Double((now - lastLog).components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Double(batch.last - since) / seconds : 0
+        logger.info(
+            "exported up to event \(batch.last) of \(batch.daemonPosition) (lag \(batch.daemonPosition - min(batch.last, batch.daemonPosition)) events, \(Int(rate)) events/s)"
+        )
+        lastLog = now
+        since = batch.last
+        caughtUp = isCaughtUp
+    }
+}
