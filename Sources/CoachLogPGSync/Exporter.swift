@@ -55,28 +55,46 @@ public final class Exporter: Service {
     }
 
     private func run(with sink: PostgresSink) async throws {
-        let checkpoint = try await retrying("preparing schema \(settings.schema.name)") { try await sink.prepare() }
-        logger.info(
-            "resuming after event \(checkpoint.position) (projections at \(checkpoint.projectedPosition)); following \(settings.socketPath) into \(settings.target.summary), schema \(settings.schema.name)\(settings.includeText ? ", with free text" : ", without free text")"
-        )
-        var followerSettings = LogFollower.Settings(socketPath: settings.socketPath, includeText: settings.includeText)
-        followerSettings.maxEvents = settings.maxEvents
-        let follower = LogFollower(settings: followerSettings, checkpoint: checkpoint)
+        var checkpoint = try await retrying("preparing schema \(settings.schema.name)") { try await sink.prepare() }
         let threads = NIOThreadPool(numberOfThreads: 1)
         threads.start()
         defer { threads.shutdownGracefully { _ in } }
-        let progress = Progress(logger: logger, start: checkpoint.position)
-
-        try await withTaskCancellationOrGracefulShutdownHandler {
-            try await self.pump(follower, threads: threads, sink: sink, progress: progress)
-        } onCancelOrGracefulShutdown: {
-            follower.cancel()
+        var followerSettings = LogFollower.Settings(socketPath: settings.socketPath, includeText: settings.includeText)
+        followerSettings.maxEvents = settings.maxEvents
+        while true {
+            logger.info(
+                "resuming after event \(checkpoint.position) (projections at \(checkpoint.projectedPosition)); following \(settings.socketPath) into \(settings.target.summary), schema \(settings.schema.name)\(settings.includeText ? ", with free text" : ", without free text")"
+            )
+            let follower = LogFollower(settings: followerSettings, checkpoint: checkpoint)
+            let progress = Progress(logger: logger, start: checkpoint.position)
+            let outcome = try await withTaskCancellationOrGracefulShutdownHandler {
+                try await self.pump(follower, threads: threads, sink: sink, progress: progress)
+            } onCancelOrGracefulShutdown: {
+                follower.cancel()
+            }
+            switch outcome {
+            case .stopped:
+                logger.info("stopped after event \(follower.position)")
+                return
+            case .rewound(let older):
+                logger.warning(
+                    "PostgreSQL's checkpoint went back from \(follower.position) to \(older.position) (a failover lost its last transactions, or the database was restored); exporting again from \(older.position)"
+                )
+                checkpoint = older
+            }
         }
-        logger.info("stopped after event \(follower.position)")
+    }
+
+    enum Outcome {
+        case stopped
+        /// PostgreSQL holds less than it acknowledged: follow again from its checkpoint.
+        case rewound(Checkpoint)
     }
 
     /// Reads batches and writes them, reading the next while the last is written.
-    private func pump(_ follower: LogFollower, threads: NIOThreadPool, sink: PostgresSink, progress: Progress) async throws {
+    private func pump(_ follower: LogFollower, threads: NIOThreadPool, sink: PostgresSink, progress: Progress) async throws
+        -> Outcome
+    {
         var next = Task { try await self.read(follower, on: threads) }
         defer { next.cancel() }
         while true {
@@ -86,10 +104,14 @@ public final class Exporter: Service {
             } catch let error as SyncError where !error.isPassing {
                 throw error
             } catch {
-                return  // stopping: `read` retries every passing fault itself
+                return .stopped  // `read` retries every passing fault itself
             }
             next = Task { try await self.read(follower, on: threads) }
-            try await write(batch, to: sink)
+            if let older = try await write(batch, to: sink) {
+                follower.cancel()
+                _ = try? await next.value
+                return .rewound(older)
+            }
             progress.written(batch)
         }
     }
@@ -111,7 +133,8 @@ public final class Exporter: Service {
 
     /// Writes the batch, waiting out PostgreSQL faults; a batch whose commit was acknowledged
     /// before the connection broke is recognised by the checkpoint, and not written twice.
-    private func write(_ batch: Batch, to sink: PostgresSink) async throws {
+    /// Returns the checkpoint when PostgreSQL holds less than it had acknowledged.
+    private func write(_ batch: Batch, to sink: PostgresSink) async throws -> Checkpoint? {
         var delay = Duration.milliseconds(100)
         while true {
             let outcome: Result<Void, SyncError>
@@ -122,7 +145,7 @@ public final class Exporter: Service {
                 outcome = .failure(error)
             }
             switch outcome {
-            case .success: return
+            case .success: return nil
             case .failure(let error) where !error.isPassing: throw error
             case .failure(let error):
                 logger.warning(
@@ -134,8 +157,9 @@ public final class Exporter: Service {
                 guard let checkpoint = try? await sink.checkpoint() else { continue }
                 if Self.isCommitted(batch, at: checkpoint) {
                     logger.info("events up to \(batch.last) were committed before the connection broke")
-                    return
+                    return nil
                 }
+                if checkpoint.position < batch.previous { return checkpoint }
                 guard checkpoint.position == batch.previous else {
                     throw SyncError.refused(
                         "the checkpoint moved to \(checkpoint.position) while this exporter held \(batch.previous): another "

@@ -190,6 +190,10 @@ public actor PostgresSink {
                 // the checkpoint moved and stop, instead of interleaving its rows with ours.
                 let current = try await c.query("SELECT position FROM sync_state FOR UPDATE", logger: logger)
                     .collect().first?.decode(Int64.self)
+                if let current, current < Int64(batch.previous) {
+                    // Less than it acknowledged (a failover, a restore): the exporter rewinds on reading it.
+                    throw SyncError.postgres("the checkpoint went back to \(current) from \(batch.previous)")
+                }
                 guard current == Int64(batch.previous) else {
                     throw SyncError.refused(
                         "the checkpoint in schema \(schema.name) is \(current.map(String.init) ?? "missing"), not "
