@@ -55,10 +55,12 @@ public final class Exporter: Service {
     }
 
     private func run(with sink: PostgresSink) async throws {
-        var checkpoint = try await retrying("preparing schema \(settings.schema.name)") { try await sink.prepare() }
         let threads = NIOThreadPool(numberOfThreads: 1)
         threads.start()
         defer { threads.shutdownGracefully { _ in } }
+        let socketPath = settings.socketPath
+        try await retrying("asking coachlogd") { try await threads.runIfActive { try LogFollower.preflight(socketPath: socketPath) } }
+        var checkpoint = try await retrying("preparing schema \(settings.schema.name)") { try await sink.prepare() }
         var followerSettings = LogFollower.Settings(socketPath: settings.socketPath, includeText: settings.includeText)
         followerSettings.maxEvents = settings.maxEvents
         while true {

@@ -264,13 +264,31 @@ final class LogFollower: @unchecked Sendable {
         } catch let error as SyncError {
             throw error
         } catch ClientError.refused(let error) where error.code == .forbidden {
-            throw SyncError.refused(
-                "coachlogd refused this exporter: \(error.message) — it needs the dashboard role (no free text) or "
-                    + "the operator's; see README, \"Analytics in PostgreSQL\"")
+            throw Self.refusal(error)
         } catch {
             control = nil
             throw SyncError.daemon("cannot follow the log at \(settings.socketPath): \(error)")
         }
+    }
+
+    /// Checks that the daemon answers and lets this user follow the log (the dashboard role or the
+    /// operator's), before anything is created in PostgreSQL.
+    static func preflight(socketPath: String) throws(SyncError) {
+        do {
+            let c = try Connection(path: socketPath)
+            c.setReceiveTimeout(seconds: 30)
+            _ = try c.stats()
+        } catch ClientError.refused(let error) where error.code == .forbidden {
+            throw refusal(error)
+        } catch {
+            throw SyncError.daemon("cannot reach the log at \(socketPath): \(error)")
+        }
+    }
+
+    static func refusal(_ error: ProtocolError) -> SyncError {
+        SyncError.refused(
+            "coachlogd refused this exporter: \(error.message) — it needs the dashboard role (no free text) or "
+                + "the operator's; see README, \"Analytics in PostgreSQL\"")
     }
 
     private func controlConnection() throws -> Connection {

@@ -222,4 +222,34 @@ struct PGSyncEndToEndTests {
         // Others keep their texts.
         #expect(try rig.postgres.psql("SELECT count(*) FROM coachlog.events WHERE salesperson = 'sp-f0' AND data->>'text' IS NOT NULL") != "0")
     }
+
+    @Test(
+        "as the dashboard role it exports no text even with --include-text; a user without a role is refused",
+        .enabled(if: getuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true", "needs root, to run it under other uids"))
+    func followsTheDaemonsRoles() throws {
+        #expect(getuid() == 0, "runs as root, to start the exporter under other uids")
+        let dashboardUser: UInt32 = 20311
+        let stranger: UInt32 = 20312
+        let rig = try SyncRig { folder in
+            chmod(folder, 0o755)  // other users reach the socket inside it
+            let access = folder + "/access"
+            try "user root operator\nuser \(dashboardUser) dashboard\n".write(toFile: access, atomically: true, encoding: .utf8)
+            return ["--access-file", access, "--socket-mode", "0666"]
+        }
+        var writer = HistoryWriter(seed: 11, tag: "d")
+        try writer.write(people: 0..<4, weeks: 3, to: try rig.connect())
+
+        let refused = try rig.runExporterToEnd(uid: stranger)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refused this exporter") && refused.stderr.contains("dashboard role"), "\(refused.stderr)")
+        #expect(try rig.postgres.psql("SELECT count(*) FROM pg_namespace WHERE nspname = 'coachlog'") == "0", "nothing was created")
+
+        let exporter = try rig.startExporter(["--include-text"], uid: dashboardUser)
+        defer { exporter.kill() }
+        try rig.waitForCopy(upTo: try rig.head(), exporter: exporter)
+        // The daemon shows this user no text, so the copy holds none: as the log without text.
+        try rig.expectCopyEqualsLog(withText: false)
+        #expect(try rig.postgres.psql("SELECT count(*) FROM coachlog.events WHERE data->>'text' IS NOT NULL OR data->>'note' IS NOT NULL") == "0")
+        try rig.expectProjectionsMatchQueries()
+    }
 }

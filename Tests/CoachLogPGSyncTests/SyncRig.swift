@@ -21,12 +21,13 @@ final class SyncRig: @unchecked Sendable {
     var data: String { folder.path + "/data" }
     private var exporterRuns = 0
 
-    init() throws {
+    /// `daemonArguments` gets the rig's folder and returns extra arguments for coachlogd.
+    init(daemonArguments: (String) throws -> [String] = { _ in [] }) throws {
         folder = TemporaryFolder(prefix: "coachlog-pgsync")
         postgres = try PostgresServer()
         daemon = try DaemonProcess.start(
-            data: folder.path + "/data", socket: folder.path + "/d.sock", stderrPath: folder.path + "/daemon.log",
-            watchdogSeconds: 900)
+            data: folder.path + "/data", socket: folder.path + "/d.sock", extra: try daemonArguments(folder.path),
+            stderrPath: folder.path + "/daemon.log", watchdogSeconds: 900)
     }
 
     deinit {
@@ -44,18 +45,21 @@ final class SyncRig: @unchecked Sendable {
             watchdogSeconds: 900)
     }
 
-    /// Starts the exporter; its stderr goes to a file of its own for each run.
-    func startExporter(_ extra: [String] = [], socket: String? = nil) throws -> DaemonProcess {
+    /// Starts the exporter (as `uid`, with setpriv, when given); its stderr goes to a file of its own for each run.
+    func startExporter(_ extra: [String] = [], socket: String? = nil, uid: UInt32? = nil) throws -> DaemonProcess {
         exporterRuns += 1
+        let command = [Binaries.path("coachlog-pgsync"), "--socket", socket ?? self.socket, "--postgres", postgres.url] + extra
+        let full = uid.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups", "--"] + command } ?? command
         return try DaemonProcess(
-            arguments: ["--socket", socket ?? self.socket, "--postgres", postgres.url] + extra, socketPath: nil,
-            stderrPath: folder.path + "/pgsync-\(exporterRuns).log", executable: Binaries.path("coachlog-pgsync"),
-            watchdogSeconds: 900)
+            arguments: Array(full.dropFirst()), socketPath: nil, stderrPath: folder.path + "/pgsync-\(exporterRuns).log",
+            executable: full[0], watchdogSeconds: 900)
     }
 
     /// Runs the exporter to its end (for refusals), returning its status and stderr.
-    func runExporterToEnd(_ extra: [String] = [], socket: String? = nil) throws -> (status: Int32?, stderr: String) {
-        let exporter = try startExporter(extra, socket: socket)
+    func runExporterToEnd(_ extra: [String] = [], socket: String? = nil, uid: UInt32? = nil) throws
+        -> (status: Int32?, stderr: String)
+    {
+        let exporter = try startExporter(extra, socket: socket, uid: uid)
         let status = exporter.waitForExit(timeout: 60)
         if status == nil { exporter.kill() }
         return (status, exporter.stderr)
