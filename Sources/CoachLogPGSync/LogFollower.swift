@@ -23,7 +23,7 @@ final class LogFollower: @unchecked Sendable {
         var maxEvents = 10_000
         /// While catching up, the projection tables are rewritten at most this often (a rewrite per
         /// batch would cost more than the batch); once caught up, with every batch.
-        var projectionInterval: Duration = .seconds(10)
+        var projectionInterval: Duration = .seconds(60)
     }
 
     let settings: Settings
