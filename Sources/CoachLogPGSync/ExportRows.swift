@@ -36,8 +36,16 @@ public struct ExportedEvent: Sendable, Equatable {
         self.erased = o["erased"]?.boolValue ?? false
     }
 
+    /// A `SalespersonForgotten` event (Protocol.md §5.8).
+    public var isForgetting: Bool { type == EventType.salespersonForgotten.rawValue }
+
     /// The typed event and its commit time, for the fold.
     public func decoded() throws(SyncError) -> (event: CoachingEvent, recordedAt: Timestamp) {
+        guard EventType(rawValue: type) != nil else {
+            throw SyncError.refused(
+                "event \(position) has type \(type), which this coachlog-pgsync does not know (a newer coachlogd); "
+                    + "nothing from it on was written; upgrade coachlog-pgsync, then start it again")
+        }
         guard let time = Timestamp(iso8601: recordedAt) else {
             throw SyncError.daemon("event \(position) has an unreadable recordedAt \"\(recordedAt)\"")
         }

@@ -59,8 +59,16 @@ public final class Exporter: Service {
         threads.start()
         defer { threads.shutdownGracefully { _ in } }
         let socketPath = settings.socketPath
-        try await retrying("asking coachlogd") { try await threads.runIfActive { try LogFollower.preflight(socketPath: socketPath) } }
-        var checkpoint = try await retrying("preparing schema \(settings.schema.name)") { try await sink.prepare() }
+        var checkpoint: Checkpoint
+        do {
+            try await retrying("asking coachlogd") {
+                try await threads.runIfActive { try LogFollower.preflight(socketPath: socketPath) }
+            }
+            checkpoint = try await retrying("preparing schema \(settings.schema.name)") { try await sink.prepare() }
+        } catch is Stopping {
+            logger.info("stopped before the copy started")
+            return
+        }
         var followerSettings = LogFollower.Settings(socketPath: settings.socketPath, includeText: settings.includeText)
         followerSettings.maxEvents = settings.maxEvents
         while true {
@@ -76,7 +84,7 @@ public final class Exporter: Service {
             }
             switch outcome {
             case .stopped:
-                logger.info("stopped after event \(follower.position)")
+                logger.info("stopped; PostgreSQL holds events up to \(progress.committed)")
                 return
             case .rewound(let older):
                 logger.warning(
@@ -109,12 +117,17 @@ public final class Exporter: Service {
                 return .stopped  // `read` retries every passing fault itself
             }
             next = Task { try await self.read(follower, on: threads) }
-            if let older = try await write(batch, to: sink) {
+            switch try await write(batch, to: sink) {
+            case .committed:
+                progress.written(batch)
+            case .stopping:
+                return .stopped
+            case .rewound(let older):
                 follower.cancel()
+                next.cancel()
                 _ = try? await next.value
                 return .rewound(older)
             }
-            progress.written(batch)
         }
     }
 
@@ -125,9 +138,9 @@ public final class Exporter: Service {
             do {
                 return try await threads.runIfActive { try follower.nextBatch() }
             } catch let error as SyncError where error.isPassing {
-                if Task.isCancelled || Task.isShuttingDownGracefully { throw error }
+                if Task.isCancelled || Task.isShuttingDownGracefully || follower.isCancelled { throw error }
                 logger.warning("\(error); trying again in \(delay) from event \(follower.position)")
-                try await Task.sleep(for: delay)
+                guard await Self.pause(delay) else { throw error }
                 delay = min(delay * 2, settings.maxBackoff)
             }
         }
@@ -135,8 +148,9 @@ public final class Exporter: Service {
 
     /// Writes the batch, waiting out PostgreSQL faults; a batch whose commit was acknowledged
     /// before the connection broke is recognised by the checkpoint, and not written twice.
-    /// Returns the checkpoint when PostgreSQL holds less than it had acknowledged.
-    private func write(_ batch: Batch, to sink: PostgresSink) async throws -> Checkpoint? {
+    /// `.rewound` when PostgreSQL holds less than it had acknowledged; `.stopping` on shutdown (the
+    /// batch is not written, and comes again at the next start).
+    private func write(_ batch: Batch, to sink: PostgresSink) async throws -> WriteOutcome {
         var delay = Duration.milliseconds(100)
         while true {
             let outcome: Result<Void, SyncError>
@@ -147,21 +161,21 @@ public final class Exporter: Service {
                 outcome = .failure(error)
             }
             switch outcome {
-            case .success: return nil
+            case .success: return .committed
             case .failure(let error) where !error.isPassing: throw error
             case .failure(let error):
                 logger.warning(
                     "\(error); events \(batch.previous + 1)…\(batch.last) wait (the daemon is at \(batch.daemonPosition)); trying again in \(delay)"
                 )
                 await sink.reset()
-                try await Task.sleep(for: delay)
+                guard await Self.pause(delay) else { return .stopping }
                 delay = min(delay * 2, settings.maxBackoff)
                 guard let checkpoint = try? await sink.checkpoint() else { continue }
                 if Self.isCommitted(batch, at: checkpoint) {
                     logger.info("events up to \(batch.last) were committed before the connection broke")
-                    return nil
+                    return .committed
                 }
-                if checkpoint.position < batch.previous { return checkpoint }
+                if checkpoint.position < batch.previous { return .rewound(checkpoint) }
                 guard checkpoint.position == batch.previous else {
                     throw SyncError.refused(
                         "the checkpoint moved to \(checkpoint.position) while this exporter held \(batch.previous): another "
@@ -169,6 +183,24 @@ public final class Exporter: Service {
                 }
             }
         }
+    }
+
+    enum WriteOutcome {
+        case committed
+        case rewound(Checkpoint)
+        case stopping
+    }
+
+    /// Waits `delay`, in steps, so that a graceful shutdown is not held up; false when stopping.
+    static func pause(_ delay: Duration) async -> Bool {
+        var left = delay
+        while left > .zero {
+            if Task.isCancelled || Task.isShuttingDownGracefully { return false }
+            let step = min(left, .milliseconds(100))
+            try? await Task.sleep(for: step)
+            left -= step
+        }
+        return !(Task.isCancelled || Task.isShuttingDownGracefully)
     }
 
     /// Whether `checkpoint` shows the batch's transaction as committed.
@@ -179,6 +211,9 @@ public final class Exporter: Service {
         return checkpoint.position == batch.last && checkpoint.projectedPosition == rewrite.position
     }
 
+    /// A shutdown while waiting for the daemon or PostgreSQL before the copy started.
+    struct Stopping: Error {}
+
     private func retrying<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
         var delay = Duration.milliseconds(100)
         while true {
@@ -186,7 +221,7 @@ public final class Exporter: Service {
                 return try await body()
             } catch let error as SyncError where error.isPassing {
                 logger.warning("\(what): \(error); trying again in \(delay)")
-                try await Task.sleep(for: delay)
+                guard await Self.pause(delay) else { throw Stopping() }
                 delay = min(delay * 2, settings.maxBackoff)
             }
         }
@@ -199,13 +234,17 @@ final class Progress: @unchecked Sendable {
     private var lastLog = ContinuousClock.now
     private var since: UInt64
     private var caughtUp = false
+    /// The last event committed to PostgreSQL.
+    private(set) var committed: UInt64
 
     init(logger: Logger, start: UInt64) {
         self.logger = logger
         since = start
+        committed = start
     }
 
     func written(_ batch: Batch) {
+        committed = batch.last
         let now = ContinuousClock.now
         let isCaughtUp = batch.last >= batch.daemonPosition
         guard now - lastLog >= .seconds(10) || (isCaughtUp && !caughtUp) else { return }

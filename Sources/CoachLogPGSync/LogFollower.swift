@@ -40,6 +40,12 @@ final class LogFollower: @unchecked Sendable {
     /// Names whose projection rows are stale, or all of them.
     private var dirty: Set<String> = []
     private var everyoneDirty: Bool
+    /// Events folded and not yet handed out, for the next batch.
+    private var carried: [ExportedEvent] = []
+    /// Projection rows in PostgreSQL include events up to here: replayed events before it dirty nobody.
+    private let projectedAtStart: UInt64
+    /// The name the last event marked dirty (cleared with `dirty`).
+    private var lastDirty: String?
     private var lastProjection = ContinuousClock.now
     private var daemonPosition: UInt64 = 0
     private var lastStats = ContinuousClock.now
@@ -53,10 +59,14 @@ final class LogFollower: @unchecked Sendable {
         handed = checkpoint.position
         handedEventId = checkpoint.eventId
         everyoneDirty = checkpoint.projectedPosition != checkpoint.position || checkpoint.position == 0
+        projectedAtStart = checkpoint.projectedPosition
     }
 
     /// The last position handed out.
     var position: UInt64 { handed }
+
+    /// Whether `cancel()` was called.
+    var isCancelled: Bool { cancelled.isSet }
 
     /// Unblocks a waiting `nextBatch` from another thread; it then throws.
     func cancel() {
@@ -77,61 +87,105 @@ final class LogFollower: @unchecked Sendable {
     func nextBatch() throws(SyncError) -> Batch {
         while true {
             if cancelled.isSet { throw SyncError.daemon("stopping") }
-            let stream = try connectedStream()
-            var batch = Batch(previous: handed, daemonPosition: daemonPosition)
-            var pending: [ExportedEvent] = []
-            var forgotten: ExportedEvent?
+            // Events folded but not handed out (a batch cut short by an error) go first: the
+            // subscription resumes after the last event folded, so they would not come again.
+            var pending = carried
+            carried = []
+            var ended: SyncError?
             var drained = false
-            while pending.count < settings.maxEvents {
-                // Block for the first event only (or while still replaying up to the checkpoint).
-                if !pending.isEmpty || (folded >= handed && (!dirty.isEmpty || everyoneDirty) && folded > 0) {
-                    guard events?.hasInput() ?? false else {
-                        drained = true
-                        break
-                    }
-                }
-                let envelope: JSONValue?
+            if pending.last?.isForgetting != true {
                 do {
-                    envelope = try stream.nextEvent()
+                    drained = try read(into: &pending)
                 } catch {
+                    // Whatever was read is still handed out, in this batch; the next one reconnects.
                     disconnect()
-                    throw SyncError.daemon("the subscription ended: \(error)")
-                }
-                guard let envelope else {
-                    disconnect()
-                    if cancelled.isSet { throw SyncError.daemon("stopping") }
-                    throw SyncError.daemon("coachlogd closed the connection")
-                }
-                let event = try ExportedEvent(envelope: envelope)
-                try fold(event)
-                if event.position <= handed { continue }
-                pending.append(event)
-                if event.type == EventType.salespersonForgotten.rawValue {
-                    forgotten = event
-                    break
+                    if pending.isEmpty || !error.isPassing { throw error }
+                    ended = error
                 }
             }
-            if let forgotten { try rewriteForgotten(forgotten, pending: &pending, into: &batch) }
-            for event in pending { event.encode(into: &batch.events, includeText: settings.includeText) }
-            if let last = pending.last {
-                batch.last = last.position
-                batch.lastEventId = last.eventId
-                handed = last.position
-                handedEventId = last.eventId
+            let result: Batch?
+            do {
+                result = try batch(of: &pending, drained: drained && ended == nil)
+            } catch {
+                carried = pending
+                disconnect()
+                throw error
             }
-            refreshDaemonPosition(atLeast: batch.last)
-            batch.daemonPosition = daemonPosition
-            if forgotten != nil {
-                // Names changed behind the model: fold everything again (under the pseudonyms the daemon
-                // shows now), then rewrite every person's rows.
-                restartFromScratch()
-            } else if !dirty.isEmpty || everyoneDirty,
-                drained || ContinuousClock.now - lastProjection >= settings.projectionInterval
-            {
-                batch.projections = try projectionRewrite()
-            }
-            if !pending.isEmpty || batch.projections != nil || !batch.replaced.isEmpty { return batch }
+            if let result { return result }
+            if let ended { throw ended }
         }
+    }
+
+    /// Reads events into `pending` until a batch is full, the input is drained (true), or a
+    /// forget ends it. Blocks for the first new event (and through the replay up to the checkpoint).
+    private func read(into pending: inout [ExportedEvent]) throws(SyncError) -> Bool {
+        let stream = try connectedStream()
+        while pending.count < settings.maxEvents {
+            let forgetting = pending.last?.isForgetting == true
+            if !pending.isEmpty || (folded >= handed && (!dirty.isEmpty || everyoneDirty) && folded > 0) {
+                // A forget's events (the person's, then the names merged into them) come in one
+                // commit: wait a moment for the rest of it.
+                guard events?.hasInput(waitingMilliseconds: forgetting ? 200 : pending.isEmpty ? 50 : 0) ?? false else {
+                    return true
+                }
+            }
+            let envelope: JSONValue?
+            do {
+                envelope = try stream.nextEvent()
+            } catch {
+                throw SyncError.daemon("the subscription ended: \(error)")
+            }
+            guard let envelope else {
+                throw SyncError.daemon(cancelled.isSet ? "stopping" : "coachlogd closed the connection")
+            }
+            let event = try ExportedEvent(envelope: envelope)
+            try fold(event)
+            if event.position <= handed { continue }
+            if forgetting, !(event.isForgetting && event.recordedAt == pending.last?.recordedAt) {
+                carried = [event]
+                return false
+            }
+            pending.append(event)
+        }
+        return false
+    }
+
+    /// Turns `pending` into a batch and hands it out; nil when there is nothing to write.
+    private func batch(of pending: inout [ExportedEvent], drained: Bool) throws(SyncError) -> Batch? {
+        var batch = Batch(previous: handed, daemonPosition: daemonPosition)
+        batch.lastEventId = handedEventId
+        for (offset, event) in pending.enumerated() where event.position != handed + 1 + UInt64(offset) {
+            throw SyncError.refused(
+                "coachlogd sent event \(event.position) where \(handed + 1 + UInt64(offset)) was due: its log has a gap, "
+                    + "which Protocol.md rules out; nothing was written; check the daemon with coachlogd verify")
+        }
+        let forgetting = pending.contains { $0.isForgetting }
+        var rows = pending
+        let pseudonyms = forgetting ? try rewriteForgotten(in: &rows, into: &batch) : []
+        refreshDaemonPosition(atLeast: pending.last?.position ?? handed)
+        batch.daemonPosition = daemonPosition
+        // Caught up: nothing more to read now, and the daemon's last position (as last asked) reached.
+        let caughtUp = drained && (pending.last?.position ?? handed) >= daemonPosition
+        if !forgetting, !dirty.isEmpty || everyoneDirty,
+            caughtUp || ContinuousClock.now - lastProjection >= settings.projectionInterval
+        {
+            batch.projections = try projectionRewrite()
+        }
+        guard !pending.isEmpty || batch.projections != nil else { return nil }
+        for event in rows { event.encode(into: &batch.events, includeText: settings.includeText) }
+        if let last = pending.last {
+            batch.last = last.position
+            batch.lastEventId = last.eventId
+            handed = last.position
+            handedEventId = last.eventId
+        }
+        pending = []
+        if pseudonyms.contains(where: { model.person($0) == nil }) {
+            // Names changed behind the model: fold everything again, under the pseudonyms the daemon
+            // shows now, then rewrite every person's rows.
+            restartFromScratch()
+        }
+        return batch
     }
 
     // MARK: Folding
@@ -158,7 +212,11 @@ final class LogFollower: @unchecked Sendable {
         }
         folded = event.position
         foldedEventId = event.eventId
-        guard !everyoneDirty else { return }
+        // History comes stream by stream, so most events name the person the one before named.
+        guard !everyoneDirty, event.position > projectedAtStart, event.salesperson != lastDirty || event.type == EventType.salespersonMerged.rawValue else {
+            return
+        }
+        lastDirty = event.salesperson
         do {
             dirty.insert(try Projections.analyticsOwner(of: event.salesperson, model: model))
             dirty.insert(event.salesperson)
@@ -177,6 +235,7 @@ final class LogFollower: @unchecked Sendable {
             }
             let rewrite = ProjectionRewrite(everyone: everyone, names: everyone ? [] : names, rows: rows, position: folded)
             dirty = []
+            lastDirty = nil
             everyoneDirty = false
             lastProjection = .now
             return rewrite
@@ -187,47 +246,53 @@ final class LogFollower: @unchecked Sendable {
 
     // MARK: Forgetting
 
-    /// A `SalespersonForgotten` event: every earlier event of that person now reads with the
-    /// pseudonym and without text. The rows already written are replaced, and those in this batch
-    /// taken as the daemon shows them now.
-    private func rewriteForgotten(
-        _ event: ExportedEvent, pending: inout [ExportedEvent], into batch: inout Batch
-    ) throws(SyncError) {
+    /// `SalespersonForgotten` events (a person's, then those of the names merged into them): every
+    /// earlier event of theirs now reads with the pseudonym and without text. The rows already
+    /// written are replaced in the same transaction, and those in this batch taken as the daemon
+    /// shows them now. Returns the pseudonyms.
+    private func rewriteForgotten(in rows: inout [ExportedEvent], into batch: inout Batch) throws(SyncError) -> [String] {
         var now: [UInt64: ExportedEvent] = [:]
-        var after: UInt64 = 0
+        let forgets = rows.filter(\.isForgetting)
         do {
             let control = try controlConnection()
-            while true {
-                let page = try control.request(
-                    .read, ["after": .integer(Int64(after)), "limit": .integer(10_000), "salesperson": .string(event.salesperson)])
-                guard let events = page["events"]?.arrayValue, let next = page["next"]?.integerValue else {
-                    throw SyncError.daemon("coachlogd answered read without events or next")
+            for forget in forgets {
+                var after: UInt64 = 0
+                while true {
+                    let page = try control.request(
+                        .read,
+                        ["after": .integer(Int64(after)), "limit": .integer(10_000), "salesperson": .string(forget.salesperson)])
+                    guard let events = page["events"]?.arrayValue, let next = page["next"]?.integerValue else {
+                        throw SyncError.daemon("coachlogd answered read without events or next")
+                    }
+                    for envelope in events {
+                        let e = try ExportedEvent(envelope: envelope)
+                        if e.position <= forget.position { now[e.position] = e }
+                    }
+                    if events.count < 10_000 || UInt64(next) >= forget.position { break }
+                    after = UInt64(next)
                 }
-                for envelope in events {
-                    let e = try ExportedEvent(envelope: envelope)
-                    if e.position <= event.position { now[e.position] = e }
-                }
-                if events.count < 10_000 || UInt64(next) >= event.position { break }
-                after = UInt64(next)
             }
         } catch let error as SyncError {
+            control = nil
             throw error
         } catch {
             control = nil
             throw SyncError.daemon("reading the forgotten person's events failed: \(error)")
         }
         batch.replaced = now.keys.filter { $0 <= batch.previous }.sorted()
-        for i in pending.indices { if let e = now[pending[i].position] { pending[i] = e } }
-        let rewritten = batch.replaced.compactMap { now[$0] }
-        pending.insert(contentsOf: rewritten, at: 0)
+        for i in rows.indices { if let e = now[rows[i].position] { rows[i] = e } }
+        rows.insert(contentsOf: batch.replaced.compactMap { now[$0] }, at: 0)
+        return forgets.map(\.salesperson)
     }
 
     private func restartFromScratch() {
         disconnect()
+        carried = []
         model = IndexedReadModel()
         folded = 0
         foldedEventId = nil
         dirty = []
+        lastDirty = nil
         everyoneDirty = true
     }
 

@@ -67,14 +67,40 @@ public actor PostgresSink {
     /// Connects if not connected.
     func connected() async throws(SyncError) -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
+        let configuration: PostgresConnection.Configuration
         do {
-            let c = try await PostgresConnection.connect(
-                configuration: try target.configuration(), id: nextConnectionId, logger: logger)
+            configuration = try target.configuration()
+        } catch {
+            throw SyncError.refused(
+                "cannot set up TLS for \(target.summary): \(error); check sslrootcert (a readable PEM file) and sslmode")
+        }
+        do {
+            let c = try await PostgresConnection.connect(configuration: configuration, id: nextConnectionId, logger: logger)
             nextConnectionId += 1
             connection = c
             return c
         } catch {
-            throw SyncError.postgres("cannot connect to \(target.summary): \(Self.describe(error))")
+            throw classify(error, "cannot connect to \(target.summary)")
+        }
+    }
+
+    /// PostgreSQL's refusals that waiting cannot cure become `.refused`, with what to do; the rest are
+    /// passing faults (the server restarting, a network break).
+    func classify(_ error: any Error, _ what: String) -> SyncError {
+        let message = "\(what): \(Self.describe(error))"
+        switch (error as? PSQLError)?.serverInfo?[.sqlState] {
+        case "28P01", "28000":
+            return .refused(
+                message + "; check the user in --postgres and its password (--password-file, $PGPASSWORD), "
+                    + "and that pg_hba.conf lets it in")
+        case "3D000":
+            return .refused(message + "; create the database first (createdb), or name another in --postgres")
+        case "42501":
+            return .refused(
+                message + "; let the user create the schema (GRANT CREATE ON DATABASE … TO …), or run the first start "
+                    + "as the database's owner")
+        default:
+            return .postgres(message)
         }
     }
 
@@ -103,7 +129,7 @@ public actor PostgresSink {
         } catch let error as SyncError {
             throw error
         } catch {
-            throw SyncError.postgres("cannot create schema \(schema.name): \(Self.describe(error))")
+            throw classify(error, "cannot create schema \(schema.name)")
         }
         try await verifySchema(c)
         return try await checkpoint()
@@ -188,8 +214,12 @@ public actor PostgresSink {
                 try await c.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \"\(schema.name)\""), logger: logger)
                 // Taking the row first makes a second exporter on the same schema wait here, then find
                 // the checkpoint moved and stop, instead of interleaving its rows with ours.
-                let current = try await c.query("SELECT position FROM sync_state FOR UPDATE", logger: logger)
-                    .collect().first?.decode(Int64.self)
+                let row = try await c.query("SELECT position, event_id FROM sync_state FOR UPDATE", logger: logger)
+                    .collect().first?.decode((Int64, String?).self)
+                let current = row?.0
+                if batch.last > batch.previous, current == Int64(batch.last), row?.1 == batch.lastEventId {
+                    return  // committed before the acknowledgement was lost
+                }
                 if let current, current < Int64(batch.previous) {
                     // Less than it acknowledged (a failover, a restore): the exporter rewinds on reading it.
                     throw SyncError.postgres("the checkpoint went back to \(current) from \(batch.previous)")
@@ -216,7 +246,8 @@ public actor PostgresSink {
                 if let rewrite = batch.projections {
                     let tables = Schema.projectionTables.map(\.name)
                     if rewrite.everyone {
-                        try await c.query(PostgresQuery(unsafeSQL: "TRUNCATE \(tables.joined(separator: ", "))"), logger: logger)
+                        // DELETE, not TRUNCATE: readers (on replicas too) keep their snapshot instead of being cancelled.
+                        for table in tables { try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"), logger: logger) }
                     } else if !rewrite.names.isEmpty {
                         for table in tables {
                             try await c.query(
@@ -232,7 +263,7 @@ public actor PostgresSink {
                 }
                 try await c.query(
                     """
-                    UPDATE sync_state SET position = \(Int64(batch.last)), event_id = \(batch.lastEventId),
+                    UPDATE sync_state SET position = \(Int64(batch.last)), event_id = coalesce(\(batch.lastEventId), event_id),
                         projected_position = coalesce(\(projected), projected_position),
                         daemon_position = greatest(\(Int64(batch.daemonPosition)), \(Int64(batch.last))), updated_at = now()
                     """, logger: logger)
@@ -244,19 +275,6 @@ public actor PostgresSink {
             throw SyncError.postgres("writing events \(batch.previous + 1)…\(batch.last) failed: \(Self.describe(error))")
         } catch {
             throw SyncError.postgres("writing events \(batch.previous + 1)…\(batch.last) failed: \(Self.describe(error))")
-        }
-    }
-
-    /// Records the daemon's position when nothing else is written, so that `sync_status` shows the lag.
-    public func noteDaemonPosition(_ position: UInt64) async throws(SyncError) {
-        let c = try await connected()
-        do {
-            try await c.query(
-                PostgresQuery(
-                    unsafeSQL: "UPDATE \(schema.table("sync_state")) SET daemon_position = $1, updated_at = now()",
-                    binds: try Self.binds(Int64(position))), logger: logger)
-        } catch {
-            throw SyncError.postgres("cannot record the daemon's position: \(Self.describe(error))")
         }
     }
 

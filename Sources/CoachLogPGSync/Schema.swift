@@ -125,7 +125,7 @@ public struct Schema: Sendable, Equatable {
             """
             CREATE TABLE \(table("events")) (
                 position bigint PRIMARY KEY,
-                event_id text NOT NULL UNIQUE,
+                event_id text NOT NULL,
                 type text NOT NULL,
                 salesperson text NOT NULL,
                 stream_version bigint NOT NULL,
@@ -134,7 +134,8 @@ public struct Schema: Sendable, Equatable {
                 erased boolean NOT NULL,
                 exported_at timestamptz NOT NULL DEFAULT clock_timestamp())
             """,
-            "CREATE INDEX ON \(table("events")) (salesperson, position)",
+            // The key alone: each secondary index on `events` halved PostgreSQL's ingest rate in the
+            // benchmark. Queries by person go to the projection tables, which are indexed by it.
             """
             CREATE TABLE \(table("sessions")) (
                 session_id text PRIMARY KEY,
