@@ -21,7 +21,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds per measured run.") var seconds = 5.0
     @Option(help: "Appends per second to prepare requests for in workload A (more than the daemon can take).") var maximumRate = 80_000
     @Flag(help: "A small, quick run that only checks every workload works (for CI).") var smoke = false
-    @Option(help: "Which workloads to run, comma-separated from A,B,C,D,E,F,G,H (default: all).") var workloads = "A,B,C,D,E,F,G,H"
+    @Option(
+        help: "Which workloads to run, comma-separated from A,B,C,D,E,F,G,H,I (default: A to H; I, coachlog-pgsync into a private PostgreSQL, runs only when named).")
+    var workloads = "A,B,C,D,E,F,G,H"
     @Option(help: "Also write the figures as JSON to this file.") var output: String?
     @Flag(
         inversion: .prefixedNo,
@@ -49,7 +51,16 @@ struct BenchCommand: ParsableCommand {
             salespeople: salespeople, coaches: coaches,
             firstMonday: Organisation.firstMonday(weeks: max(weeksA, weeksB), before: today))
         var report = Report()
-        let selected = Set(workloads.uppercased().split(separator: ",").map(String.init))
+        var selected = Set(workloads.uppercased().split(separator: ",").map(String.init))
+        // I needs PostgreSQL: without it the run goes on without I, except with CI=true, which fails.
+        if selected.contains("I"), let reason = PostgresProcess.unavailableReason {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                throw BenchError("workload I was asked for with CI=true, but \(reason)")
+            }
+            Swift.print("workload I not run: \(reason)")
+            report.add("I", "coachlog-pgsync into PostgreSQL", ["notRun": .string(reason)])
+            selected.remove("I")
+        }
         let scratch = temporaryFolder("run")
         defer { removeFolder(scratch) }
 
@@ -145,8 +156,8 @@ struct BenchCommand: ParsableCommand {
                  "appends64OverCeiling": .double(rate > 0 ? appends64 / rate : 0)])
         }
 
-        // The large store for C, D, E, G, H.
-        guard !selected.isDisjoint(with: ["C", "D", "E", "F", "G", "H"]) else { return try finish(report) }
+        // The large store for C, D, E, G, H, I.
+        guard !selected.isDisjoint(with: ["C", "D", "E", "F", "G", "H", "I"]) else { return try finish(report) }
         let big = temporaryFolder("big")
         defer { removeFolder(big) }
         // The large store's organisation: whole weeks loaded, then room for G's appends, all before today.
@@ -234,6 +245,9 @@ struct BenchCommand: ParsableCommand {
 
         // H: the dashboard's pages on the same daemon, before G appends to the store.
         if selected.contains("H") { try dashboardLatency(daemon: daemon, large: large, asOf: asOf, into: &report) }
+
+        // I: coachlog-pgsync on the same daemon; its live appends are new salespeople's, apart from G's and the crash's.
+        if selected.contains("I") { try pgsyncWorkload(daemon: daemon, large: large, weeksLoaded: weeksLoaded, weeks: weeksG, into: &report) }
 
         // G and the crash after it change the store: last, and only when asked for.
         guard selected.contains("G") else { return try finish(report) }

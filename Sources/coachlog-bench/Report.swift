@@ -38,6 +38,13 @@ struct Report {
             if let v = f["notRun"]?.stringValue { parts.append("not run: \(v)") }
             if let v = f["firstQuerySeconds"]?.doubleValue { parts.append(String(format: "first query answered at %.3f s", v)) }
             if let v = f["eventsPerSecond"]?.doubleValue { parts.append(String(format: "%.0f events/s", v)) }
+            if let v = f["ofCeiling"]?.doubleValue { parts.append(String(format: "÷ ceiling = %.2f", v)) }
+            if let v = f["firstRowSeconds"]?.doubleValue { parts.append(String(format: "first row at %.2f s", v)) }
+            if let p50 = f["lagP50ms"]?.doubleValue, let p99 = f["lagP99ms"]?.doubleValue, let max = f["lagMaxMs"]?.doubleValue {
+                parts.append(String(format: "lag p50 %.0f ms  p99 %.0f ms  max %.0f ms", p50, p99, max))
+            }
+            if let v = f["catchUpSeconds"]?.doubleValue { parts.append(String(format: "caught up %.3f s after the appends", v)) }
+            if let v = f["ofWithoutExporter"]?.doubleValue { parts.append(String(format: "÷ appends without pgsync = %.2f", v)) }
             if let v = f["seconds"]?.doubleValue, f["perSecond"] == nil { parts.append(String(format: "%.3f s", v)) }
             if let v = f["maxMiB"]?.doubleValue { parts.append(String(format: "peak RSS %.1f MiB", v)) }
             if let v = f["anonymousMaxMiB"]?.doubleValue { parts.append(String(format: "of which heap (RssAnon) %.1f MiB", v)) }

@@ -110,6 +110,27 @@ struct Summary {
         lines.append(Line(
             figure: "dashboard team overview, whole organisation (GET /), p99", measured: measured,
             target: String(format: "p99 < %.0f ms", target), met: p99.map { $0 < target }, value: p99))
+
+        // coachlog-pgsync's targets (issue 14), only when workload I ran.
+        if let backlog = row("I", BenchCommand.pgsyncBacklogRow), let rate = backlog["eventsPerSecond"]?.doubleValue {
+            let events = backlog["events"]?.integerValue ?? 0
+            lines.append(Line(
+                figure: "coachlog-pgsync backlog load (\(Self.rate(Double(events), unit: "")) events, from its start to caught up)",
+                measured: "\(Self.rate(rate, unit: " events/s")) in " + String(format: "%.1f s", backlog["seconds"]?.doubleValue ?? 0)
+                    + "; ÷ PostgreSQL's own INSERT … SELECT \(Self.rate(backlog["ceilingEventsPerSecond"]?.doubleValue ?? 0, unit: " events/s")) = "
+                    + String(format: "%.2f×", backlog["ofCeiling"]?.doubleValue ?? 0),
+                target: "≥ \(Self.rate(BenchCommand.pgsyncBacklogTarget, unit: " events/s"))", met: rate >= BenchCommand.pgsyncBacklogTarget,
+                value: rate))
+        }
+        if let live = row("I", BenchCommand.pgsyncLiveRow), let p99 = live["lagP99ms"]?.doubleValue {
+            let target = BenchCommand.pgsyncLagP99TargetMs
+            lines.append(Line(
+                figure: "coachlog-pgsync lag behind 64 appending connections, p99",
+                measured: String(format: "p99 %.0f ms (p50 %.0f ms, max %.0f ms; ", p99, live["lagP50ms"]?.doubleValue ?? 0, live["lagMaxMs"]?.doubleValue ?? 0)
+                    + "\(Self.rate(live["perSecond"]?.doubleValue ?? 0, unit: " appends/s")), "
+                    + String(format: "%.2f× the rate without pgsync; caught up %.3f s after)", live["ofWithoutExporter"]?.doubleValue ?? 0, live["catchUpSeconds"]?.doubleValue ?? 0),
+                target: String(format: "p99 < %.0f ms", target), met: p99 < target, value: p99))
+        }
     }
 
     private mutating func ratioLine(
@@ -147,7 +168,8 @@ struct Summary {
 
     func print() {
         // A Markdown table, ready for BENCHMARKS.md.
-        Swift.print("\nIssue 11's targets and the dashboard's, this run:\n")
+        let pgsync = lines.contains { $0.figure.hasPrefix("coachlog-pgsync") }
+        Swift.print("\nIssue 11's targets and the dashboard's\(pgsync ? ", then coachlog-pgsync's (issue 14)" : ""), this run:\n")
         let width = min(100, lines.map(\.figure.count).max() ?? 0)
         Swift.print("| " + "figure".padding(toLength: width, withPad: " ", startingAt: 0) + " | measured | target | |")
         Swift.print("| --- | --- | --- | --- |")
