@@ -172,7 +172,8 @@ final class LogFollower: @unchecked Sendable {
             batch.projections = try projectionRewrite()
         }
         guard !pending.isEmpty || batch.projections != nil else { return nil }
-        for event in rows { event.encode(into: &batch.events, includeText: settings.includeText) }
+        batch.events = rows
+        batch.includeText = settings.includeText
         if let last = pending.last {
             batch.last = last.position
             batch.lastEventId = last.eventId

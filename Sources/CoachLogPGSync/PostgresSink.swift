@@ -25,7 +25,11 @@ public struct Batch: Sendable {
     /// The checkpoint after it, and the eventId there.
     public var last: UInt64
     public var lastEventId: String?
-    public var events = Schema.events.rows()
+    /// The events to write (or write again), in order; turned into rows by the writer, off the
+    /// follower's thread, which is the exporter's busiest.
+    public var events: [ExportedEvent] = []
+    /// Export free text where the daemon shows it.
+    public var includeText = false
     /// Rows already written that are written again (a forgotten person's events, now under a pseudonym).
     public var replaced: [UInt64] = []
     public var projections: ProjectionRewrite?
@@ -206,6 +210,8 @@ public actor PostgresSink {
     /// Writes the batch and moves the checkpoint, in one transaction that runs only if the
     /// checkpoint is still `batch.previous`.
     public func write(_ batch: Batch) async throws(SyncError) {
+        var rows = Schema.events.rows()
+        for event in batch.events { event.encode(into: &rows, includeText: batch.includeText) }
         let c = try await connected()
         let schema = schema
         let logger = logger
@@ -241,7 +247,7 @@ public actor PostgresSink {
                     }
                     try await c.query("DELETE FROM events WHERE position = ANY(\(positions))", logger: logger)
                 }
-                try await Self.insert(batch.events, into: Schema.events, on: c, logger: logger)
+                try await Self.insert(rows, into: Schema.events, on: c, logger: logger)
                 var projected: Int64? = nil
                 if let rewrite = batch.projections {
                     let tables = Schema.projectionTables.map(\.name)
