@@ -48,10 +48,7 @@ struct PGSyncUnitFileTests {
         let folder = TemporaryFolder(prefix: "clpgsync-unit")
         defer { withExtendedLifetime(folder) {} }
         try Self.installUnits(into: folder.path)
-        let result = try SystemdAnalyze.run(["security", "--offline=true", folder.path + "/" + Self.unit])
-        let line = try #require(
-            result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.output)")
-        let exposure = try #require(line.split(separator: " ").compactMap { Double($0) }.first, "no score in: \(line)")
+        let (exposure, line) = try SystemdAnalyze.exposure(ofUnitAt: folder.path + "/" + Self.unit)
         print("coachlog-pgsync.service: \(line)")
         #expect(exposure <= 2.0, "exposure \(exposure): \(line)")
     }

@@ -40,11 +40,7 @@ struct SystemdUnitTests {
     func security() throws {
         try withSandbox { sandbox in
             try Self.installUnits(into: sandbox.root)
-            let result = try Self.run(["security", "--offline=yes", sandbox.root + "/coachlogd.service"])
-            let line = try #require(
-                result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.output)")
-            let score = line.split(separator: " ").compactMap { Double($0) }.first
-            let exposure = try #require(score, "no score in: \(line)")
+            let (exposure, line) = try SystemdAnalyze.exposure(ofUnitAt: sandbox.root + "/coachlogd.service")
             #expect(exposure <= 2.0, "exposure \(exposure): \(line)")
         }
     }

@@ -20,4 +20,14 @@ public enum SystemdAnalyze {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+
+    /// `systemd-analyze security --offline=true` on a unit file: its overall exposure score and
+    /// the line that gives it.
+    public static func exposure(ofUnitAt unitPath: String) throws -> (score: Double, line: String) {
+        let result = try run(["security", "--offline=true", unitPath])
+        guard let line = result.output.split(separator: "\n").first(where: { $0.contains("Overall exposure level") }),
+            let score = line.split(separator: " ").compactMap({ Double($0) }).first
+        else { throw HarnessError("no exposure score from systemd-analyze security: \(result.output)") }
+        return (score, String(line))
+    }
 }
