@@ -19,7 +19,6 @@ import NIOConcurrencyHelpers
 final class LogFollower: @unchecked Sendable {
     struct Settings: Sendable {
         var socketPath: String
-        var includeText: Bool
         var maxEvents = 10_000
         /// While catching up, the projection tables are rewritten at most this often (a rewrite per
         /// batch would cost more than the batch); once caught up, with every batch.
@@ -173,7 +172,6 @@ final class LogFollower: @unchecked Sendable {
         }
         guard !pending.isEmpty || batch.projections != nil else { return nil }
         batch.events = rows
-        batch.includeText = settings.includeText
         if let last = pending.last {
             batch.last = last.position
             batch.lastEventId = last.eventId

@@ -28,8 +28,6 @@ public struct Batch: Sendable {
     /// The events to write (or write again), in order; turned into rows by the writer, off the
     /// follower's thread, which is the exporter's busiest.
     public var events: [ExportedEvent] = []
-    /// Export free text where the daemon shows it.
-    public var includeText = false
     /// Rows already written that are written again (a forgotten person's events, now under a pseudonym).
     public var replaced: [UInt64] = []
     public var projections: ProjectionRewrite?
@@ -211,7 +209,7 @@ public actor PostgresSink {
     /// checkpoint is still `batch.previous`.
     public func write(_ batch: Batch) async throws(SyncError) {
         var rows = Schema.events.rows()
-        for event in batch.events { event.encode(into: &rows, includeText: batch.includeText) }
+        for event in batch.events { event.encode(into: &rows, includeText: freeText) }
         let c = try await connected()
         let schema = schema
         let logger = logger

@@ -1,5 +1,6 @@
 import CoachLogClient
 import CoachLogJSON
+import CoachLogPGSync
 import CoachLogProtocol
 import CoachLogTestSupport
 import Foundation
@@ -164,7 +165,7 @@ final class SyncRig: @unchecked Sendable {
             }
             var data = event["data"] ?? .null
             if !withText, case .object(var o) = data {
-                for key in ["text", "note", "reason", "area"] where o[key] != nil { o[key] = .null }
+                for key in ExportedEvent.freeTextMembers where o[key] != nil { o[key] = .null }
                 data = .object(o)
             }
             let recorded = Timestamp(iso8601: event["recordedAt"]?.stringValue ?? "")?.milliseconds
