@@ -69,7 +69,7 @@ public final class Exporter: Service {
             logger.info("stopped before the copy started")
             return
         }
-        var followerSettings = LogFollower.Settings(socketPath: settings.socketPath, includeText: settings.includeText)
+        var followerSettings = LogFollower.Settings(socketPath: settings.socketPath)
         followerSettings.maxEvents = settings.maxEvents
         while true {
             logger.info(
@@ -154,6 +154,14 @@ public final class Exporter: Service {
         var delay = Duration.milliseconds(100)
         while true {
             let outcome: Result<Void, SyncError>
+            // A watchdog: a write that neither finishes nor fails (seen once in fifty PostgreSQL kills) has
+            // its connection closed, which fails it, and the batch is tried again.
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(60))
+                logger.warning("writing events \(batch.previous + 1)…\(batch.last) took over 60 s; closing the connection")
+                await sink.reset()
+            }
+            defer { watchdog.cancel() }
             do {
                 try await sink.write(batch)
                 outcome = .success(())
