@@ -31,21 +31,27 @@ let package = Package(
         .target(name: "CoachLogPOSIX", swiftSettings: strict),
         .target(name: "CoachingDomain", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
         // Keys and sealing for encryption at rest: the master key file, each person's data key.
+        // The event log's hash chain and signed heads, pure: what anyone can check with the bytes and a public key.
+        .target(name: "HashChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
-            name: "Sealing", dependencies: ["CoachLogPOSIX", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Sealing",
+            dependencies: ["CoachLogPOSIX", "HashChain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "EventStore",
-            dependencies: ["LMDB", "CoachingDomain", "CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX", "Sealing"],
+            dependencies: [
+                "LMDB", "CoachingDomain", "CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX", "Sealing", "HashChain",
+            ],
             swiftSettings: strict),
 
-        .target(name: "CoachLogProtocol", dependencies: ["CoachLogJSON"], swiftSettings: strict),
+        .target(name: "CoachLogProtocol", dependencies: ["CoachLogJSON", "HashChain"], swiftSettings: strict),
         // Who may do what: the access file, roles and the policy, pure (the record comes in through a protocol).
         .target(name: "CoachLogAccess", dependencies: ["CoachLogProtocol", "CoachLogJSON"], swiftSettings: strict),
         .target(
             name: "CoachLogServer",
             dependencies: [
                 "EventStore", "CoachLogProtocol", "CoachingDomain", "CoachLogJSON", "CoachLogPOSIX", "CoachLogAccess",
+                "HashChain",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -58,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "coachlogd",
             dependencies: [
-                "CoachLogServer", "EventStore", "CoachLogProtocol", "Sealing", "CoachLogPOSIX",
+                "CoachLogServer", "EventStore", "CoachLogProtocol", "Sealing", "CoachLogPOSIX", "HashChain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,7 +76,7 @@ let package = Package(
             name: "coachlog",
             dependencies: [
                 // The client and the contract only: every rule lives in the daemon.
-                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON",
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "HashChain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

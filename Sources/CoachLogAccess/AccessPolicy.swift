@@ -70,7 +70,7 @@ public enum AccessPolicy {
         case .unknown: return refuse("\(body.op.rawValue) is not allowed")
         case .dashboard:
             switch body {
-            case .stats: return unaudited
+            case .stats, .checkpoint: return unaudited
             case .read, .query, .subscribe: return reading(.allowedWithoutFreeText)
             default: return refuse("\(body.op.rawValue) is not allowed")
             }
@@ -174,7 +174,7 @@ public enum AccessPolicy {
             }
         }
         switch body {
-        case .hello, .stats: return "-"
+        case .hello, .stats, .checkpoint: return "-"
         case .read(let p): return p.salesperson.map { "salesperson \($0)" } ?? "everyone"
         case .subscribe(let p): return p.salesperson.map { "salesperson \($0)" } ?? "everyone"
         case .query(let q): return "\(q.projection.rawValue) of \(scope(q.scope))"

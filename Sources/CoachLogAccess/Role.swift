@@ -48,7 +48,7 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
                 + "(read and subscribe with \"salesperson\", query with \"salesperson\" or \"coach\": \"\(name)\")"
         case .salesperson(let name):
             return "only hello, and read, query and subscribe for their own record (\"salesperson\": \"\(name)\")"
-        case .dashboard: return "only hello, stats, query, read and subscribe, all without free text"
+        case .dashboard: return "only hello, stats, checkpoint, query, read and subscribe, all without free text"
         case .unknown: return "only hello; ask the operator to add you to the access file"
         }
     }
@@ -61,7 +61,7 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
         case .operator: return Operation.allCases
         case .coach: allowed = [.hello, .append, .read, .query, .subscribe]
         case .salesperson: allowed = [.hello, .read, .query, .subscribe]
-        case .dashboard: allowed = [.hello, .read, .query, .subscribe, .stats]
+        case .dashboard: allowed = [.hello, .read, .query, .subscribe, .stats, .checkpoint]
         case .unknown: allowed = [.hello]
         }
         return Operation.allCases.filter(allowed.contains)

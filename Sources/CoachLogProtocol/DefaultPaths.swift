@@ -39,6 +39,18 @@ public enum DefaultPaths {
         return "/etc/coachlog/master.key"
     }
 
+    /// The daemon's Ed25519 signing key (signed heads), kept like the master
+    /// key: `$COACHLOG_SIGNING_KEY`, systemd's `$CREDENTIALS_DIRECTORY/signing.key`,
+    /// else `signing.key` beside the default master key.
+    public static var signingKeyPath: String {
+        if let explicit = env("COACHLOG_SIGNING_KEY") { return explicit }
+        if let credentials = env("CREDENTIALS_DIRECTORY") { return credentials + "/signing.key" }
+        if getuid() == 0 { return "/etc/coachlog/signing.key" }
+        if let xdg = env("XDG_CONFIG_HOME") { return xdg + "/coachlog/signing.key" }
+        if let home = env("HOME") { return home + "/.config/coachlog/signing.key" }
+        return "/etc/coachlog/signing.key"
+    }
+
     public static var socketPath: String {
         if let explicit = env("COACHLOG_SOCKET") { return explicit }
         if let runtime = env("RUNTIME_DIRECTORY") { return firstPath(runtime) + "/coachlog.sock" }

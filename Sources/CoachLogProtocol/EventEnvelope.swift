@@ -1,4 +1,5 @@
 import CoachLogJSON
+import HashChain
 
 /// An event as stored: the client's event plus what the store assigned.
 public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible {
@@ -16,12 +17,21 @@ public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible 
     /// The salesperson was forgotten: `salesperson` is their pseudonym and
     /// every free-text member of `data` is `null`. On the wire only when true.
     public var erased: Bool
+    /// The event's link in the log's hash chain (Protocol.md §4.6): SHA-256
+    /// of the previous event's `hash` and `stored`. Every envelope the
+    /// daemon sends carries it.
+    public var hash: ChainHash?
+    /// The bytes the daemon stored for the event, which `hash` covers: only
+    /// when a `read` asked for them (`"stored": true`).
+    public var stored: [UInt8]?
 
     public init(
         position: UInt64, eventId: String, type: EventType, salesperson: String, streamVersion: UInt64,
-        recordedAt: Timestamp, data: JSONValue, erased: Bool = false
+        recordedAt: Timestamp, data: JSONValue, erased: Bool = false, hash: ChainHash? = nil, stored: [UInt8]? = nil
     ) {
         self.erased = erased
+        self.hash = hash
+        self.stored = stored
         self.position = position
         self.eventId = eventId
         self.type = type
@@ -39,6 +49,8 @@ public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible 
             "recordedAt": .string(recordedAt.iso8601), "data": data,
         ]
         if erased { o["erased"] = .bool(true) }
+        if let hash { o["hash"] = .string(hash.hex) }
+        if let stored { o["stored"] = .string(Base64.encode(stored)) }
         return .object(o)
     }
 
@@ -47,7 +59,9 @@ public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible 
 
     public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
 
-    private enum CodingKeys: String, CodingKey { case position, eventId, type, salesperson, streamVersion, recordedAt, data, erased }
+    private enum CodingKeys: String, CodingKey {
+        case position, eventId, type, salesperson, streamVersion, recordedAt, data, erased, hash, stored
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -56,7 +70,20 @@ public struct EventEnvelope: Sendable, Equatable, Codable, JSONValueConvertible 
             type: try c.decode(EventType.self, forKey: .type), salesperson: try c.decode(String.self, forKey: .salesperson),
             streamVersion: try c.decode(UInt64.self, forKey: .streamVersion),
             recordedAt: try c.decode(Timestamp.self, forKey: .recordedAt), data: try c.decode(JSONValue.self, forKey: .data),
-            erased: try c.decodeIfPresent(Bool.self, forKey: .erased) ?? false)
+            erased: try c.decodeIfPresent(Bool.self, forKey: .erased) ?? false,
+            hash: try c.decodeIfPresent(String.self, forKey: .hash).map { text in
+                guard let hash = ChainHash(hex: text) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .hash, in: c, debugDescription: "hash must be 64 hexadecimal digits")
+                }
+                return hash
+            },
+            stored: try c.decodeIfPresent(String.self, forKey: .stored).map { text in
+                guard let bytes = Base64.decode(text) else {
+                    throw DecodingError.dataCorruptedError(forKey: .stored, in: c, debugDescription: "stored must be base64")
+                }
+                return bytes
+            })
     }
 
     /// The typed event, re-read from the canonical data.

@@ -2,13 +2,14 @@ import CoachLogJSON
 
 /// The operations of protocol version 1.
 public enum Operation: String, Sendable, CaseIterable {
-    case hello, append, read, query, subscribe, backup, stats, forget
+    case hello, append, read, query, subscribe, backup, stats, forget, checkpoint
 
     /// Operations a read-only socket serves.
     public var isReadOnly: Bool {
         switch self {
         case .hello, .read, .query, .subscribe, .stats: return true
-        case .append, .backup, .forget: return false
+        // A checkpoint keeps the signed head in the store.
+        case .append, .backup, .forget, .checkpoint: return false
         }
     }
 }

@@ -13,6 +13,7 @@ public enum RequestBody: Sendable, Equatable {
     case backup(BackupParameters)
     case stats
     case forget(ForgetParameters)
+    case checkpoint
 
     public var op: Operation {
         switch self {
@@ -24,6 +25,7 @@ public enum RequestBody: Sendable, Equatable {
         case .backup: return .backup
         case .stats: return .stats
         case .forget: return .forget
+        case .checkpoint: return .checkpoint
         }
     }
 
@@ -38,6 +40,7 @@ public enum RequestBody: Sendable, Equatable {
         case .backup(let p): return ["path": .string(p.path)]
         case .stats: return [:]
         case .forget(let p): return ["salesperson": .string(p.salesperson)]
+        case .checkpoint: return [:]
         }
     }
 }
@@ -68,6 +71,9 @@ extension Request {
         case .forget:
             let f = try FieldAccess(fields, op: op, allowed: ["salesperson"])
             return .forget(ForgetParameters(salesperson: try f.requiredString("salesperson")))
+        case .checkpoint:
+            _ = try FieldAccess(fields, op: op, allowed: [])
+            return .checkpoint
         }
     }
 }
@@ -162,23 +168,30 @@ public struct ReadParameters: Sendable, Equatable {
     public var after: UInt64
     public var limit: Int
     public var salesperson: String?
+    /// Adds each event's `stored` bytes, which its `hash` covers (Protocol.md §4.6).
+    public var stored: Bool
 
-    public init(after: UInt64 = 0, limit: Int = ReadParameters.defaultLimit, salesperson: String? = nil) {
+    public init(
+        after: UInt64 = 0, limit: Int = ReadParameters.defaultLimit, salesperson: String? = nil, stored: Bool = false
+    ) {
         self.after = after
         self.limit = limit
         self.salesperson = salesperson
+        self.stored = stored
     }
 
     init(_ fields: [String: JSONValue]) throws(ProtocolError) {
-        let f = try FieldAccess(fields, op: .read, allowed: ["after", "limit", "salesperson"])
+        let f = try FieldAccess(fields, op: .read, allowed: ["after", "limit", "salesperson", "stored"])
         after = UInt64(try f.integer("after", range: 0...Int64.max) ?? 0)
         limit = Int(try f.integer("limit", range: 1...Int64(Self.maximumLimit)) ?? Int64(Self.defaultLimit))
         salesperson = try f.string("salesperson")
+        stored = try f.bool("stored") ?? false
     }
 
     var fields: [String: JSONValue] {
         var o: [String: JSONValue] = ["after": .integer(Int64(after)), "limit": .integer(Int64(limit))]
         if let salesperson { o["salesperson"] = .string(salesperson) }
+        if stored { o["stored"] = .bool(true) }
         return o
     }
 }

@@ -110,7 +110,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .hello: return .inline
         case .append: return .append
         case .subscribe: return .subscribe
-        case .read, .query, .stats, .backup, .forget: return .pooled
+        case .read, .query, .stats, .backup, .forget, .checkpoint: return .pooled
         }
     }
 

@@ -3,6 +3,7 @@ import CoachLogJSON
 import CoachLogProtocol
 import CoachingDomain
 import EventStore
+import HashChain
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -91,6 +92,7 @@ final class RequestRouter: RequestResponding {
             case .stats: result = stats(eventLoop: eventLoop)
             case .backup(let p): result = try backup(p, eventLoop: eventLoop)
             case .forget(let p): result = forget(p, eventLoop: eventLoop)
+            case .checkpoint: result = try checkpoint(eventLoop: eventLoop)
             case .subscribe(let p):
                 // Decided again before each batch: the access file may be reloaded, and a coach's
                 // salesperson may change coach.
@@ -156,7 +158,7 @@ final class RequestRouter: RequestResponding {
         HelloReply(
             server: Self.serverName, version: Self.version, protocol: Request.protocolVersion,
             ops: role.operations.filter { !readOnly || $0.isReadOnly }, maxLineBytes: configuration.maximumLineBytes,
-            readOnly: readOnly, role: role.description)
+            readOnly: readOnly, role: role.description, head: try? store.chainHead().wire)
     }
 
     func append(_ parameters: AppendParameters, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
@@ -171,7 +173,8 @@ final class RequestRouter: RequestResponding {
     func read(_ p: ReadParameters, withoutFreeText: Bool = false, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
         let store = self.store
         return pool.runIfActive(eventLoop: eventLoop) {
-            let (events, next) = try store.read(after: p.after, limit: p.limit, salesperson: p.salesperson)
+            let (events, next) = try store.read(
+                after: p.after, limit: p.limit, salesperson: p.salesperson, withStored: p.stored)
             let reply = ReadReply(events: events, next: next)
             return try (withoutFreeText ? reply.withoutFreeText() : reply).wire
         }
@@ -273,12 +276,13 @@ final class RequestRouter: RequestResponding {
         let refusals = access.refusals
         return pool.runIfActive(eventLoop: eventLoop) {
             let s = try store.statistics()
+            let head = try store.chainHead()
             return try StatsReply(
                 server: Self.serverName, version: Self.version, position: s.position, projectedPosition: s.projectedPosition,
                 events: s.events,
                 salespeople: s.salespeople, connections: connections, subscribers: subscribers, uptimeSeconds: uptime,
                 startedAt: startedAt, storeBytes: s.fileBytes, usedBytes: s.usedBytes, mapBytes: s.mapBytes,
-                dataFolder: store.directory, refusals: refusals
+                dataFolder: store.directory, refusals: refusals, head: head.wire
             ).wire
         }
     }
@@ -289,12 +293,37 @@ final class RequestRouter: RequestResponding {
         }
         let store = self.store
         let logger = self.logger
+        let key = try signingKey()
         return pool.runIfActive(eventLoop: eventLoop) {
             let started = Date()
+            // Kept in the store before the copy starts, so the copy holds it: restore checks the copy against it.
+            let signed = try store.signHead(with: key, now: .now)
             let (bytes, position) = try store.backup(to: p.path)
             logger.info("backup written to \(p.path): \(bytes) bytes through position \(position)")
-            return try BackupReply(path: p.path, bytes: bytes, position: position, seconds: Date().timeIntervalSince(started)).wire
+            return try BackupReply(
+                path: p.path, bytes: bytes, position: position, seconds: Date().timeIntervalSince(started),
+                signedHead: CheckpointReply(signed)
+            ).wire
         }
+    }
+
+    func checkpoint(eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
+        let store = self.store
+        let logger = self.logger
+        let key = try signingKey()
+        return pool.runIfActive(eventLoop: eventLoop) {
+            let signed = try store.signHead(with: key, now: .now)
+            logger.info("signed the head at position \(signed.position): \(signed.hash.hex)")
+            return try CheckpointReply(signed).wire
+        }
+    }
+
+    private func signingKey() throws -> SigningKey {
+        guard let key = configuration.signingKey else {
+            throw ProtocolError(
+                .unavailable, "this coachlogd has no signing key; start it with --signing-key FILE (docs/operations.md, \"Tamper evidence\")")
+        }
+        return key
     }
 
     func forget(_ p: ForgetParameters, eventLoop: any EventLoop) -> EventLoopFuture<JSONValue> {
@@ -328,4 +357,9 @@ final class RequestRouter: RequestResponding {
         subscription.register()
         return subscription
     }
+}
+
+extension ChainHead {
+    /// The wire form.
+    var wire: LogHead { LogHead(position: position, hash: hash) }
 }

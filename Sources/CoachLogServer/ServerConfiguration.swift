@@ -1,3 +1,5 @@
+import HashChain
+
 /// How the daemon serves. Limits are per connection unless said otherwise.
 public struct ServerConfiguration: Sendable {
     public var socketPath: String
@@ -17,13 +19,16 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGraceSeconds: Int64
     /// A listening socket inherited from systemd (`LISTEN_FDS`), used instead of binding `socketPath`.
     public var inheritedListenerDescriptor: Int32?
+    /// Signs the heads `checkpoint` and `backup` return; without it they are refused.
+    public var signingKey: SigningKey?
 
     public init(
         socketPath: String, socketMode: UInt32 = 0o660, socketGroup: String? = nil, readOnlySocketPath: String? = nil,
         maximumLineBytes: Int = 1 << 20, maximumInFlightPerConnection: Int = 256,
         maximumSubscriberPendingBytes: Int = 16 << 20, shutdownGraceSeconds: Int64 = 10,
-        inheritedListenerDescriptor: Int32? = nil
+        inheritedListenerDescriptor: Int32? = nil, signingKey: SigningKey? = nil
     ) {
+        self.signingKey = signingKey
         self.socketPath = socketPath
         self.socketMode = socketMode
         self.socketGroup = socketGroup

@@ -105,6 +105,11 @@ extension EventStore {
                 committed += 1
                 try options.afterChunk?(committed)
             }
+            let (chained, problem) = try environment.read { txn in
+                (try Self.chainHead(txn, tables), try Self.checkChainAtOpen(txn, tables))
+            }
+            state.chain = chained.hash
+            tamperingFound.withLock { $0 = problem }
         }
         holder.lock.withWriteLock { holder.loaded = true }
     }

@@ -2,6 +2,7 @@ import CoachLogProtocol
 import CoachingDomain
 import LMDB
 import Sealing
+import HashChain
 
 /// What `forget` did.
 public struct ForgetOutcome: Sendable, Equatable {
@@ -32,6 +33,7 @@ extension EventStore {
     ) throws -> ForgetOutcome {
         do {
             try requireReadModel()
+            try requireSoundChain()
             return try writer.withLock { state throws -> ForgetOutcome in
                 // A pseudonym names a person forgotten before; a name no longer on record names nobody.
                 guard let person = ring.id(of: salesperson) else { return ForgetOutcome(pseudonym: nil) }
@@ -59,13 +61,17 @@ extension EventStore {
                 }
                 for id in people { ring.forget(id) }
                 var events: [EventEnvelope] = []
+                var link = state.chain
                 do {
                     try environment.write { txn in
                         events = []
+                        link = state.chain
                         let model = LMDBReadModel(txn: txn, tables: tables, ring: ring)
                         for (offset, person) in hidden.enumerated() {
                             events.append(
-                                try forget(person, at: state.head + 1 + UInt64(offset), now: now, txn: txn, model: model))
+                                try forget(
+                                    person, at: state.head + 1 + UInt64(offset), link: &link, now: now, txn: txn,
+                                    model: model))
                         }
                         try txn.put(tables.meta, key: MetaKey.checkpoint, value: bigEndianKey(state.head + UInt64(people.count)))
                     }
@@ -74,7 +80,7 @@ extension EventStore {
                     throw error
                 }
                 let head = state.head + UInt64(people.count)
-                state = WriterState(head: head, flushed: head)
+                state = WriterState(head: head, flushed: head, chain: link)
                 do {
                     try environment.read { txn in try loadModel(txn) }
                 } catch {
@@ -94,7 +100,8 @@ extension EventStore {
     /// Writes one person's tombstone and `SalespersonForgotten` event at
     /// `position`. The ring already shows them forgotten.
     private func forget(
-        _ forgotten: KeyRing.NewPerson, at position: UInt64, now: Timestamp, txn: Transaction, model: LMDBReadModel
+        _ forgotten: KeyRing.NewPerson, at position: UInt64, link: inout ChainHash, now: Timestamp, txn: Transaction,
+        model: LMDBReadModel
     ) throws -> EventEnvelope {
         let person = forgotten.id
         let version = try Self.streamVersion(person, txn: txn, tables: tables) + 1
@@ -102,11 +109,11 @@ extension EventStore {
         let header = RecordCodec.Header(
             type: .salespersonForgotten, eventId: eventId, person: person, streamVersion: version, recordedAt: now)
         // Sealed with the key it destroys: the event has no free text anyway.
-        try txn.put(
-            tables.log, key: bigEndianKey(position),
-            value: RecordCodec.encode(
-                header, position: position, clear: Array("{}".utf8), textMask: 0, texts: nil, key: forgotten.key),
-            flags: .append)
+        let stored = RecordCodec.encode(
+            header, position: position, clear: Array("{}".utf8), textMask: 0, texts: nil, key: forgotten.key)
+        try txn.put(tables.log, key: bigEndianKey(position), value: stored, flags: .append)
+        link = link.next(stored)
+        try txn.put(tables.chain, key: bigEndianKey(position), value: link.bytes, flags: .append)
         // A goal record seals its area with the key destroyed here: it is stored as a rebuild
         // from the log would now make it, without one (read under the pseudonym, it has none).
         for goal in try model.goals(of: person.pseudonym) { try model.put(goal) }
@@ -115,6 +122,7 @@ extension EventStore {
         try txn.put(tables.eventIds, key: Array(eventId.utf8), value: bigEndianKey(position))
         return EventEnvelope(
             position: position, eventId: eventId, type: .salespersonForgotten, salesperson: person.pseudonym,
-            streamVersion: version, recordedAt: now, data: ["salesperson": .string(person.pseudonym)], erased: true)
+            streamVersion: version, recordedAt: now, data: ["salesperson": .string(person.pseudonym)], erased: true,
+            hash: link)
     }
 }

@@ -30,7 +30,8 @@ extension EventStore {
     /// Events with position > `after`, oldest first, at most `limit`, of one
     /// salesperson or of everyone. `next` is the `after` to pass to continue:
     /// the last position returned, or the head when nothing more exists.
-    public func read(after: UInt64, limit: Int, salesperson: String? = nil) throws -> (
+    /// Every event carries its chain hash; `withStored` adds the bytes it covers.
+    public func read(after: UInt64, limit: Int, salesperson: String? = nil, withStored: Bool = false) throws -> (
         events: [EventEnvelope], next: UInt64
     ) {
         let limit = max(1, min(limit, Self.maximumReadLimit))
@@ -47,7 +48,9 @@ extension EventStore {
                         guard key.count == prefix.count + 8, key.prefix(prefix.count).elementsEqual(prefix),
                             let position = decodeBigEndian(UnsafeRawBufferPointer(rebasing: key[prefix.count...]))
                         else { return false }
-                        if let event = try self.event(at: position, txn: txn) { events.append(event) }
+                        if let event = try self.event(at: position, txn: txn, withStored: withStored) {
+                            events.append(event)
+                        }
                         return events.count < limit
                     }
                     if events.count < limit {
@@ -55,14 +58,14 @@ extension EventStore {
                             guard let position = decodeBigEndian(key) else { return false }
                             var reader = ByteReader(value)
                             guard try RecordCodec.decodeHeader(&reader).person == person else { return true }
-                            events.append(try RecordCodec.decodeEnvelope(position: position, value, ring: ring))
+                            events.append(try self.envelope(position, value, txn: txn, withStored: withStored))
                             return events.count < limit
                         }
                     }
                 } else {
                     try txn.scan(tables.log, from: bigEndianKey(after + 1)) { key, value in
                         guard let position = decodeBigEndian(key) else { return false }
-                        events.append(try RecordCodec.decodeEnvelope(position: position, value, ring: ring))
+                        events.append(try self.envelope(position, value, txn: txn, withStored: withStored))
                         return events.count < limit
                     }
                 }
@@ -74,10 +77,20 @@ extension EventStore {
         }
     }
 
-    func event(at position: UInt64, txn: Transaction) throws -> EventEnvelope? {
+    func event(at position: UInt64, txn: Transaction, withStored: Bool = false) throws -> EventEnvelope? {
         try txn.withValue(tables.log, key: bigEndianKey(position)) {
-            try RecordCodec.decodeEnvelope(position: position, $0, ring: ring)
+            try envelope(position, $0, txn: txn, withStored: withStored)
         }
+    }
+
+    /// The envelope of the stored event `value`, with its chain hash.
+    private func envelope(_ position: UInt64, _ value: UnsafeRawBufferPointer, txn: Transaction, withStored: Bool) throws
+        -> EventEnvelope
+    {
+        var envelope = try RecordCodec.decodeEnvelope(position: position, value, ring: ring)
+        envelope.hash = try Self.chainHash(at: position, txn, tables)
+        if withStored { envelope.stored = Array(value) }
+        return envelope
     }
 
     /// Runs a projection over the in-memory read model, which holds every

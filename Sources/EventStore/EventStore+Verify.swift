@@ -3,6 +3,7 @@ import CoachLogProtocol
 import CoachingDomain
 import LMDB
 import Sealing
+import HashChain
 
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +22,11 @@ public struct VerificationReport: Sendable, Equatable {
     /// Events after the checkpoint: appended after the last flush of the tables
     /// behind the log (a daemon that was killed); the next open folds them.
     public var unflushed: UInt64 = 0
+    /// The first position the hash chain or a signed head shows changed,
+    /// removed or moved: where to start looking. Nil when the chain holds.
+    public var firstBadPosition: UInt64?
+    /// How many signed heads were checked.
+    public var signedHeads = 0
     public var isConsistent: Bool { problems.isEmpty && upgradeNeeded == nil }
 }
 
@@ -35,7 +41,12 @@ extension EventStore {
     /// The comparison with a rebuild replays the log into a scratch store in
     /// the temporary folder (`TMPDIR`), removed afterwards: it needs room for
     /// the projections, not for the events.
-    public static func verify(directory: String, masterKey: MasterKey) throws -> VerificationReport {
+    ///
+    /// `trustedKeys`: the public keys a signed head may be signed with (the
+    /// daemon's, and any it had before); empty accepts any valid signature.
+    public static func verify(directory: String, masterKey: MasterKey, trustedKeys: [[UInt8]] = []) throws
+        -> VerificationReport
+    {
         do {
             let path = directory + "/" + dataFileName
             guard try checkDataFile(path) else {
@@ -45,26 +56,35 @@ extension EventStore {
             }
             let lock = try lockDirectoryShared(directory)
             defer { if let lock { close(lock) } }
-            let environment = try openEnvironment(path, options: Options(masterKey: masterKey), readOnly: true)
-            return try environment.read { txn in
-                let (meta, format) = try storedFormat(txn, path: path)
-                if let reason = try upgradeNeeded(txn, meta: meta, format: format) {
-                    return VerificationReport(events: 0, salespeople: 0, problems: [], upgradeNeeded: reason)
-                }
-                let tables = try Tables(txn, create: false)
-                let ring = try openRing(txn, tables, masterKey: masterKey, path: path, creating: false)
-                return try check(txn, tables, ring: ring, chunk: Options(masterKey: masterKey).chunkEvents)
-            }
+            return try verify(file: path, masterKey: masterKey, trustedKeys: trustedKeys)
         } catch {
             throw StoreError.from(error)
         }
     }
 
+    /// Checks the data file at `path`, which nothing else may be writing (a
+    /// stopped store's, or a copy), read-only.
+    static func verify(file path: String, masterKey: MasterKey, trustedKeys: [[UInt8]]) throws -> VerificationReport {
+        let environment = try openEnvironment(path, options: Options(masterKey: masterKey), readOnly: true)
+        return try environment.read { txn in
+            let (meta, format) = try storedFormat(txn, path: path)
+            if let reason = try upgradeNeeded(txn, meta: meta, format: format) {
+                return VerificationReport(events: 0, salespeople: 0, problems: [], upgradeNeeded: reason)
+            }
+            let tables = try Tables(txn, create: false)
+            let ring = try openRing(txn, tables, masterKey: masterKey, path: path, creating: false)
+            return try check(
+                txn, tables, ring: ring, chunk: Options(masterKey: masterKey).chunkEvents, trustedKeys: trustedKeys)
+        }
+    }
+
     /// Checks this open store the same way, in one read snapshot, after a flush.
-    public func verify() throws -> VerificationReport {
+    public func verify(trustedKeys: [[UInt8]] = []) throws -> VerificationReport {
         do {
             try flush()
-            return try environment.read { txn in try Self.check(txn, tables, ring: ring, chunk: options.chunkEvents) }
+            return try environment.read { txn in
+                try Self.check(txn, tables, ring: ring, chunk: options.chunkEvents, trustedKeys: trustedKeys)
+            }
         } catch {
             throw StoreError.from(error)
         }
@@ -81,6 +101,9 @@ extension EventStore {
         if let next = try number(MetaKey.upgradeNext) {
             return "an upgrade to store format \(formatVersion) stopped before event \(next)"
         }
+        if let next = try number(MetaKey.chainNext) {
+            return "an upgrade to store format \(formatVersion) stopped before hashing event \(next)"
+        }
         let projections = try number(MetaKey.projectionVersion) ?? 0
         if projections != projectionVersion {
             return "its projections are version \(projections), and this coachlogd uses version \(projectionVersion)"
@@ -93,8 +116,11 @@ extension EventStore {
     /// tables written behind the log end; the next open folds the rest) every
     /// eventId points at its event, the stream index holds each event, and
     /// the projections are byte-identical to a rebuild from the log.
-    static func check(_ txn: Transaction, _ tables: Tables, ring: KeyRing, chunk: Int) throws -> VerificationReport {
+    static func check(_ txn: Transaction, _ tables: Tables, ring: KeyRing, chunk: Int, trustedKeys: [[UInt8]])
+        throws -> VerificationReport
+    {
         var problems: [String] = []
+        var chain = ChainCheck(signed: try signedHeads(txn, tables))
         let checkpoint = try self.checkpoint(txn, tables)
         var flushedVersions: [PersonID: UInt64] = [:]
         var expected: UInt64 = 1
@@ -106,8 +132,14 @@ extension EventStore {
                 problems.append("a log key is not a position")
                 return true
             }
-            if position != expected { problems.append("position \(expected) is missing (next is \(position))") }
+            if position != expected {
+                problems.append("position \(expected) is missing (next is \(position))")
+                chain.bad(expected)
+            }
             expected = position + 1
+            if let problem = chain.follow(position, value, stored: try chainHash(at: position, txn, tables)) {
+                problems.append(problem)
+            }
             var reader = ByteReader(value)
             guard let envelope = try? RecordCodec.decodeEnvelope(position: position, value, ring: ring),
                 let person = try? RecordCodec.decodeHeader(&reader).person
@@ -131,6 +163,7 @@ extension EventStore {
             return true
         }
         let events = Int(expected - 1)
+        problems += try chain.finish(head: UInt64(events), chained: chainHead(txn, tables).position, trustedKeys: trustedKeys)
         for (person, version) in flushedVersions {
             let stored = try streamVersion(person, txn: txn, tables: tables)
             if stored != version {
@@ -158,7 +191,8 @@ extension EventStore {
         }
         return VerificationReport(
             events: UInt64(events), salespeople: versions.count, problems: problems,
-            unflushed: UInt64(events) - min(checkpoint, UInt64(events)))
+            unflushed: UInt64(events) - min(checkpoint, UInt64(events)), firstBadPosition: chain.firstBad,
+            signedHeads: chain.signed.count)
     }
 
     /// The digests of the projections a rebuild from `txn`'s log produces,
@@ -241,5 +275,83 @@ extension EventStore {
             dump[table.name] = rows
         }
         return dump
+    }
+}
+
+/// The hash chain check of one pass over the log: each event's hash must
+/// follow from the one before it and its stored bytes, and every signed head
+/// must match the chain where it was signed.
+struct ChainCheck {
+    let signed: [SignedHead]
+    private let signedPositions: Set<UInt64>
+    /// The chain as recomputed; after a mismatch it goes on from the stored
+    /// hash, so that each changed event is reported, not everything after it.
+    private var link = ChainHash.genesis
+    /// What the recomputed chain holds where a head was signed.
+    private var atSigned: [UInt64: ChainHash] = [0: .genesis]
+    private(set) var firstBad: UInt64?
+
+    init(signed: [SignedHead]) {
+        self.signed = signed
+        signedPositions = Set(signed.map(\.position))
+    }
+
+    mutating func bad(_ position: UInt64) { firstBad = min(firstBad ?? position, position) }
+
+    /// Checks the event at `position`; the problem found, if any.
+    mutating func follow(_ position: UInt64, _ value: UnsafeRawBufferPointer, stored: ChainHash?) -> String? {
+        let computed = link.next(value)
+        if signedPositions.contains(position) { atSigned[position] = computed }
+        guard let stored else {
+            bad(position)
+            link = computed
+            return "event \(position) has no chain hash"
+        }
+        guard stored == computed else {
+            bad(position)
+            link = stored
+            return "event \(position) does not match its chain hash: it, or the event before it, was changed, removed or moved"
+        }
+        link = computed
+        return nil
+    }
+
+    /// The problems of the chain's end and of the signed heads, after the pass.
+    mutating func finish(head: UInt64, chained: UInt64, trustedKeys: [[UInt8]]) -> [String] {
+        var problems: [String] = []
+        if chained > head {
+            problems.append("the chain holds hashes up to position \(chained), but the log ends at \(head): events \(head + 1)–\(chained) were removed")
+            bad(head + 1)
+        }
+        var lastGood: UInt64 = 0
+        let logHead = head
+        for head in signed {
+            let when = Timestamp(milliseconds: head.signedAtMilliseconds).iso8601
+            let named = "the head signed at \(when) (position \(head.position))"
+            guard head.isValid else {
+                problems.append("\(named) does not carry a valid signature")
+                continue
+            }
+            if !trustedKeys.isEmpty && !trustedKeys.contains(head.publicKey) {
+                problems.append(
+                    "\(named) is signed by key \(SignedHead.fingerprint(of: head.publicKey)), which is not among the keys trusted")
+                continue
+            }
+            guard let computed = atSigned[head.position] else {
+                problems.append(
+                    "\(named) is beyond the log, which ends at \(logHead): events \(logHead + 1)–\(head.position) were removed")
+                bad(logHead + 1)
+                continue
+            }
+            if computed != head.hash {
+                problems.append(
+                    "\(named) does not match the log: events \(lastGood + 1)–\(head.position) are not the ones it signed (the first bad position is \(lastGood + 1) or later)"
+                )
+                bad(lastGood + 1)
+            } else {
+                lastGood = max(lastGood, head.position)
+            }
+        }
+        return problems
     }
 }

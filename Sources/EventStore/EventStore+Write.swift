@@ -3,6 +3,7 @@ import CoachLogProtocol
 import CoachingDomain
 import LMDB
 import Sealing
+import HashChain
 
 extension EventStore {
     /// Commits a batch of appends from many callers in ONE write transaction
@@ -30,6 +31,7 @@ extension EventStore {
     ) throws -> [Result<AppendResult, StoreError>] {
         do {
             try requireReadModel()
+            try requireSoundChain()
             return try writer.withLock { state throws -> [Result<AppendResult, StoreError>] in
                 var newPeople: [PersonID] = []
                 let staged: Staged
@@ -48,6 +50,7 @@ extension EventStore {
                 }
                 // Durable: only now may queries see the batch.
                 state.record(staged.indexes)
+                state.chain = staged.chain
                 holder.lock.withWriteLock {
                     do {
                         try staged.layer.apply(to: &holder.model)
@@ -84,12 +87,15 @@ extension EventStore {
         var results: [Result<AppendResult, StoreError>] = []
         var layer: OverlayModel<ModelView>
         var indexes = PendingIndexes()
+        /// The chain hash of the batch's last stored event.
+        var chain: ChainHash
     }
 
     private func stage(
         _ batch: [PreparedAppend], txn: Transaction, state: WriterState, now: Timestamp, newPeople: inout [PersonID]
     ) throws -> Staged {
-        var staged = Staged(layer: OverlayModel(base: ModelView(holder: holder, txn: txn, log: tables.log, ring: ring)))
+        var staged = Staged(
+            layer: OverlayModel(base: ModelView(holder: holder, txn: txn, log: tables.log, ring: ring)), chain: state.chain)
         staged.results.reserveCapacity(batch.count)
         var head = state.head
         for append in batch {
@@ -99,26 +105,31 @@ extension EventStore {
                 // The append's own index entries, merged into the batch's only if it
                 // succeeds: copying the batch's instead would cost O(batch) per append.
                 var indexes = PendingIndexes()
+                // Taken only if the append succeeds, like its index entries.
+                var link = staged.chain
                 let result: AppendResult
                 if append.events.count == 1 {
                     // A one-event append checks everything before it writes, so it needs
                     // no layer or nested transaction of its own to fail alone.
                     result = try self.apply(
-                        append, stream: stream, txn: txn, head: head, model: &staged.layer, indexes: &indexes,
-                        earlier: [staged.indexes, state.pending], now: now)
+                        append, stream: stream, txn: txn, head: head, link: &link, model: &staged.layer,
+                        indexes: &indexes, earlier: [staged.indexes, state.pending], now: now)
                 } else {
                     // A longer one may fail after writing its first events: its log writes go
                     // to a nested transaction and its changes to a layer of their own.
                     var layer = OverlayModel(base: staged.layer)
                     let earlier = [staged.indexes, state.pending]
+                    var nestedLink = link
                     result = try txn.nested { child in
                         try self.apply(
-                            append, stream: stream, txn: child, head: head, model: &layer, indexes: &indexes,
-                            earlier: earlier, now: now)
+                            append, stream: stream, txn: child, head: head, link: &nestedLink, model: &layer,
+                            indexes: &indexes, earlier: earlier, now: now)
                     }
+                    link = nestedLink
                     try layer.apply(to: &staged.layer)
                 }
                 staged.indexes.merge(indexes)
+                staged.chain = link
                 if let last = result.stored.last { head = last.position }
                 staged.results.append(.success(result))
             } catch let error as DomainError {
@@ -158,7 +169,7 @@ extension EventStore {
     /// of the events before it that are not flushed yet, newest first.
     private func apply(
         _ append: PreparedAppend, stream: (id: PersonID, key: DataKey), txn: Transaction, head: UInt64,
-        model: inout some CoachingWriteModel,
+        link: inout ChainHash, model: inout some CoachingWriteModel,
         indexes: inout PendingIndexes, earlier: [PendingIndexes], now: Timestamp
     ) throws -> AppendResult {
         if let replay = try replayed(append, txn: txn, earlier: earlier) { return replay }
@@ -185,18 +196,18 @@ extension EventStore {
             }
             // Every check is done: from here on only storage failures can
             // stop this event, and they abort the whole transaction.
-            let envelope = EventEnvelope(
-                position: position, eventId: eventId, type: proposed.event.type, salesperson: append.salesperson,
-                streamVersion: version, recordedAt: now, data: proposed.data)
             let header = RecordCodec.Header(
                 type: proposed.event.type, eventId: eventId, person: person, streamVersion: version, recordedAt: now)
             let clear = try proposed.parts.storedClear(proposed.event.type, ids: ring.idForStoring)
-            try txn.put(
-                tables.log, key: bigEndianKey(position),
-                value: RecordCodec.encode(
-                    header, position: position, clear: clear, textMask: proposed.parts.textMask, texts: proposed.parts.texts,
-                    key: key),
-                flags: .append)
+            let value = RecordCodec.encode(
+                header, position: position, clear: clear, textMask: proposed.parts.textMask, texts: proposed.parts.texts,
+                key: key)
+            try txn.put(tables.log, key: bigEndianKey(position), value: value, flags: .append)
+            link = link.next(value)
+            try txn.put(tables.chain, key: bigEndianKey(position), value: link.bytes, flags: .append)
+            let envelope = EventEnvelope(
+                position: position, eventId: eventId, type: proposed.event.type, salesperson: append.salesperson,
+                streamVersion: version, recordedAt: now, data: proposed.data, hash: link)
             indexes.add(envelope)
             try CoachingRules.apply(proposed.event, position: position, recordedAt: now, to: &model)
             stored.append(envelope)

@@ -44,7 +44,12 @@ public final class EventStore: @unchecked Sendable {
     /// may end before it (at the checkpoint).
     /// Format 6 stores no name and no free text in clear: people by number,
     /// free text sealed with each salesperson's data key (see `KeyRing`).
-    public static let formatVersion: UInt64 = 6
+    /// Format 7 chains every event to the one before it (`chain`) and keeps
+    /// signed heads; an older store's log is hashed at open (`extendChain`).
+    public static let formatVersion: UInt64 = 7
+    /// The first format that seals names and free text: older stores are
+    /// rewritten and compacted at open (`sealOlderStore`).
+    static let sealedFormat: UInt64 = 6
     /// Version of the projection tables. A mismatch at open rebuilds them from
     /// the log. Version 3: kinds, outcomes and topics as `StorageCode`s.
     /// Version 5: people by number, goal areas sealed; 6: areas sealed with a
@@ -65,6 +70,8 @@ public final class EventStore: @unchecked Sendable {
     /// Transactions the open committed (upgrade and projection chunks), for `afterChunk`.
     private(set) var openingChunks = 0
     let writer = Mutex(WriterState(head: 0, flushed: 0))
+    /// Set by the open when the log was changed behind the daemon's back; appends are then refused.
+    let tamperingFound = Mutex<String?>(nil)
 
     public struct Options: Sendable {
         public var mapSize: Int
@@ -124,7 +131,7 @@ public final class EventStore: @unchecked Sendable {
     /// Returns how many transactions it committed, which `afterChunk` counts on from.
     static func sealOlderStore(directory: String, options: Options) throws -> Int {
         // An unreadable or foreign file is left to the open that follows, which says what is wrong.
-        guard let peeked = (try? peek(directory)) ?? nil, peeked.format < formatVersion || peeked.clearPages else { return 0 }
+        guard let peeked = (try? peek(directory)) ?? nil, peeked.format < sealedFormat || peeked.clearPages else { return 0 }
         var upgrading = options
         upgrading.deferringReadModel = true
         let committed: Int
@@ -240,6 +247,7 @@ public final class EventStore: @unchecked Sendable {
         do {
             var committed = before
             try upgradeLog(committed: &committed)
+            try extendChain(committed: &committed)
             if !options.deferringReadModel { try openReadModel(committed: &committed) }
             openingChunks = committed
         } catch {
@@ -400,7 +408,7 @@ public final class EventStore: @unchecked Sendable {
         try env.write { txn in
             let format = existing ? try storedFormat(txn, path: path).format : nil
             let tables = try Tables(txn, create: true)
-            if let format, format < formatVersion {
+            if let format, format < sealedFormat {
                 // Format 1 kept stream versions in `streams`; from 2 on nothing updates
                 // it, so empty it.
                 if format == 1 { try txn.clear(try txn.openDatabase("streams", create: true)) }
@@ -420,6 +428,11 @@ public final class EventStore: @unchecked Sendable {
                 try txn.put(tables.meta, key: MetaKey.clearPages, value: [1])
                 // The look-alike index of format 5 and older held folded names in clear.
                 if let folds = try existingDatabase(txn, "peopleByFold") { try txn.drop(folds) }
+            }
+            if let format, format < formatVersion {
+                // Format 7 chains the log: `extendChain` hashes the events already
+                // there (after `upgradeLog` has rewritten them) from this marker on.
+                try txn.put(tables.meta, key: MetaKey.chainNext, value: bigEndianKey(1))
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
             }
             if !existing {

@@ -6,6 +6,11 @@ import Sealing
 /// - `meta`: format marker, format version, projection version, checkpoint,
 ///   and while an upgrade runs, the next position it converts.
 /// - `log`: position (8-byte big-endian) → envelope. Append-only.
+/// - `chain`: position → the event's chain hash (32 bytes): SHA-256 of the
+///   previous event's hash and the event's `log` value, written in the same
+///   transaction as the event (see `EventStore+Chain`).
+/// - `signedHeads`: position → a head signed with the daemon's key
+///   (`SignedHead.storedValue`): witnesses `verify` checks the chain against.
 /// - `eventIds`: eventId → position of the event carrying it.
 /// - `keys`: person id (8 bytes) → their data key wrapped by the master key and
 ///   their name sealed by it, or a lone 0 once forgotten (see `KeyRing`).
@@ -29,6 +34,8 @@ struct Tables: Sendable {
     let insights: Database
     let byPerson: Database
     let keys: Database
+    let chain: Database
+    let signedHeads: Database
 
     /// The derived tables, by name: what a rebuild clears and recomputes.
     var projections: [(name: String, database: Database)] {
@@ -40,7 +47,7 @@ struct Tables: Sendable {
 
     static let names = [
         "meta", "log", "eventIds", "streamIndex", "sessions", "goals", "commitments", "people", "insights",
-        "byPerson", "keys",
+        "byPerson", "keys", "chain", "signedHeads",
     ]
 
     init(_ txn: Transaction, create: Bool) throws {
@@ -55,6 +62,8 @@ struct Tables: Sendable {
         insights = try txn.openDatabase("insights", create: create)
         byPerson = try txn.openDatabase("byPerson", create: create)
         keys = try txn.openDatabase("keys", create: create)
+        chain = try txn.openDatabase("chain", create: create)
+        signedHeads = try txn.openDatabase("signedHeads", create: create)
     }
 }
 
@@ -66,6 +75,9 @@ enum MetaKey {
     static let checkpoint = Array("checkpoint".utf8)
     /// Present only while `upgradeLog` converts the log: the next position to convert.
     static let upgradeNext = Array("upgradeNext".utf8)
+    /// Present only while `extendChain` hashes the log of a store older than
+    /// format 7: the next position to hash.
+    static let chainNext = Array("chainNext".utf8)
     /// Present from the sealing of an older store until its compacted copy
     /// replaces the file (see `EventStore.sealOlderStore`).
     static let clearPages = Array("clearPages".utf8)

@@ -1,4 +1,5 @@
 import CoachLogProtocol
+import HashChain
 import CoachingDomain
 
 /// What the single writer knows beyond the synced log: the head, how far the
@@ -14,6 +15,8 @@ struct WriterState: Sendable {
     var pending = PendingIndexes()
     /// Read-model changes a failed flush took but could not write.
     var carried: ModelChanges?
+    /// The chain hash of the event at `head`: what the next event chains from.
+    var chain: ChainHash = .genesis
 
     mutating func record(_ batch: PendingIndexes) {
         pending.merge(batch)

@@ -4,6 +4,7 @@ import CoachLogServer
 import CoachLogPOSIX
 import EventStore
 import Foundation
+import HashChain
 import Logging
 import Sealing
 import ServiceLifecycle
@@ -23,7 +24,7 @@ struct CoachLogDaemonCommand: AsyncParsableCommand {
             /var/lib/coachlog and /run/coachlog/coachlog.sock.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, Rebuild.self, Verify.self, CreateKey.self],
+        subcommands: [Serve.self, Rebuild.self, Verify.self, Restore.self, CreateKey.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -43,8 +44,29 @@ struct DataOptions: ParsableArguments {
             valueName: "FILE"))
     var masterKey: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The Ed25519 key that signs the log's heads, outside the data folder (default: $COACHLOG_SIGNING_KEY, $CREDENTIALS_DIRECTORY/signing.key, /etc/coachlog/signing.key for root, else ~/.config/coachlog/signing.key).",
+            valueName: "FILE"))
+    var signingKey: String?
+
     var dataDirectory: String { data ?? DefaultPaths.dataDirectory }
     var masterKeyPath: String { masterKey ?? DefaultPaths.masterKeyPath }
+    var signingKeyPath: String { signingKey ?? DefaultPaths.signingKeyPath }
+
+    /// The public keys a signed head may carry: those given, else the signing key's if it exists.
+    func trustedKeys(_ given: [String]) throws -> [[UInt8]] {
+        if !given.isEmpty {
+            return try given.map { text in
+                guard let key = HexDigits.bytes(text), key.count == 32 else {
+                    throw ValidationError("--public-key \(text) is not a public key (64 hexadecimal digits)")
+                }
+                return key
+            }
+        }
+        return (try? SigningKey.load(path: signingKeyPath)).map { [$0.publicKey] } ?? []
+    }
 
     func makeLogger() throws -> Logger {
         let text = logLevel ?? ProcessInfo.processInfo.environment["COACHLOG_LOG_LEVEL"] ?? "info"
@@ -139,6 +161,30 @@ enum Startup {
     }
 
     /// The store's sealing, or exit: a store that cannot be read must never be taken for a new one.
+    /// The daemon's signing key, created (0600) when missing. Without one
+    /// (a read-only credentials folder holding none) the daemon serves, and
+    /// `checkpoint` says how to give it one.
+    static func loadSigningKey(_ path: String, dataDirectory: String, logger: Logger) -> SigningKey? {
+        do {
+            let key = try SigningKey.load(path: path)
+            logger.info("tamper evidence: signing key \(path) (public key \(HexDigits.string(key.publicKey)))")
+            return key
+        } catch where error.missing {
+            do {
+                let key = try SigningKey.create(path: path)
+                logger.notice(
+                    "tamper evidence: created a new signing key at \(path) (public key \(HexDigits.string(key.publicKey))); give auditors the public key, and keep the key apart from the data"
+                )
+                return key
+            } catch {
+                logger.warning("tamper evidence: no signing key (\(error)); checkpoint is refused until coachlogd starts with --signing-key FILE")
+                return nil
+            }
+        } catch {
+            fail("\(error)")
+        }
+    }
+
     static func sealing(_ directory: String) -> EventStore.SealingState {
         do {
             return try EventStore.sealingState(directory: directory)
@@ -218,7 +264,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             socketPath: socket ?? DefaultPaths.socketPath, socketMode: mode, socketGroup: socketGroup,
             readOnlySocketPath: readOnlySocket, maximumLineBytes: maximumLine,
-            inheritedListenerDescriptor: InheritedSocket.listener())
+            inheritedListenerDescriptor: InheritedSocket.listener(),
+            signingKey: Startup.loadSigningKey(options.signingKeyPath, dataDirectory: options.dataDirectory, logger: logger))
         let access: AccessControl
         do {
             access = try AccessControl(
@@ -299,10 +346,18 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var options: DataOptions
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A public key (64 hexadecimal digits) signed heads may be signed with; repeat for older keys (default: the signing key's).",
+            valueName: "HEX"))
+    var publicKey: [String] = []
+
     mutating func run() throws {
         _ = Startup.bootstrapLogging
         let logger = try options.makeLogger()
         let directory = options.dataDirectory
+        let trusted = try options.trustedKeys(publicKey)
         // A store of an older format records no key: verify reports that it needs an upgrade without one.
         let key =
             Startup.isSealed(directory)
@@ -310,7 +365,7 @@ struct Verify: ParsableCommand {
             : MasterKey.random()
         let report: VerificationReport
         do {
-            report = try EventStore.verify(directory: directory, masterKey: key)
+            report = try EventStore.verify(directory: directory, masterKey: key, trustedKeys: trusted)
         } catch {
             Startup.fail("cannot verify \(directory): \(error)")
         }
@@ -326,7 +381,9 @@ struct Verify: ParsableCommand {
             throw ExitCode(Self.needsUpgradeStatus)
         }
         if report.isConsistent {
-            print("consistent: \(report.events) events, \(report.salespeople) salespeople; projections equal a rebuild")
+            print(
+                "consistent: \(report.events) events, \(report.salespeople) salespeople; the hash chain holds and \(report.signedHeads) signed heads match it; projections equal a rebuild"
+            )
             if report.unflushed > 0 {
                 // A daemon that was killed leaves its last events unflushed; that is expected, not damage.
                 print(
@@ -335,8 +392,63 @@ struct Verify: ParsableCommand {
             }
         } else {
             for problem in report.problems { print("problem: \(problem)") }
+            if let first = report.firstBadPosition {
+                print("first bad position: \(first)")
+                Startup.fail(
+                    "\(report.problems.count) problems in \(directory): the log was changed behind coachlogd's back from position \(first) on; restore a backup that verifies (coachlogd restore)"
+                )
+            }
             Startup.fail("\(report.problems.count) problems in \(directory)")
         }
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup in place as a stopped store's data file, if it verifies.",
+        discussion: """
+            The backup is copied into the data folder, checked as `coachlogd verify` checks a store (its hash \
+            chain, the signed heads it holds, among them the one `backup` signed for it, and its projections), \
+            and only then renamed to coachlog.mdb. The data file it replaces is kept beside it as \
+            coachlog.mdb.replaced-TIME. A backup that does not verify is refused and nothing changes; \
+            --unverified restores it anyway (say, the only copy there is, known to predate the hash chain). \
+            The daemon must not be running on the data folder; start it afterwards with the store's master key.
+            Example:
+              coachlogd restore /var/lib/coachlog/backups/2026-11-26.mdb --data /var/lib/coachlog
+            """)
+
+    @Argument(help: "The backup file (written by `coachlog backup`).") var backup: String
+    @OptionGroup var options: DataOptions
+
+    @Option(name: .long, help: ArgumentHelp("A public key the backup's signed heads may carry; repeatable.", valueName: "HEX"))
+    var publicKey: [String] = []
+
+    @Flag(name: .long, help: "Restore the backup even if it does not verify.") var unverified = false
+
+    mutating func run() throws {
+        _ = Startup.bootstrapLogging
+        let logger = try options.makeLogger()
+        let trusted = try options.trustedKeys(publicKey)
+        let key = Startup.loadMasterKey(
+            options.masterKeyPath, dataDirectory: options.dataDirectory, creating: false, logger: logger)
+        let outcome: RestoreOutcome
+        do {
+            outcome = try EventStore.restore(
+                backup: backup, into: options.dataDirectory, masterKey: key, trustedKeys: trusted, unverified: unverified)
+        } catch {
+            Startup.fail("cannot restore \(backup): \(error)")
+        }
+        let report = outcome.report
+        if report.isConsistent {
+            print(
+                "restored \(backup) into \(options.dataDirectory): \(report.events) events; the hash chain holds and \(report.signedHeads) signed heads match it"
+            )
+        } else {
+            for problem in report.problems { print("problem: \(problem)") }
+            if let reason = report.upgradeNeeded { print("not checked: \(reason)") }
+            print("restored \(backup) into \(options.dataDirectory) WITHOUT verification (--unverified)")
+        }
+        if let replaced = outcome.replacedFile { print("the data file it replaced is kept as \(replaced)") }
     }
 }
 
@@ -353,7 +465,23 @@ struct CreateKey: ParsableCommand {
 
     @Argument(help: "Where to write the key (default: the daemon's default key path).") var file: String?
 
+    @Flag(name: .long, help: "Create the Ed25519 signing key (signed heads) instead, and print its public key.")
+    var signing = false
+
     mutating func run() throws {
+        if signing {
+            let path = file ?? DefaultPaths.signingKeyPath
+            do {
+                let existed = (try? SigningKey.load(path: path)) != nil
+                let key = try SigningKey.create(path: path)
+                print(
+                    "\(existed ? "kept the existing" : "created the") signing key \(path); its public key, for auditors: \(HexDigits.string(key.publicKey))"
+                )
+            } catch {
+                Startup.fail("\(error)")
+            }
+            return
+        }
         let path = file ?? DefaultPaths.masterKeyPath
         if let existing = try? MasterKey.load(path: path) {
             print("\(path) already holds a master key (fingerprint \(existing.fingerprint)); left as it is")

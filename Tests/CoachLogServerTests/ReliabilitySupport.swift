@@ -35,6 +35,7 @@ enum Reliability {
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("COACHLOG_") { environment.removeValue(forKey: key) }
         environment["COACHLOG_MASTER_KEY"] = TestMasterKey.path
+        environment["COACHLOG_SIGNING_KEY"] = TestSigningKey.path
         process.environment = environment
         process.standardOutput = sink
         process.standardError = sink

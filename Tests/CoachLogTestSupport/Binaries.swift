@@ -38,9 +38,20 @@ public enum Binaries {
 /// folder as an operator would. The harnesses pass it as `COACHLOG_MASTER_KEY`
 /// (a test may override it), so no test touches the default key location.
 public enum TestMasterKey {
-    public static let path: String = {
+    public static let path: String = TestKeyFile.make("master.key")
+}
+
+/// One signing key for every daemon the tests start, kept like the master
+/// key (`COACHLOG_SIGNING_KEY`), so that a restarted daemon signs with the
+/// key its earlier signed heads were made with.
+public enum TestSigningKey {
+    public static let path: String = TestKeyFile.make("signing.key")
+}
+
+enum TestKeyFile {
+    static func make(_ name: String) -> String {
         let folder = NSTemporaryDirectory() + "coachlog-test-keys-\(getuid())"
-        let path = folder + "/master.key"
+        let path = folder + "/" + name
         mkdir(folder, 0o700)
         // O_EXCL: made once, by whichever test process gets here first; 64 hex digits and a newline.
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -54,5 +65,5 @@ public enum TestMasterKey {
             close(fd)
         }
         return path
-    }()
+    }
 }

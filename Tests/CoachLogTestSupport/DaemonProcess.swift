@@ -50,6 +50,7 @@ public final class DaemonProcess: @unchecked Sendable {
         }
         env["COACHLOG_LOG_LEVEL"] = "info"
         env["COACHLOG_MASTER_KEY"] = TestMasterKey.path
+        env["COACHLOG_SIGNING_KEY"] = TestSigningKey.path
         for (key, value) in environment { env[key] = value }
         if FileManager.default.isExecutableFile(atPath: Self.setpriv) {
             // If the test process dies (a crash, a killed run), its daemons die with it.

@@ -11,11 +11,15 @@ public struct HelloReply: WireResult {
     /// The connection's role, e.g. `operator` or `coach Dana Lee` (Protocol.md §11);
     /// `ops` lists only what it may use.
     public var role: String?
+    /// The log's head when the connection said hello.
+    public var head: LogHead?
 
     public init(
-        server: String, version: String, protocol: Int, ops: [Operation], maxLineBytes: Int, readOnly: Bool, role: String? = nil
+        server: String, version: String, protocol: Int, ops: [Operation], maxLineBytes: Int, readOnly: Bool, role: String? = nil,
+        head: LogHead? = nil
     ) {
         self.role = role
+        self.head = head
         self.server = server
         self.version = version
         self.protocol = `protocol`
@@ -65,8 +69,12 @@ public struct BackupReply: WireResult {
     public var bytes: Int
     public var position: UInt64
     public var seconds: Double
+    /// The head signed just before the copy was taken, which the copy holds:
+    /// `coachlogd restore` checks the copy against it.
+    public var signedHead: CheckpointReply?
 
-    public init(path: String, bytes: Int, position: UInt64, seconds: Double) {
+    public init(path: String, bytes: Int, position: UInt64, seconds: Double, signedHead: CheckpointReply? = nil) {
+        self.signedHead = signedHead
         self.path = path
         self.bytes = bytes
         self.position = position
@@ -117,13 +125,16 @@ public struct StatsReply: WireResult {
     public var dataFolder: String
     /// Requests refused with `forbidden` since the daemon started.
     public var refusals: Int
+    /// The log's head: `position` and its chain hash.
+    public var head: LogHead?
 
     public init(
         server: String, version: String, position: UInt64, projectedPosition: UInt64, events: Int, salespeople: Int,
         connections: Int,
         subscribers: Int, uptimeSeconds: Double, startedAt: Timestamp, storeBytes: Int, usedBytes: Int,
-        mapBytes: Int, dataFolder: String, refusals: Int = 0
+        mapBytes: Int, dataFolder: String, refusals: Int = 0, head: LogHead? = nil
     ) {
+        self.head = head
         self.refusals = refusals
         self.server = server
         self.version = version
