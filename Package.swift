@@ -76,7 +76,7 @@ let package = Package(
             name: "coachlog",
             dependencies: [
                 // The client and the contract only: every rule lives in the daemon.
-                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "HashChain",
+                "CoachLogClient", "CoachLogProtocol", "CoachLogJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -166,7 +166,8 @@ let package = Package(
             dependencies: [
                 "CoachLogClient", "CoachLogProtocol", "CoachLogJSON", "CoachLogTestSupport",
                 // In-process tests of the connection state machine, its handler and the line decoder.
-                "CoachLogServer", "EventStore", "CoachingDomain", "CoachLogPOSIX", "Sealing",
+                "CoachLogServer", "EventStore", "CoachingDomain", "CoachLogPOSIX", "Sealing", "HashChain",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -176,7 +177,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CoachLogProtocolTests", dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX", "CoachLogTestSupport"],
+            name: "CoachLogProtocolTests",
+            dependencies: ["CoachLogProtocol", "CoachLogJSON", "CoachLogPOSIX", "CoachLogTestSupport", "HashChain"],
             swiftSettings: strict
         ),
         .testTarget(

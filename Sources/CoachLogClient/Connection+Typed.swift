@@ -36,9 +36,15 @@ extension Connection {
         try append([ProposedEvent(event, eventId: eventId)])
     }
 
-    public func read(after: UInt64 = 0, limit: Int = ReadParameters.defaultLimit, salesperson: String? = nil) throws -> ReadReply {
-        try request(.read(ReadParameters(after: after, limit: limit, salesperson: salesperson)), as: ReadReply.self)
+    public func read(
+        after: UInt64 = 0, limit: Int = ReadParameters.defaultLimit, salesperson: String? = nil, stored: Bool = false
+    ) throws -> ReadReply {
+        try request(
+            .read(ReadParameters(after: after, limit: limit, salesperson: salesperson, stored: stored)), as: ReadReply.self)
     }
+
+    /// The head signed with the daemon's key, kept in the store.
+    public func checkpoint() throws -> CheckpointReply { try request(.checkpoint, as: CheckpointReply.self) }
 
     public func backup(to path: String) throws -> BackupReply {
         try request(.backup(BackupParameters(path: path)), as: BackupReply.self)

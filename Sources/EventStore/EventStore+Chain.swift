@@ -61,8 +61,9 @@ extension EventStore {
 
     func requireSoundChain() throws {
         if let problem = tampering {
+            // Not retried away: the message says what the operator must do first.
             throw StoreError(
-                .storage,
+                .unavailable,
                 "coachlogd appends nothing to this log: \(problem). Reads still work; run `coachlogd verify` on a copy of the data folder and restore a backup that verifies (docs/operations.md, \"Tamper evidence\")"
             )
         }
@@ -101,6 +102,10 @@ extension EventStore {
         let chained = try chainHead(txn, tables)
         if chained.position != logHead {
             return "the log ends at position \(logHead) but its hash chain at \(chained.position)"
+        }
+        let flushed = try checkpoint(txn, tables)
+        if flushed > logHead {
+            return "the log ends at position \(logHead) but its projections were written through \(flushed): events \(logHead + 1)–\(flushed) were removed"
         }
         if logHead > 0 {
             let previous = try chainHash(at: logHead - 1, txn, tables)

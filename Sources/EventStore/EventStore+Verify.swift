@@ -344,10 +344,12 @@ struct ChainCheck {
                 continue
             }
             if computed != head.hash {
+                // The chain alone shows no more: the events were rewritten and chained again from some
+                // position after the last head that matches; this one is the first shown to differ.
                 problems.append(
-                    "\(named) does not match the log: events \(lastGood + 1)–\(head.position) are not the ones it signed (the first bad position is \(lastGood + 1) or later)"
+                    "\(named) does not match the log: its hash there differs, so events \(lastGood + 1)–\(head.position) were rewritten and chained again from some position on"
                 )
-                bad(lastGood + 1)
+                bad(head.position)
             } else {
                 lastGood = max(lastGood, head.position)
             }

@@ -431,7 +431,9 @@ public final class EventStore: @unchecked Sendable {
             }
             if let format, format < formatVersion {
                 // Format 7 chains the log: `extendChain` hashes the events already
-                // there (after `upgradeLog` has rewritten them) from this marker on.
+                // there (after `upgradeLog` has rewritten them) from this marker on. An older
+                // format has no chain; whatever such a file holds under that name is not one.
+                try txn.clear(tables.chain)
                 try txn.put(tables.meta, key: MetaKey.chainNext, value: bigEndianKey(1))
                 try txn.put(tables.meta, key: MetaKey.format, value: bigEndianKey(formatVersion))
             }

@@ -17,45 +17,12 @@ enum StorageCode {
     // MARK: Event types
 
     @inline(__always)
-    static func code(_ type: EventType) -> UInt8 {
-        switch type {
-        case .sessionOpened: 1
-        case .goalStated: 2
-        case .commitmentMade: 3
-        case .commitmentReviewed: 4
-        case .insightNoted: 5
-        case .sessionClosed: 6
-        case .reviewCorrected: 7
-        case .commitmentAmended: 8
-        case .commitmentWithdrawn: 9
-        case .sessionVoided: 10
-        case .salespersonMerged: 11
-        case .goalAmended: 12
-        case .goalAchieved: 13
-        case .goalDropped: 14
-        case .salespersonForgotten: 15
-        }
-    }
+    /// The codes are the wire's too (`EventType.storedCode`, Protocol.md §4.6).
+    static func code(_ type: EventType) -> UInt8 { type.storedCode }
 
     static func eventType(_ code: UInt8) throws(ByteReader.Corrupt) -> EventType {
-        switch code {
-        case 1: .sessionOpened
-        case 2: .goalStated
-        case 3: .commitmentMade
-        case 4: .commitmentReviewed
-        case 5: .insightNoted
-        case 6: .sessionClosed
-        case 7: .reviewCorrected
-        case 8: .commitmentAmended
-        case 9: .commitmentWithdrawn
-        case 10: .sessionVoided
-        case 11: .salespersonMerged
-        case 12: .goalAmended
-        case 13: .goalAchieved
-        case 14: .goalDropped
-        case 15: .salespersonForgotten
-        default: throw ByteReader.Corrupt()
-        }
+        guard let type = EventType(storedCode: code) else { throw ByteReader.Corrupt() }
+        return type
     }
 
     // MARK: Commitment kinds

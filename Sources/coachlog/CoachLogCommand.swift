@@ -49,7 +49,8 @@ struct CoachLogCommand: ParsableCommand {
             CommitmentCommand.self, MergeCommand.self,
             FollowThroughCommand.self, OpenCommand.self, CadenceCommand.self, GoalsCommand.self, TopicsCommand.self,
             SessionsCommand.self, TeamCommand.self, PrepCommand.self, LogCommand.self, TailCommand.self, StatsCommand.self, PingCommand.self,
-            BackupCommand.self, ForgetCommand.self, ExportCommand.self, ImportCommand.self,
+            BackupCommand.self, ForgetCommand.self, ExportCommand.self, ImportCommand.self, VerifyExportCommand.self,
+            CheckpointCommand.self,
         ]
     )
 

@@ -93,6 +93,7 @@ struct StatsCommand: ParsableCommand {
             ["server", "\(r.server) \(r.version)"],
             ["data folder", r.dataFolder],
             ["position", "\(r.position)"],
+            ["head hash", r.head?.hash.hex ?? "-"],
             ["events", "\(r.events)"],
             ["salespeople", "\(r.salespeople)"],
             ["connections", "\(r.connections)"],
@@ -176,6 +177,8 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write every event as JSON Lines, with its eventId, or a CSV table for spreadsheets (default: to standard output).",
         discussion: """
+            The JSON Lines carry each event's hash and stored bytes: `coachlog verify-export FILE` checks the file
+            against the hash chain without the daemon.
             --format csv writes one table (RFC 4180, with a header row): --table commitments (the default) has one row
             per commitment with its review: commitment, salesperson, session, kind, text, goal, due, made_at, outcome,
             reviewed_at, note and status (open, reviewed, withdrawn or voided), each as corrected; --table sessions
@@ -202,7 +205,8 @@ struct ExportCommand: ParsableCommand {
         var cursor: UInt64 = 0
         var count = 0
         while true {
-            let page = try c.read(after: cursor, limit: 1000)
+            // With the stored bytes, so that `coachlog verify-export` can check the file offline.
+            let page = try c.read(after: cursor, limit: 1000, stored: true)
             for e in page.events {
                 out.append(contentsOf: JSONWriter.bytes(e.json))
                 out.append(0x0A)

@@ -144,7 +144,7 @@ struct AccessPolicyTests {
         #expect(Role.operator.operations == Operation.allCases)
         #expect(Role.coach("x").operations == [.hello, .append, .read, .query, .subscribe])
         #expect(Role.salesperson("x").operations == [.hello, .read, .query, .subscribe])
-        #expect(Role.dashboard.operations == [.hello, .read, .query, .subscribe, .stats])
+        #expect(Role.dashboard.operations == [.hello, .read, .query, .subscribe, .stats, .checkpoint])
         #expect(!Role.dashboard.operations.contains(.backup))
     }
 }

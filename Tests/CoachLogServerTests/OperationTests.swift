@@ -17,8 +17,10 @@ struct OperationTests {
             #expect(r["protocol"] == 1)
             #expect(r["version"]?.string?.isEmpty == false)
             #expect(Set(r["ops"]?.array.compactMap(\.string) ?? [])
-                == ["hello", "append", "read", "query", "subscribe", "backup", "stats", "forget"])
+                == ["hello", "append", "read", "query", "subscribe", "backup", "stats", "forget", "checkpoint"])
             #expect(r["readOnly"] == false)
+            #expect(r["head"]?["position"] == 0)
+            #expect(r["head"]?["hash"]?.string == String(repeating: "0", count: 64))
         }
     }
 

@@ -180,7 +180,9 @@ struct PrivacyTests {
             chown(home, 65534, 65534)
             let socket = home + "/s.sock"
             let key = home + "/config/coachlog/master.key"
-            let environment = ["COACHLOG_MASTER_KEY": "", "XDG_CONFIG_HOME": home + "/config", "HOME": home]
+            let environment = [
+                "COACHLOG_MASTER_KEY": "", "COACHLOG_SIGNING_KEY": "", "XDG_CONFIG_HOME": home + "/config", "HOME": home,
+            ]
             let arguments = [
                 "--reuid", "65534", "--regid", "65534", "--clear-groups", "--", DaemonProcess.binaryPath, "--data",
                 home + "/data", "--socket", socket,
@@ -192,6 +194,9 @@ struct PrivacyTests {
             #expect(stat(key, &st) == 0 && st.st_mode & 0o777 == 0o600 && st.st_uid == 65534, "a 0600 key at \(key)")
             #expect(stat(home + "/config/coachlog", &st) == 0 && st.st_mode & 0o777 == 0o700)
             #expect(first.stderr.contains("created a new master key at \(key)"), "\(first.stderr)")
+            // The signing key (signed heads) is kept the same way, beside it.
+            #expect(stat(home + "/config/coachlog/signing.key", &st) == 0 && st.st_mode & 0o777 == 0o600 && st.st_uid == 65534)
+            #expect(first.stderr.contains("created a new signing key at \(home)/config/coachlog/signing.key"), "\(first.stderr)")
             let c = try Connection(path: socket)
             try c.append([Ev.open("s1", Self.zed, coach: Self.coach)])
             #expect(first.stop() == 0)
