@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOPosix
 import ServiceLifecycle
@@ -153,21 +154,10 @@ public final class Exporter: Service {
     private func write(_ batch: Batch, to sink: PostgresSink) async throws -> WriteOutcome {
         var delay = Duration.milliseconds(100)
         while true {
-            let outcome: Result<Void, SyncError>
-            // A watchdog: a write that neither finishes nor fails (seen once in fifty PostgreSQL kills) has
-            // its connection closed, which fails it, and the batch is tried again.
-            let watchdog = Task {
-                try await Task.sleep(for: .seconds(60))
-                logger.warning("writing events \(batch.previous + 1)…\(batch.last) took over 60 s; closing the connection")
-                await sink.reset()
-            }
-            defer { watchdog.cancel() }
-            do {
-                try await sink.write(batch)
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
-            }
+            // A write that neither finishes nor fails (after a PostgreSQL kill, now and then) is abandoned
+            // after a while, not awaited: closing its connection would wait for the query, which waits
+            // for ever. The batch is then tried again on a new connection.
+            let outcome = await Deadline.result(after: Self.writeDeadline) { try await sink.write(batch) }
             switch outcome {
             case .success: return .committed
             case .failure(let error) where !error.isPassing: throw error
@@ -192,6 +182,9 @@ public final class Exporter: Service {
             }
         }
     }
+
+    /// How long one attempt to write a batch may take before it is abandoned.
+    static let writeDeadline = Duration.seconds(60)
 
     enum WriteOutcome {
         case committed
@@ -264,5 +257,79 @@ final class Progress: @unchecked Sendable {
         lastLog = now
         since = batch.last
         caughtUp = isCaughtUp
+    }
+}
+
+/// Runs work that may never finish (a query on a connection whose server
+/// vanished without closing it) with a deadline.
+enum Deadline {
+    /// The result of `body`, or a passing `.postgres` error once `deadline`
+    /// has passed: `body` is then cancelled and left behind, never awaited, so
+    /// that a hung query cannot hold up the caller.
+    static func result(
+        after deadline: Duration, _ body: @escaping @Sendable () async throws -> Void
+    ) async -> Result<Void, SyncError> {
+        let race = Race()
+        return await withCheckedContinuation { continuation in
+            race.start(continuation)
+            let work = Task {
+                do {
+                    try await body()
+                    race.finish(.success(()))
+                } catch let error as SyncError {
+                    race.finish(.failure(error))
+                } catch {
+                    race.finish(.failure(.postgres("\(error)")))
+                }
+            }
+            let timer = Task {
+                try? await Task.sleep(for: deadline)
+                if race.finish(.failure(.postgres("PostgreSQL did not answer within \(deadline); abandoning that connection"))) {
+                    work.cancel()
+                }
+            }
+            race.onFinish { timer.cancel() }
+        }
+    }
+
+    /// Resumes the continuation with whichever result comes first.
+    private final class Race: @unchecked Sendable {
+        // @unchecked: every field is touched under `lock`.
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<Result<Void, SyncError>, Never>?
+        private var finished = false
+        private var cleanup: (@Sendable () -> Void)?
+
+        func start(_ continuation: CheckedContinuation<Result<Void, SyncError>, Never>) {
+            lock.withLock { self.continuation = continuation }
+        }
+
+        /// Runs `body` once the race is decided (at once if it is).
+        func onFinish(_ body: @escaping @Sendable () -> Void) {
+            let now = lock.withLock { () -> Bool in
+                if finished { return true }
+                cleanup = body
+                return false
+            }
+            if now { body() }
+        }
+
+        /// True for the first result, which resumes the caller; later ones are dropped.
+        @discardableResult
+        func finish(_ result: Result<Void, SyncError>) -> Bool {
+            let (won, continuation, cleanup) = lock.withLock { () -> (Bool, CheckedContinuation<Result<Void, SyncError>, Never>?, (@Sendable () -> Void)?) in
+                guard !finished else { return (false, nil, nil) }
+                finished = true
+                defer {
+                    self.continuation = nil
+                    self.cleanup = nil
+                }
+                return (true, self.continuation, self.cleanup)
+            }
+            guard won else { return false }
+            continuation?.resume(returning: result)
+            cleanup?()
+            return true
+        }
     }
 }

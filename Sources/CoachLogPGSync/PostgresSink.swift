@@ -106,11 +106,12 @@ public actor PostgresSink {
         }
     }
 
-    /// Drops the connection after a failure, so that the next call connects again.
+    /// Drops the connection after a failure, so that the next call connects again. Its close is
+    /// not awaited: on a connection whose query hangs, postgres-nio closes only once the query ends.
     public func reset() async {
-        let c = connection
+        guard let c = connection else { return }
         connection = nil
-        try? await c?.close()
+        Task { try? await c.close() }
     }
 
     /// Creates the schema if it does not exist; otherwise checks that this exporter made it, with the

@@ -68,3 +68,31 @@ import Testing
         #expect(Exporter.isCommitted(projections, at: Checkpoint(position: 15, eventId: nil, projectedPosition: 15, daemonPosition: 0)))
     }
 }
+
+/// A write to PostgreSQL that never answers is abandoned at its deadline, so
+/// that the exporter can try again on a new connection.
+@Suite("Deadlines on writes")
+struct DeadlineTests {
+    @Test("work past its deadline is abandoned with a passing error; work within it returns its result")
+    func deadline() async {
+        let started = ContinuousClock.now
+        let hung = await Deadline.result(after: .milliseconds(200)) { try await Task.sleep(for: .seconds(3600)) }
+        let waited = ContinuousClock.now - started
+        guard case .failure(let error) = hung else {
+            Issue.record("a hung write succeeded")
+            return
+        }
+        #expect(error.isPassing, "\(error)")
+        #expect(waited >= .milliseconds(200) && waited < .seconds(30), "\(waited)")
+        let quick = await Deadline.result(after: .seconds(30)) {}
+        guard case .success = quick else {
+            Issue.record("a quick write failed: \(quick)")
+            return
+        }
+        let refused = await Deadline.result(after: .seconds(30)) { throw SyncError.refused("no") }
+        guard case .failure(let error) = refused, !error.isPassing else {
+            Issue.record("a refusal was not passed on: \(refused)")
+            return
+        }
+    }
+}
