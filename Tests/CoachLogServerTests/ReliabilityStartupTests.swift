@@ -57,10 +57,12 @@ struct ReliabilityStartupTests {
                 ["--reuid", "\(Self.nobody)", "--regid", "\(Self.nobody)", "--clear-groups", "--",
                  DaemonProcess.binaryPath, "--data", data, "--socket", socket],
                 socket: socket, executable: DaemonProcess.setpriv, log: "unwritable")
-            let status = daemon.waitForExit(timeout: 10)
+            // It gives up instead of retrying: the bound is generous because a loaded CI machine
+            // took 8.5 s just to start and stop the process (0.5 s when quiet).
+            let status = daemon.waitForExit(timeout: 30)
             let seconds = Date().timeIntervalSince(started)
             #expect(status != nil && status != 0, "status \(status.map(String.init) ?? "none (still running)")")
-            #expect(seconds < 5, "took \(seconds) s to give up")
+            #expect(seconds < 20, "took \(seconds) s to give up")
             let stderr = daemon.stderr
             #expect(stderr.contains(data), "names the folder: \(stderr)")
             #expect(stderr.contains("Permission denied"), "says why: \(stderr)")
