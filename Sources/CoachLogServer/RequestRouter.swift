@@ -293,16 +293,18 @@ final class RequestRouter: RequestResponding {
         }
         let store = self.store
         let logger = self.logger
-        let key = try signingKey()
+        let key = configuration.signingKey
         return pool.runIfActive(eventLoop: eventLoop) {
             let started = Date()
             // Kept in the store before the copy starts, so the copy holds it: restore checks the copy against it.
-            let signed = try store.signHead(with: key, now: .now)
+            // Best effort: a daemon without a signing key, or one refusing to sign a log changed behind its
+            // back, still writes the copy (which is then evidence too).
+            let signed = store.tampering == nil ? try key.map { key in try store.signHead(with: key, now: .now) } : nil
             let (bytes, position) = try store.backup(to: p.path)
             logger.info("backup written to \(p.path): \(bytes) bytes through position \(position)")
             return try BackupReply(
                 path: p.path, bytes: bytes, position: position, seconds: Date().timeIntervalSince(started),
-                signedHead: CheckpointReply(signed)
+                signedHead: signed.map(CheckpointReply.init)
             ).wire
         }
     }
