@@ -11,7 +11,7 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
     case coach(String)
     /// Reads, queries and subscribes to this salesperson's own record; writes nothing.
     case salesperson(String)
-    /// `hello`, `stats`, every `query`, `read` and `subscribe`, all without free text.
+    /// `hello`, `stats`, `checkpoint`, every `query`, `read` and `subscribe`, all without free text.
     case dashboard
     /// A peer the access file does not name: `hello` only.
     case unknown

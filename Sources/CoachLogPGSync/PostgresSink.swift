@@ -58,6 +58,8 @@ public actor PostgresSink {
     let logger: Logger
     private var connection: PostgresConnection?
     private var nextConnectionId = 1
+    /// Counts resets: a connection opened before the latest one is not kept.
+    private var generation = 0
 
     public init(target: PostgresTarget, schema: Schema, freeText: Bool, logger: Logger) {
         self.target = target
@@ -69,6 +71,7 @@ public actor PostgresSink {
     /// Connects if not connected.
     func connected() async throws(SyncError) -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
+        let started = generation
         let configuration: PostgresConnection.Configuration
         do {
             configuration = try target.configuration()
@@ -79,6 +82,11 @@ public actor PostgresSink {
         do {
             let c = try await PostgresConnection.connect(configuration: configuration, id: nextConnectionId, logger: logger)
             nextConnectionId += 1
+            // Abandoned meanwhile (a write past its deadline): a later attempt owns the connection now.
+            guard started == generation else {
+                Task { try? await c.close() }
+                throw SyncError.postgres("a connection made for an abandoned write was dropped")
+            }
             connection = c
             return c
         } catch {
@@ -109,6 +117,7 @@ public actor PostgresSink {
     /// Drops the connection after a failure, so that the next call connects again. Its close is
     /// not awaited: on a connection whose query hangs, postgres-nio closes only once the query ends.
     public func reset() async {
+        generation += 1
         guard let c = connection else { return }
         connection = nil
         Task { try? await c.close() }
@@ -217,6 +226,9 @@ public actor PostgresSink {
         do {
             try await c.withTransaction(logger: logger) { c in
                 try await c.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \"\(schema.name)\""), logger: logger)
+                // A transaction abandoned on a half-open connection may still hold the row below until its
+                // server notices: waiting fails well before the write's deadline, and is tried again.
+                try await c.query("SET LOCAL lock_timeout = '20s'", logger: logger)
                 // Taking the row first makes a second exporter on the same schema wait here, then find
                 // the checkpoint moved and stop, instead of interleaving its rows with ours.
                 let row = try await c.query("SELECT position, event_id FROM sync_state FOR UPDATE", logger: logger)

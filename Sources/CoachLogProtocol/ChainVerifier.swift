@@ -10,6 +10,11 @@ import HashChain
 /// Feed it the events of the whole log from position 1, in order. After a
 /// mismatch it goes on from the event's own hash, so that each changed event
 /// is reported, not every one after it.
+///
+/// What it cannot check: names and free text are sealed outside the hashed
+/// bytes (so that erasure never breaks the chain). It checks that each person
+/// number shows one name throughout, not which name; and a log cut short
+/// verifies unless a head kept elsewhere (`ExpectedHead`) says how far it went.
 public struct ChainVerifier: Sendable {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var position: UInt64
@@ -25,6 +30,9 @@ public struct ChainVerifier: Sendable {
     /// Where the expected head's hash was found.
     public private(set) var found: UInt64?
     private let expected: ExpectedHead?
+    /// The name each person number was first shown with: names are sealed outside the chain, so the
+    /// check is that one number always shows one name (a swapped or renamed person shows two).
+    private var names: [UInt64: String] = [:]
     private var wanted: ChainHash? { expected?.hash }
 
     /// `expected`: a head kept elsewhere (a signed checkpoint) the events must hold.
@@ -86,8 +94,29 @@ public struct ChainVerifier: Sendable {
             for field in Self.differences(event, envelope) {
                 report(p, "its \(field) is not what its stored bytes hold")
             }
+            name(envelope.person, event.salesperson, at: p)
+            if case .object(let data) = event.data {
+                for member in event.type.otherPersonFields {
+                    guard case .string(let token)? = envelope.clear[member], token.hasPrefix("#"),
+                        let id = UInt64(token.dropFirst(), radix: 16), case .string(let shown)? = data[member]
+                    else { continue }
+                    name(id, shown, at: p)
+                }
+            }
         } catch {
             report(p, "its stored bytes cannot be read: \(error)")
+        }
+    }
+
+    private mutating func name(_ person: UInt64, _ shown: String, at position: UInt64) {
+        guard let earlier = names[person] else {
+            names[person] = shown
+            return
+        }
+        if earlier != shown {
+            report(
+                position,
+                "it shows person #\(String(person, radix: 16)) as \"\(shown)\", whom earlier events show as \"\(earlier)\": a name was changed")
         }
     }
 

@@ -62,6 +62,11 @@ public final class Daemon: Service, Sendable {
                 boundPaths.append(readOnlyPath)
             }
             try await pool.runIfActive { try self.store.loadReadModel() }
+            if let problem = store.tampering {
+                logger.error(
+                    "the event log was changed behind coachlogd's back: \(problem). Reads are served; appends, forget and checkpoint are refused. Stop coachlogd, run `coachlogd verify`, and restore a backup that verifies (`coachlogd restore`)"
+                )
+            }
             // The load's scratch (decoded records, fold buffers) is freed; hand it back.
             POSIX.releaseFreedMemory()
             loaded.succeed(())

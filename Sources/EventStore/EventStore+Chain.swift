@@ -32,13 +32,22 @@ extension EventStore {
 
     /// Signs the head with `key` and keeps the signed head in the store, in
     /// one synced transaction under the writer lock, so the head it signs is
-    /// exactly the log's at that moment. Refused while the log shows tampering:
-    /// a signature would vouch for it.
+    /// exactly the log's at that moment. Refused while the store loads (the
+    /// check for tampering ends the load) and while the log shows tampering:
+    /// a signature would vouch for it. When the head has not moved since
+    /// `key` last signed it, that signed head is returned and nothing is
+    /// written, so that asking often costs no writes.
     public func signHead(with key: SigningKey, now: Timestamp) throws -> SignedHead {
         do {
+            try requireReadModel()
             try requireSoundChain()
             return try writer.withLock { state in
-                let head = try environment.read { txn in try Self.chainHead(txn, tables) }
+                let (head, latest) = try environment.read { txn in
+                    (try Self.chainHead(txn, tables), try Self.latestSignedHead(txn, tables))
+                }
+                if let latest, latest.position == head.position, latest.hash == head.hash, latest.publicKey == key.publicKey {
+                    return latest
+                }
                 let signed = try key.sign(position: head.position, hash: head.hash, signedAtMilliseconds: now.milliseconds)
                 try environment.write { txn in
                     try txn.put(tables.signedHeads, key: bigEndianKey(signed.position), value: signed.storedValue)
@@ -81,6 +90,14 @@ extension EventStore {
         return try txn.withValue(tables.chain, key: bigEndianKey(position)) { ChainHash(bytes: $0) } ?? nil
     }
 
+    static func latestSignedHead(_ txn: Transaction, _ tables: Tables) throws -> SignedHead? {
+        guard let last = try txn.last(tables.signedHeads) else { return nil }
+        guard let position = last.key.withUnsafeBytes({ decodeBigEndian($0) }),
+            let head = SignedHead(position: position, storedValue: last.value)
+        else { throw ByteReader.Corrupt() }
+        return head
+    }
+
     static func signedHeads(_ txn: Transaction, _ tables: Tables) throws -> [SignedHead] {
         var heads: [SignedHead] = []
         try txn.scan(tables.signedHeads) { key, value in
@@ -112,10 +129,8 @@ extension EventStore {
             let recomputed = try txn.withValue(tables.log, key: bigEndianKey(logHead)) { previous?.next($0) } ?? nil
             if recomputed != chained.hash { return "event \(logHead)'s hash does not follow from the events before it" }
         }
-        if let latest = try txn.last(tables.signedHeads),
-            let position = latest.key.withUnsafeBytes({ decodeBigEndian($0) }),
-            let signed = SignedHead(position: position, storedValue: latest.value)
-        {
+        if let signed = try latestSignedHead(txn, tables) {
+            let position = signed.position
             if position > logHead {
                 return "a head signed at position \(position) is beyond the log, which ends at \(logHead): events \(logHead + 1)–\(position) were removed"
             }

@@ -47,16 +47,33 @@ extension EventStore {
             }
             var replaced: String?
             if access(target, F_OK) == 0 {
-                let aside = target + ".replaced-\(time(nil))"
-                guard rename(target, aside) == 0 else {
-                    throw StoreError(.unavailable, "cannot move \(target) aside: \(String(cString: strerror(errno)))")
+                // Never over an earlier one: two restores in one second keep both files they replaced.
+                var aside = target + ".replaced-\(time(nil))"
+                var n = 1
+                while access(aside, F_OK) == 0 {
+                    aside = target + ".replaced-\(time(nil))-\(n)"
+                    n += 1
+                }
+                // A second name first, then the backup renamed over the data file in one step: at no
+                // moment is there no data file (a daemon would start a new, empty store).
+                guard link(target, aside) == 0 else {
+                    throw StoreError(.unavailable, "cannot keep \(target) as \(aside): \(String(cString: strerror(errno)))")
                 }
                 replaced = aside
             }
             guard rename(temporary, target) == 0 else {
-                throw StoreError(.unavailable, "cannot put the backup in place as \(target): \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                if let replaced { unlink(replaced) }
+                throw StoreError(.unavailable, "cannot put the backup in place as \(target): \(reason); nothing was changed")
             }
             keep = true
+            // Run as root for a daemon of its own user: the files get the data folder's owner, not root.
+            var folderStatus = stat()
+            if geteuid() == 0, stat(directory, &folderStatus) == 0 {
+                for path in [target, directory + "/" + lockFileName] {
+                    _ = chown(path, folderStatus.st_uid, folderStatus.st_gid)
+                }
+            }
             let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if folder >= 0 {
                 fsync(folder)

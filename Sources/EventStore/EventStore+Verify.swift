@@ -27,6 +27,8 @@ public struct VerificationReport: Sendable, Equatable {
     public var firstBadPosition: UInt64?
     /// How many signed heads were checked.
     public var signedHeads = 0
+    /// The signed head of the highest position the store keeps.
+    public var latestSignedHead: SignedHead?
     public var isConsistent: Bool { problems.isEmpty && upgradeNeeded == nil }
 }
 
@@ -192,7 +194,7 @@ extension EventStore {
         return VerificationReport(
             events: UInt64(events), salespeople: versions.count, problems: problems,
             unflushed: UInt64(events) - min(checkpoint, UInt64(events)), firstBadPosition: chain.firstBad,
-            signedHeads: chain.signed.count)
+            signedHeads: chain.signed.count, latestSignedHead: chain.signed.last)
     }
 
     /// The digests of the projections a rebuild from `txn`'s log produces,

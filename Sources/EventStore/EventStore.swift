@@ -407,6 +407,14 @@ public final class EventStore: @unchecked Sendable {
     static func openTables(_ env: Environment, existing: Bool, path: String) throws -> Tables {
         try env.write { txn in
             let format = existing ? try storedFormat(txn, path: path).format : nil
+            // Only format 7 and later keep a chain: an older store holding one had its format number set
+            // back, which would have the upgrade below hash an edited log as if it were the record.
+            if let format, format < formatVersion, let chain = try existingDatabase(txn, "chain"), try txn.count(chain) > 0 {
+                throw StoreError(
+                    .format,
+                    "\(path) says store format \(format), older than the hash chain, yet holds a hash chain: its format number was set back behind coachlogd's back. It was left untouched; restore a backup that verifies (coachlogd restore)"
+                )
+            }
             let tables = try Tables(txn, create: true)
             if let format, format < sealedFormat {
                 // Format 1 kept stream versions in `streams`; from 2 on nothing updates

@@ -6,7 +6,7 @@ import Sealing
 /// Binary forms of the read-model records and the event envelope. Every enum
 /// is stored as its `StorageCode`, never as its position in the declaration.
 enum RecordCodec {
-    /// First byte of every envelope of store format 6: the person by number,
+    /// First byte of every envelope of store formats 6 and 7: the person by number,
     /// their free text sealed. Format 3 to 5 wrote 2 (everything in clear,
     /// see `ClearEnvelope`); format 2 and older 1 (see `LegacyEnvelope`).
     static let envelopeVersion: UInt8 = 3

@@ -126,7 +126,8 @@ struct BackupCommand: ParsableCommand {
         commandName: "backup", abstract: "Write a consistent copy of the store while the daemon keeps serving.",
         discussion: """
             The daemon writes the file, so the path must be writable by the daemon and must not exist.
-            Restore: stop coachlogd, put the file in place of DATA/coachlog.mdb, start coachlogd.
+            The copy holds the head the daemon signed just before it (shown here; keep it apart from the copy).
+            Restore: stop coachlogd, run `coachlogd restore FILE --data DATA` (it checks the copy first), start coachlogd.
             Example:
               coachlog backup /var/lib/coachlog/backups/2026-11-26.mdb
             """)
@@ -141,6 +142,9 @@ struct BackupCommand: ParsableCommand {
         if output.json { return printJSON(result) }
         let r = try typed(result, as: BackupReply.self)
         print("backup written to \(r.path): \(r.bytes) bytes, events through position \(r.position)")
+        if let head = r.signedHead {
+            print("signed head: \(head.position):\(head.hash.hex) (public key \(head.publicKey))")
+        }
     }
 }
 

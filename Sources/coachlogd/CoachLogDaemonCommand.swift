@@ -56,7 +56,19 @@ struct DataOptions: ParsableArguments {
     var signingKeyPath: String { signingKey ?? DefaultPaths.signingKeyPath }
 
     /// The public keys a signed head may carry: those given, else the signing key's if it exists.
+    /// With neither, says so: signed heads are then checked only against the keys they carry.
     func trustedKeys(_ given: [String]) throws -> [[UInt8]] {
+        let keys = try givenOrOwnKeys(given)
+        if keys.isEmpty {
+            FileHandle.standardError.write(
+                Data(
+                    "coachlogd: note: no --public-key and no signing key at \(signingKeyPath): signed heads are checked against the public keys they carry, which proves less; name the daemon's with --public-key HEX\n"
+                        .utf8))
+        }
+        return keys
+    }
+
+    private func givenOrOwnKeys(_ given: [String]) throws -> [[UInt8]] {
         if !given.isEmpty {
             return try given.map { text in
                 guard let key = HexDigits.bytes(text), key.count == 32 else {
@@ -105,9 +117,10 @@ enum Startup {
         }
     }
 
-    static func loadMasterKey(_ path: String, dataDirectory: String, creating: Bool, logger: Logger) -> MasterKey {
-        // Compared as real paths: a relative path or a link must not hide the key inside the folder.
-        // A path that does not exist yet resolves through its deepest existing folder.
+    /// Whether the file at `path` would be inside `folder`. Compared as real paths: a relative path or
+    /// a link must not hide a key inside the data folder. A path that does not exist yet resolves through
+    /// its deepest existing folder.
+    static func isInside(_ path: String, folder: String) -> Bool {
         func real(_ p: String) -> String {
             var head = p
             var tail: [String] = []
@@ -122,9 +135,13 @@ enum Startup {
                 head = parent
             }
         }
-        let data = real(dataDirectory)
+        let data = real(folder)
         let keyFolder = real(POSIX.parentFolder(of: path))
-        if keyFolder == data || keyFolder.hasPrefix(data.hasSuffix("/") ? data : data + "/") {
+        return keyFolder == data || keyFolder.hasPrefix(data.hasSuffix("/") ? data : data + "/")
+    }
+
+    static func loadMasterKey(_ path: String, dataDirectory: String, creating: Bool, logger: Logger) -> MasterKey {
+        if isInside(path, folder: dataDirectory) {
             fail(
                 "the master key \(path) is inside the data folder \(dataDirectory): a backup or copy of the folder would carry the key with the records; keep it elsewhere (--master-key)"
             )
@@ -165,9 +182,19 @@ enum Startup {
     /// (a read-only credentials folder holding none) the daemon serves, and
     /// `checkpoint` says how to give it one.
     static func loadSigningKey(_ path: String, dataDirectory: String, logger: Logger) -> SigningKey? {
+        if isInside(path, folder: dataDirectory) {
+            fail(
+                "the signing key \(path) is inside the data folder \(dataDirectory): whoever can change the data could then sign it too; keep it elsewhere (--signing-key)"
+            )
+        }
         do {
             let key = try SigningKey.load(path: path)
             logger.info("tamper evidence: signing key \(path) (public key \(HexDigits.string(key.publicKey)))")
+            var st = stat()
+            if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
+                logger.warning(
+                    "the signing key \(path) may be read by others (mode \(String(st.st_mode & 0o777, radix: 8))); make it 0600: chmod 600 \(path)")
+            }
             return key
         } catch where error.missing {
             do {
@@ -177,7 +204,9 @@ enum Startup {
                 )
                 return key
             } catch {
-                logger.warning("tamper evidence: no signing key (\(error)); checkpoint is refused until coachlogd starts with --signing-key FILE")
+                logger.warning(
+                    "tamper evidence: no signing key (\(error)); checkpoint is refused, and backups carry no signed head, until coachlogd starts with --signing-key FILE (coachlogd create-key --signing FILE makes one)"
+                )
                 return nil
             }
         } catch {
@@ -384,6 +413,11 @@ struct Verify: ParsableCommand {
             print(
                 "consistent: \(report.events) events, \(report.salespeople) salespeople; the hash chain holds and \(report.signedHeads) signed heads match it; projections equal a rebuild"
             )
+            if let latest = report.latestSignedHead {
+                print(
+                    "latest signed head: \(latest.position):\(latest.hash.hex), signed \(Timestamp(milliseconds: latest.signedAtMilliseconds).iso8601) by key \(HexDigits.string(latest.publicKey))"
+                )
+            }
             if report.unflushed > 0 {
                 // A daemon that was killed leaves its last events unflushed; that is expected, not damage.
                 print(

@@ -92,6 +92,16 @@ struct ChainVerifierTests {
         #expect(verifier.problems.map(\.description).contains { $0.hasPrefix("position 6") && $0.contains("recordedAt") })
     }
 
+    @Test("one person number shows one name: a name changed in an export is found")
+    func names() {
+        var events = Self.log(8)
+        #expect(Self.verify(events).problems.isEmpty)
+        events[6].salesperson = "erin"
+        let verifier = Self.verify(events)
+        #expect(verifier.firstBadPosition == 7)
+        #expect(verifier.problems.map(\.description).contains { $0.contains("\"erin\"") && $0.contains("\"dana\"") })
+    }
+
     @Test("an event deleted, two reordered, the tail replaced: each names the first bad position")
     func edits() {
         var deleted = Self.log(8)

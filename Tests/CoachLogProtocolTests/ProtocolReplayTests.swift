@@ -1,5 +1,7 @@
 import CoachLogJSON
 import CoachLogPOSIX
+import CoachLogProtocol
+import HashChain
 import CoachLogTestSupport
 import Foundation
 import Testing
@@ -16,6 +18,7 @@ struct ProtocolReplayTests {
     /// its format, and where it can be, its value (a generated eventId encodes its recordedAt).
     static let variableFields: Set<String> = [
         "recordedAt", "eventId", "startedAt", "uptimeSeconds", "storeBytes", "usedBytes", "dataFolder", "bytes", "seconds",
+        "hash", "stored", "signedAt", "publicKey", "signature",
     ]
 
     /// Examples that document WIRE_DECISIONS.md, which the daemon does not implement yet: they fail
@@ -253,11 +256,33 @@ struct Replay {
             return (got.integerValue ?? 0) > 0 ? "" : "not a byte count: \(JSONWriter.string(got))"
         case "dataFolder" where inResult && context.op == "stats":
             return got.stringValue == data ? "" : "the daemon's data folder is \(data), not \(JSONWriter.string(got))"
+        case "hash":
+            // The empty log's head is the genesis value, the same in every run; every other hash varies.
+            if want.stringValue == String(repeating: "0", count: 64) { return nil }
+            return Self.isHex(got, digits: 64) ? "" : "not a chain hash: \(JSONWriter.string(got))"
+        case "stored" where inEnvelope:
+            return got.stringValue.flatMap(Base64.decode).map { $0.first == 3 ? "" : "not stored bytes of envelope version 3" }
+                ?? "not base64: \(JSONWriter.string(got))"
+        case "signedAt":
+            return Timestamps.milliseconds(got.stringValue ?? "") == nil ? "not a timestamp: \(JSONWriter.string(got))" : ""
+        case "publicKey":
+            return Self.isHex(got, digits: 64) ? "" : "not a public key: \(JSONWriter.string(got))"
+        case "signature":
+            // Checked, not only its form: it must verify with the public key beside it.
+            guard Self.isHex(got, digits: 128), let reply = try? CheckpointReply(wire: .object(parent.merging(["signature": got]) { $1 })),
+                reply.signedHead?.isValid == true
+            else { return "not a valid signature of the head beside it: \(JSONWriter.string(got))" }
+            return ""
         case "path" where inResult && context.op == "backup":
             return got.stringValue == context.backupPath ? "" : "the backup was asked at \(context.backupPath ?? "?"), not \(JSONWriter.string(got))"
         default:
             return nil
         }
+    }
+
+    static func isHex(_ value: JSONValue, digits: Int) -> Bool {
+        guard let text = value.stringValue, text.utf8.count == digits else { return false }
+        return text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// A generated eventId must be a lowercase UUID version 7 whose first 48 bits are its recordedAt.

@@ -119,7 +119,7 @@ extension LMDBTools.Database {
 /// naming the first bad position; the chain still verifies after `forget`
 /// and after an upgrade from an older format; a signed head verifies with
 /// the public key alone; a backup that does not verify is not restored.
-@Suite("Tamper evidence: the hash chain", .serialized, .enabled(if: LMDBTools.runs))
+@Suite("Tamper evidence: the hash chain", .serialized)
 struct TamperEvidenceTests {
     /// 8 salespeople, each with one session opened and closed (no free text, so
     /// that an event moved to another position still decodes): 16 events.
@@ -163,8 +163,8 @@ struct TamperEvidenceTests {
     }
 
     @Test(
-        "one byte changed, an event deleted, two reordered, the tail truncated and other events appended: verify and verify-export each name the first bad position"
-    )
+        "one byte changed, an event deleted, two reordered, the tail truncated and other events appended: verify and verify-export each name the first bad position",
+        .enabled(if: LMDBTools.runs))
     func editsWithLMDBTools() throws {
         try withSandbox { sandbox in
             let base = sandbox.path("base")
@@ -225,8 +225,8 @@ struct TamperEvidenceTests {
     }
 
     @Test(
-        "a tail cut off behind the daemon's back: the daemon appends nothing more to that log, and verify names where it was cut"
-    )
+        "a tail cut off behind the daemon's back: the daemon appends nothing more to that log, and verify names where it was cut",
+        .enabled(if: LMDBTools.runs))
     func truncatedTail() throws {
         try withSandbox { sandbox in
             let daemon = try sandbox.start()
@@ -252,6 +252,29 @@ struct TamperEvidenceTests {
             #expect(refusal?.message.contains("coachlogd verify") == true)
             #expect(r.refusal(.checkpoint)?.code == .unavailable)
             #expect(restarted.stop() == 0)
+        }
+    }
+
+    @Test(
+        "a format number set back, which would have an edited log hashed again as an upgrade, is refused",
+        .enabled(if: LMDBTools.runs))
+    func formatSetBack() throws {
+        try withSandbox { sandbox in
+            let daemon = try sandbox.start()
+            try Self.record(try Connection(path: sandbox.socket))
+            #expect(daemon.stop() == 0)
+            let before = try Data(contentsOf: URL(fileURLWithPath: sandbox.data + "/coachlog.mdb"))
+            try LMDBTools.edit(sandbox.data) { tables in
+                let key = "format".utf8.map { String(format: "%02x", $0) }.joined()
+                let index = try #require(tables["meta"]?.records.firstIndex { $0.key == key })
+                tables["meta"]?.records[index].value = "0000000000000006"
+            }
+            let edited = try Data(contentsOf: URL(fileURLWithPath: sandbox.data + "/coachlog.mdb"))
+            #expect(edited != before)
+            let refused = try sandbox.launch(["--data", sandbox.data, "--socket", sandbox.socket], socket: sandbox.socket, log: "setback")
+            #expect(refused.waitForExit(timeout: 30) == 1)
+            #expect(refused.stderr.contains("format number was set back"), "\(refused.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: sandbox.data + "/coachlog.mdb")) == edited, "left untouched")
         }
     }
 
@@ -356,7 +379,9 @@ struct TamperEvidenceTests {
         }
     }
 
-    @Test("a backup carries its signed head; coachlogd restore puts it in place only if it verifies, unless --unverified")
+    @Test(
+        "a backup carries its signed head; coachlogd restore puts it in place only if it verifies, unless --unverified",
+        .enabled(if: LMDBTools.runs))
     func restoreVerifies() throws {
         try withSandbox { sandbox in
             let daemon = try sandbox.start()

@@ -101,11 +101,13 @@ import Glibc
         }
         let path = folder.path + "/" + EventStore.dataFileName
         do {
-            // What format 1 looked like: versions kept in a `streams` table.
+            // What format 1 looked like: versions kept in a `streams` table, and no hash chain.
             let env = try Environment(path: path)
             let meta = try env.openDatabase("meta", create: false)
             let streams = try env.openDatabase("streams")
+            let chain = try env.openDatabase("chain", create: false)
             try env.write { txn in
+                try txn.clear(chain)
                 try txn.put(meta, key: Array("format".utf8), value: [0, 0, 0, 0, 0, 0, 0, 1])
                 try txn.put(streams, key: Array("dana".utf8), value: [0, 0, 0, 0, 0, 0, 0, 2])
             }
