@@ -158,7 +158,7 @@ final class RequestRouter: RequestResponding {
         HelloReply(
             server: Self.serverName, version: Self.version, protocol: Request.protocolVersion,
             ops: role.operations.filter { !readOnly || $0.isReadOnly }, maxLineBytes: configuration.maximumLineBytes,
-            readOnly: readOnly, role: role.description, head: try? store.chainHead().wire)
+            readOnly: readOnly, role: role.description, head: try? store.chainHead())
     }
 
     func append(_ parameters: AppendParameters, eventLoop: any EventLoop) throws -> EventLoopFuture<JSONValue> {
@@ -282,7 +282,7 @@ final class RequestRouter: RequestResponding {
                 events: s.events,
                 salespeople: s.salespeople, connections: connections, subscribers: subscribers, uptimeSeconds: uptime,
                 startedAt: startedAt, storeBytes: s.fileBytes, usedBytes: s.usedBytes, mapBytes: s.mapBytes,
-                dataFolder: store.directory, refusals: refusals, head: head.wire
+                dataFolder: store.directory, refusals: refusals, head: head
             ).wire
         }
     }
@@ -359,9 +359,4 @@ final class RequestRouter: RequestResponding {
         subscription.register()
         return subscription
     }
-}
-
-extension ChainHead {
-    /// The wire form.
-    var wire: LogHead { LogHead(position: position, hash: hash) }
 }

@@ -2,23 +2,9 @@ import CoachLogProtocol
 import HashChain
 import LMDB
 
-/// The head of the log: its last position and that event's chain hash
-/// (position 0 and the genesis value for an empty log).
-public struct ChainHead: Sendable, Equatable {
-    public var position: UInt64
-    public var hash: ChainHash
-
-    public init(position: UInt64, hash: ChainHash) {
-        self.position = position
-        self.hash = hash
-    }
-
-    public static let empty = ChainHead(position: 0, hash: .genesis)
-}
-
 extension EventStore {
     /// The head as of the last commit.
-    public func chainHead() throws -> ChainHead {
+    public func chainHead() throws -> LogHead {
         do {
             return try environment.read { txn in try Self.chainHead(txn, tables) }
         } catch {
@@ -78,11 +64,11 @@ extension EventStore {
         }
     }
 
-    static func chainHead(_ txn: Transaction, _ tables: Tables) throws -> ChainHead {
-        guard let last = try txn.last(tables.chain) else { return .empty }
+    static func chainHead(_ txn: Transaction, _ tables: Tables) throws -> LogHead {
+        guard let last = try txn.last(tables.chain) else { return LogHead(position: 0, hash: .genesis) }
         guard let position = last.key.withUnsafeBytes({ decodeBigEndian($0) }), let hash = ChainHash(bytes: last.value)
         else { throw ByteReader.Corrupt() }
-        return ChainHead(position: position, hash: hash)
+        return LogHead(position: position, hash: hash)
     }
 
     static func chainHash(at position: UInt64, _ txn: Transaction, _ tables: Tables) throws -> ChainHash? {

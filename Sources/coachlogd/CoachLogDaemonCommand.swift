@@ -140,6 +140,14 @@ enum Startup {
         return keyFolder == data || keyFolder.hasPrefix(data.hasSuffix("/") ? data : data + "/")
     }
 
+    static func warnIfOthersMayRead(_ path: String, _ what: String, logger: Logger) {
+        var st = stat()
+        if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
+            logger.warning(
+                "\(what) \(path) may be read by others (mode \(String(st.st_mode & 0o777, radix: 8))); make it 0600: chmod 600 \(path)")
+        }
+    }
+
     static func loadMasterKey(_ path: String, dataDirectory: String, creating: Bool, logger: Logger) -> MasterKey {
         if isInside(path, folder: dataDirectory) {
             fail(
@@ -149,11 +157,7 @@ enum Startup {
         do {
             let key = try MasterKey.load(path: path)
             logger.info("encryption at rest: master key \(path) (fingerprint \(key.fingerprint))")
-            var st = stat()
-            if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
-                logger.warning(
-                    "the master key \(path) may be read by others (mode \(String(st.st_mode & 0o777, radix: 8))); make it 0600: chmod 600 \(path)")
-            }
+            warnIfOthersMayRead(path, "the master key", logger: logger)
             return key
         } catch where error.missing && creating && !isSealed(dataDirectory) {
             do {
@@ -177,7 +181,6 @@ enum Startup {
         }
     }
 
-    /// The store's sealing, or exit: a store that cannot be read must never be taken for a new one.
     /// The daemon's signing key, created (0600) when missing. Without one
     /// (a read-only credentials folder holding none) the daemon serves, and
     /// `checkpoint` says how to give it one.
@@ -190,11 +193,7 @@ enum Startup {
         do {
             let key = try SigningKey.load(path: path)
             logger.info("tamper evidence: signing key \(path) (public key \(HexDigits.string(key.publicKey)))")
-            var st = stat()
-            if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
-                logger.warning(
-                    "the signing key \(path) may be read by others (mode \(String(st.st_mode & 0o777, radix: 8))); make it 0600: chmod 600 \(path)")
-            }
+            warnIfOthersMayRead(path, "the signing key", logger: logger)
             return key
         } catch where error.missing {
             do {
@@ -214,6 +213,7 @@ enum Startup {
         }
     }
 
+    /// The store's sealing, or exit: a store that cannot be read must never be taken for a new one.
     static func sealing(_ directory: String) -> EventStore.SealingState {
         do {
             return try EventStore.sealingState(directory: directory)
