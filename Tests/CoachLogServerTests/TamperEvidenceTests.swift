@@ -4,6 +4,7 @@ import CoachLogProtocol
 import CoachLogTestSupport
 import Crypto
 import Foundation
+import HashChain
 import Testing
 
 #if canImport(Glibc)
@@ -367,14 +368,14 @@ struct TamperEvidenceTests {
             let stats = try c.request(.stats)
             #expect(stats["head"]?["position"]?.int == Int64(signed.position))
             #expect(stats["head"]?["hash"]?.string == signed.hash.hex)
-            let key = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(hexBytes(signed.publicKey)))
-            let signature = try #require(hexBytes(signed.signature))
+            let key = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(HexDigits.bytes(signed.publicKey)))
+            let signature = try #require(HexDigits.bytes(signed.signature))
             #expect(key.isValidSignature(signature, for: Self.message(signed)))
             var forged = Self.message(signed)
             forged[forged.count - 9] ^= 1
             #expect(!key.isValidSignature(signature, for: forged))
             // The public key is the one in the signing key file the daemon was given.
-            let seed = try #require(hexBytes(try String(contentsOfFile: TestSigningKey.path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let seed = try #require(HexDigits.bytes(try String(contentsOfFile: TestSigningKey.path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
             #expect(try Curve25519.Signing.PrivateKey(rawRepresentation: seed).publicKey.rawRepresentation == key.rawRepresentation)
         }
     }
@@ -426,17 +427,4 @@ struct TamperEvidenceTests {
             #expect(kept.count == 1, "the replaced data file is kept: \(kept)")
         }
     }
-}
-
-func hexBytes(_ text: String) -> [UInt8]? {
-    let digits = Array(text.utf8)
-    guard digits.count % 2 == 0 else { return nil }
-    var out: [UInt8] = []
-    var i = 0
-    while i < digits.count {
-        guard let byte = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-        out.append(byte)
-        i += 2
-    }
-    return out
 }
